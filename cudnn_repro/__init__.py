@@ -1,0 +1,1 @@
+"""Reproducibility package for the cuDNN vs plain LSTM/GRU training-time claim."""

@@ -1,0 +1,121 @@
+"""The machine and software a run measured, one small collector per source.
+
+Each collector tolerates a missing source (no GPU, no git, no NVML) and says so,
+rather than failing the run or leaving a silent gap.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGES = ("keras", "tensorflow", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
+
+
+def collect_python(d: dict) -> None:
+    d["python"] = platform.python_version()
+    d["platform"] = platform.platform()
+
+
+def collect_packages(d: dict) -> None:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    d["packages"] = versions
+
+
+def collect_cpu(d: dict) -> None:
+    model = platform.processor() or None
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    d["cpu"] = {"model": model, "logical_cores": os.cpu_count()}
+
+
+def collect_gpu(d: dict) -> None:
+    try:
+        import pynvml
+
+        pynvml.nvmlInit()
+    except Exception as error:  # no NVML library or driver means no NVIDIA GPU to describe
+        d["gpu"] = {"present": False, "reason": f"NVML unavailable: {error}"}
+        return
+    handle = pynvml.nvmlDeviceGetHandleByIndex(0)
+    cuda = pynvml.nvmlSystemGetCudaDriverVersion()
+    d["gpu"] = {
+        "present": True,
+        "count": pynvml.nvmlDeviceGetCount(),
+        "name": pynvml.nvmlDeviceGetName(handle),
+        "driver": pynvml.nvmlSystemGetDriverVersion(),
+        "driver_cuda": f"{cuda // 1000}.{cuda % 1000 // 10}",
+        "memory_gib": round(pynvml.nvmlDeviceGetMemoryInfo(handle).total / 2**30, 1),
+    }
+
+
+def collect_backend(d: dict) -> None:
+    """The CUDA and cuDNN that the active Keras backend itself was built with."""
+    import keras
+
+    name = keras.backend.backend()
+    info: dict = {"name": name}
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        build = tf.sysconfig.get_build_info()
+        info |= {"cuda": build.get("cuda_version"), "cudnn": build.get("cudnn_version")}
+    elif name == "torch":
+        import torch
+
+        cudnn = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
+        info |= {"cuda": torch.version.cuda, "cudnn": cudnn}
+    elif name == "jax":
+        import jax
+
+        info |= {"devices": [d.device_kind for d in jax.devices()]}
+    d["backend"] = info
+
+
+def collect_source(d: dict) -> None:
+    """The git commit of this checkout; inside a container the host passes it in."""
+    root = Path(__file__).resolve().parent.parent
+    commit = os.environ.get("CUDNN_REPRO_GIT_COMMIT")
+    dirty = os.environ.get("CUDNN_REPRO_GIT_DIRTY") == "1"
+    if commit is None:
+        try:
+            commit = subprocess.run(
+                ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+            ).stdout.strip()
+            status = subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=root, capture_output=True, text=True, check=True,
+            ).stdout
+            dirty = bool(status.strip())
+        except (OSError, subprocess.CalledProcessError):
+            commit = None
+    d["git"] = {"commit": commit, "dirty": dirty}
+
+
+def collect_container(d: dict) -> None:
+    in_container = Path("/.dockerenv").exists() or "CUDNN_REPRO_IMAGE_ID" in os.environ
+    d["container"] = {
+        "in_container": in_container,
+        "image_id": os.environ.get("CUDNN_REPRO_IMAGE_ID"),
+        "image_digest": os.environ.get("CUDNN_REPRO_IMAGE_DIGEST"),
+    }
+
+
+def collect_environment() -> dict:
+    d: dict = {"argv": [Path(sys.argv[0]).name, *sys.argv[1:]]}
+    for collect in (collect_python, collect_packages, collect_cpu, collect_gpu, collect_backend, collect_source, collect_container):
+        collect(d)
+    return d

@@ -1,0 +1,78 @@
+"""The article's four models in Keras 3, with the kernel choice made explicit.
+
+Keras 2.0.9 `LSTM`/`GRU` -> Keras 3 `use_cudnn=False`; `CuDNNLSTM`/`CuDNNGRU` ->
+`use_cudnn=True`. Never "auto": it silently falls back and would fake a cuDNN time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+from keras import layers, ops
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    cell: str  # "LSTM" or "GRU"
+    cudnn: bool
+
+
+SPECS = {
+    "LSTM": ModelSpec("LSTM", "LSTM", False),
+    "GRU": ModelSpec("GRU", "GRU", False),
+    "CuDNNLSTM": ModelSpec("CuDNNLSTM", "LSTM", True),
+    "CuDNNGRU": ModelSpec("CuDNNGRU", "GRU", True),
+}
+# Keras 2.0.9's Adam epsilon (Keras 3 defaults to 1e-7).
+ADAM_EPSILON = 1e-8
+
+
+def keras2_hard_sigmoid(x):
+    """Keras 2's hard_sigmoid, clip(0.2x + 0.5, 0, 1); Keras 3's is relu6(x + 3) / 6."""
+    return ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+
+def recurrent_kwargs(spec: ModelSpec, math: str) -> dict:
+    """Layer options for one model. cuDNN fixes sigmoid gates and GRU reset-after; the
+    plain pair keeps the 2017 defaults in "article" mode or copies cuDNN's math in "matched"."""
+    if spec.cudnn or math == "matched":
+        kwargs = {"recurrent_activation": "sigmoid"}
+        if spec.cell == "GRU":
+            kwargs["reset_after"] = True
+    else:
+        kwargs = {"recurrent_activation": keras2_hard_sigmoid}
+        if spec.cell == "GRU":
+            kwargs["reset_after"] = False
+    return kwargs | {"use_cudnn": spec.cudnn}
+
+
+def build_model(spec: ModelSpec, maxlen: int, math: str, jit_compile: bool) -> keras.Model:
+    rnn = getattr(layers, spec.cell)
+    kwargs = recurrent_kwargs(spec, math)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(maxlen, 1)),
+            rnn(50, return_sequences=True, **kwargs),
+            rnn(1, return_sequences=False, **kwargs),
+            layers.Activation("sigmoid"),
+        ],
+        name=spec.name,
+    )
+    model.compile(
+        loss="binary_crossentropy",
+        optimizer=keras.optimizers.Adam(epsilon=ADAM_EPSILON),
+        metrics=["accuracy"],
+        jit_compile=jit_compile,
+    )
+    return model
+
+
+def layer_config(spec: ModelSpec, math: str) -> dict:
+    """The recurrent layer options as they are recorded in the results file."""
+    kwargs = recurrent_kwargs(spec, math)
+    activation = kwargs["recurrent_activation"]
+    if callable(activation):
+        kwargs["recurrent_activation"] = "keras2_hard_sigmoid (clip(0.2x+0.5, 0, 1))"
+    return kwargs

@@ -1,0 +1,219 @@
+"""The Markdown report, rendered from a results file alone (tabulate for every table)."""
+
+from __future__ import annotations
+
+import shlex
+import statistics
+from pathlib import Path
+
+from tabulate import tabulate
+
+from .analysis import Analysis, ModelSummary, analyse
+from .claims import Article
+from .stats import median_interval
+
+REPORT_NAME = "REPORT.md"
+FIGURE_NAME = "figure.png"
+
+
+def table(rows: list[list], headers: list[str]) -> str:
+    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+
+
+def seconds(values: list[float]) -> str:
+    if not values:
+        return "-"
+    point, low, high = median_interval(values)
+    return f"{point:.1f}" if low is None else f"{point:.1f} [{low:.1f}, {high:.1f}]"
+
+
+def ratio_text(point: float | None, low: float | None, high: float | None) -> str:
+    if point is None:
+        return "-"
+    return f"{point:.2f}x" if low is None else f"{point:.2f}x [{low:.2f}, {high:.2f}]"
+
+
+def kernel_text(summary: ModelSummary) -> str:
+    evidence = [r["provenance"] for r in summary.ok_runs if "provenance" in r]
+    if not evidence:
+        return summary.unavailable or "-"
+    e = evidence[0]
+    ops = e["cudnn_ops"] if e["ran_cudnn"] else e["loop_ops"]
+    shown = ", ".join(f"`{op}` x{n}" for op, n in list(ops.items())[:3]) or "no recurrent op recorded"
+    return f"{'cuDNN' if e['ran_cudnn'] else 'plain loop'}: {shown}"
+
+
+def verdict_section(analysis: Analysis) -> str:
+    rows = [
+        [v.claim.text, f"{v.claim.article_ratio:.2f}x", ratio_text(v.ratio, v.low, v.high), v.claim.band(), f"**{v.verdict}**", v.detail]
+        for v in analysis.verdicts
+    ]
+    headers = ["Claim", "Article", "Measured", "Accepted range", "Verdict", "Basis"]
+    return "## Verdicts\n\n" + table(rows, headers)
+
+
+def times_section(results: dict, analysis: Analysis, article: Article) -> str:
+    rows = []
+    for name, m in analysis.models.items():
+        accuracy = m.values("test_accuracy")
+        rows.append([
+            name,
+            f"{article.fit_seconds[name]:g}",
+            seconds(m.values("fit_seconds")) if not m.unavailable else m.unavailable,
+            seconds(m.first_epochs()),
+            seconds(m.steady_epochs()),
+            seconds(m.basis),
+            str(len(m.ok_runs)),
+            f"{100 * statistics.median(accuracy):.2f}" if accuracy else "-",
+            f"{article.test_accuracy_pct[name]:.2f}",
+        ])
+    size_label = {"measured": "measured", "predicted": "predicted"}.get(analysis.basis, "n/a")
+    headers = [
+        "Model", "Article fit (s)", "Measured fit (s)", "First epoch (s)", "Steady epoch (s)",
+        f"Article-size fit (s, {size_label})", "Runs", "Test acc. %", "Notebook acc. %",
+    ]
+    note = (
+        "Times are medians over runs with a 95 % bootstrap interval in brackets when there are "
+        "several runs. \"Measured fit\" is the wall time of the whole `fit` at this run's size "
+        "(the article's metric); the steady epoch is the median of epochs 2 onwards."
+    )
+    kernels = table([[name, kernel_text(m)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"])
+    method = next((r["provenance"]["method"] for r in results["runs"] if "provenance" in r), None)
+    evidence = f"\n\nKernel provenance, from {method}:\n\n{kernels}" if method else ""
+    return f"## Training time\n\n{table(rows, headers)}\n\n{note}{evidence}"
+
+
+def warnings_section(analysis: Analysis) -> str:
+    if not analysis.warnings:
+        return ""
+    return "## Warnings\n\n" + "\n".join(f"- {w.message} {w.hint}" for w in analysis.warnings)
+
+
+def telemetry_section(analysis: Analysis) -> str:
+    rows = []
+    for name, m in analysis.models.items():
+        for r in m.ok_runs:
+            t = r.get("telemetry", {})
+            if t.get("samples"):
+                clock = t["sm_clock_mhz"]
+                rows.append([
+                    name, r["repeat"] + 1, t["samples"], f"{clock['min']}/{clock['median']:g}/{clock['max']}",
+                    t["temperature_c"]["max"], f"{t['power_w']['median']:.0f}", f"{t['utilization_pct']['median']:g}",
+                    ", ".join(t["throttle_reasons"]) or "none",
+                ])
+    if not rows:
+        reasons = {r.get("telemetry", {}).get("reason") for m in analysis.models.values() for r in m.ok_runs}
+        reasons.discard(None)
+        return "## GPU telemetry\n\nNone recorded" + (f" ({'; '.join(sorted(reasons))})." if reasons else ".")
+    headers = ["Model", "Run", "Samples", "SM clock MHz min/median/max", "Max temp. C", "Median power W", "Median util. %", "Throttle reasons"]
+    return "## GPU telemetry (NVML, sampled during each fit)\n\n" + table(rows, headers)
+
+
+def deviations(results: dict, article: Article) -> list[str]:
+    s, env = results["settings"], results["environment"]
+    out = [
+        f"Keras {env['packages'].get('keras', '?')} (Keras 3) on the {s['backend']} backend, not standalone "
+        "Keras 2.0.9 on TensorFlow 1.4; `CuDNNLSTM`/`CuDNNGRU` are `LSTM`/`GRU(use_cudnn=True)`, "
+        "the plain layers `use_cudnn=False`.",
+        f"XLA {'on' if s['jit_compile'] else 'off'} (`jit_compile={s['jit_compile']}`)"
+        + ("; JAX always compiles its training step." if s["jit_compile"] else "; as in 2017."),
+    ]
+    if s["math"] == "article":
+        out.append(
+            "Plain pair computes the 2017 math: Keras 2's `hard_sigmoid` (clip(0.2x+0.5, 0, 1)) gates, "
+            "GRU reset-before with one bias; the cuDNN pair computes sigmoid gates and GRU reset-after, as cuDNN must."
+        )
+    else:
+        out.append("`--math matched`: the plain pair computes exactly the cuDNN math (sigmoid, GRU reset-after); only the kernel differs.")
+    out.append("Adam epsilon set to Keras 2.0.9's 1e-8; test accuracy evaluated with batch size "
+               f"{s['batch_size']} (the notebook used 32; the result does not depend on it).")
+    for key, label in (("train_samples", "training reviews"), ("test_samples", "test reviews"), ("epochs", "epochs"),
+                       ("batch_size", "batch size"), ("maxlen", "sequence length"), ("num_words", "vocabulary")):
+        wanted = article.size[key]
+        if s[key] != wanted:
+            out.append(f"{label}: {s[key]} (article: {wanted}).")
+    if s["repeats"] > 1:
+        out.append(f"{s['repeats']} interleaved runs per model (the article: one run each).")
+    out.append("All four models ran in one process, in the order " + ", ".join(s["models"]) +
+               " (the article ran the plain and cuDNN pairs in two notebook sessions).")
+    if results["data"]["source"] == "synthetic":
+        out.append(f"Data: {results['data']['note']}.")
+    gpu = env["gpu"]
+    out.append(f"Hardware: {gpu['name'] if gpu.get('present') else 'no GPU'}, {env['cpu']['model']} "
+               "(article: GeForce GTX 1060 6GB, i5-7500).")
+    return out
+
+
+def computed_section(results: dict, article: Article) -> str:
+    s, data = results["settings"], results["data"]
+    layers = {}
+    for r in results["runs"]:
+        layers.setdefault(r["model"], r["layer"])
+    layer_rows = [[name, ", ".join(f"{k}={v}" for k, v in cfg.items())] for name, cfg in layers.items()]
+    origin = f"`{data['path']}`, SHA-256 `{data['sha256']}`" if data["sha256"] else f"seed {data.get('seed')}"
+    lines = [
+        "## What was computed",
+        "",
+        f"- Data: **{data['note']}** ({origin}); x_train {data['x_train_shape']}, x_test {data['x_test_shape']}.",
+        f"- Profile `{s['profile']}`: {s['train_samples']} training and {s['test_samples']} test reviews, "
+        f"{s['epochs']} epochs, batch {s['batch_size']}, maxlen {s['maxlen']}, num_words {s['num_words']}, "
+        f"{s['repeats']} run(s) per model, seed {s['seed']}.",
+        f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`.",
+        "",
+        table(layer_rows, ["Model", "Recurrent layer options"]),
+        "",
+        "## Deviations from the article",
+        "",
+        *[f"- {d}" for d in deviations(results, article)],
+    ]
+    return "\n".join(lines)
+
+
+def environment_section(results: dict) -> str:
+    env = results["environment"]
+    gpu = env["gpu"]
+    rows = [
+        ["Python", env["python"]],
+        ["Platform", env["platform"]],
+        ["Packages", ", ".join(f"{k} {v}" for k, v in env["packages"].items())],
+        ["CPU", f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores)"],
+        ["GPU", f"{gpu['name']} x{gpu['count']}, {gpu['memory_gib']} GiB, driver {gpu['driver']} (CUDA {gpu['driver_cuda']})"
+         if gpu.get("present") else f"none ({gpu['reason']})"],
+        ["Backend build", ", ".join(f"{k} {v}" for k, v in env["backend"].items())],
+        ["Git commit", f"{env['git']['commit']}{' (uncommitted changes)' if env['git']['dirty'] else ''}"],
+        ["Container", f"image {env['container']['image_id']}" if env["container"]["in_container"] else "no"],
+        ["Started / updated", f"{results['created']} / {results.get('updated', '-')}"],
+    ]
+    command = shlex.join(env["argv"])
+    return f"## Environment\n\n{table(rows, ['', ''])}\n\nCommand:\n\n```\n{command}\n```"
+
+
+def render(results: dict, article: Article, figure: str | None = FIGURE_NAME) -> str:
+    analysis = analyse(results, article)
+    s = results["settings"]
+    intro = (
+        "# Reproduction report: cuDNN vs plain LSTM/GRU training time\n\n"
+        f"Claims of *{article.source['article']}*, checked on {s['backend']} with the `{s['profile']}` profile. "
+        f"Article metric: {article.source['metric']}."
+    )
+    sections = [
+        intro,
+        verdict_section(analysis),
+        warnings_section(analysis),
+        times_section(results, analysis, article),
+        f"![Article vs measured fit times]({figure})" if figure else "",
+        computed_section(results, article),
+        telemetry_section(analysis),
+        environment_section(results),
+    ]
+    return "\n\n".join(s for s in sections if s) + "\n"
+
+
+def write_report(results: dict, article: Article, out_dir: Path) -> Path:
+    from .plot import plot_times
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    figure = plot_times(analyse(results, article), article, out_dir / FIGURE_NAME)
+    path = out_dir / REPORT_NAME
+    path.write_text(render(results, article, figure.name if figure else None))
+    return path

@@ -1,0 +1,78 @@
+"""The results file: the one contract between the workload and everything that reads it.
+
+It carries a schema name and version (unknown ones are rejected), is written with
+sorted keys, and is replaced atomically after every model run, so an interrupted run
+leaves every finished model on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+SCHEMA = "cudnn-repro/results"
+VERSION = 1
+RESULTS_NAME = "results.json"
+
+
+class ResultsError(Exception):
+    """A results file that cannot be read, or cannot be resumed with these settings."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_results(settings: dict, environment: dict, data: dict) -> dict:
+    return {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "created": now(),
+        "settings": settings,
+        "environment": environment,
+        "data": data,
+        "runs": [],
+    }
+
+
+def load(path: Path) -> dict:
+    try:
+        results = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise ResultsError(f"cannot read results file {path}: {error}") from error
+    if results.get("schema") != SCHEMA or results.get("version") != VERSION:
+        raise ResultsError(
+            f"{path} is not a {SCHEMA} v{VERSION} file "
+            f"(schema {results.get('schema')!r}, version {results.get('version')!r})"
+        )
+    return results
+
+
+def save(results: dict, path: Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    results["updated"] = now()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as f:
+        json.dump(results, f, indent=1, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def check_resumable(results: dict, settings: dict, path: Path) -> None:
+    """Refuse to mix runs made with different settings into one file."""
+    old = results["settings"]
+    diff = {k: (old.get(k), settings.get(k)) for k in settings.keys() | old.keys() if old.get(k) != settings.get(k)}
+    if diff:
+        changes = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diff.items()))
+        raise ResultsError(
+            f"{path} holds runs made with other settings ({changes}); "
+            "pass --force to start over, or --out to write elsewhere"
+        )
+
+
+def finished(results: dict) -> set[tuple[str, int]]:
+    return {(r["model"], r["repeat"]) for r in results["runs"]}

@@ -1,0 +1,60 @@
+"""What one reproduction run is asked to do: profiles and the settings dataclass.
+
+Every field lands in the results file, so a run always says how it was configured,
+and a resumed run must ask for exactly the same settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+MODELS = ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
+MATH_MODES = ("article", "matched")
+DATA_SOURCES = ("auto", "imdb", "synthetic")
+
+
+@dataclass(frozen=True)
+class Settings:
+    profile: str
+    train_samples: int
+    test_samples: int
+    epochs: int
+    batch_size: int = 100
+    maxlen: int = 300
+    num_words: int = 30000
+    models: tuple[str, ...] = MODELS
+    repeats: int = 1
+    math: str = "article"
+    data: str = "auto"
+    seed: int = 1234
+
+    def __post_init__(self) -> None:
+        unknown = set(self.models) - set(MODELS)
+        if unknown:
+            raise ValueError(f"unknown model(s) {sorted(unknown)}; choose from {', '.join(MODELS)}")
+        if self.math not in MATH_MODES:
+            raise ValueError(f"--math must be one of {MATH_MODES}")
+        if self.data not in DATA_SOURCES:
+            raise ValueError(f"--data must be one of {DATA_SOURCES}")
+        for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["models"] = list(self.models)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Settings:
+        return cls(**{**d, "models": tuple(d["models"])})
+
+
+# paper: the article's size. quick: a subset whose steady-state epochs predict the
+# article-size times (see predict.py). smoke: tiny, for tests; it checks plumbing only.
+PROFILES: dict[str, Settings] = {
+    "paper": Settings("paper", train_samples=25000, test_samples=25000, epochs=10),
+    "quick": Settings("quick", train_samples=1000, test_samples=1000, epochs=3),
+    "smoke": Settings("smoke", train_samples=200, test_samples=100, epochs=2),
+}

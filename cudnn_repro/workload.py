@@ -1,0 +1,87 @@
+"""The workload: data, the four models, timing and provenance, saved after every run.
+
+Runs are interleaved (LSTM GRU CuDNNLSTM CuDNNGRU, then again) so drift in the
+machine's speed hits every model alike. It runs where the GPU is; it writes the
+results file and nothing else decides a verdict here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import keras
+
+from . import backend, provenance, results
+from .data import load_dataset
+from .environment import collect_environment
+from .models import SPECS, build_model, layer_config
+from .settings import Settings
+from .telemetry import GpuSampler
+from .timing import timed_fit
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -> dict:
+    if path.exists() and not force:
+        existing = results.load(path)
+        results.check_resumable(existing, run_settings, path)
+        if existing["data"]["source"] != data_info["source"]:
+            raise results.ResultsError(
+                f"{path} was measured on {existing['data']['source']} data, this run would use "
+                f"{data_info['source']}; pass --force to start over"
+            )
+        log(f"resuming {path}: {len(existing['runs'])} run(s) already done")
+        return existing
+    fresh = results.new_results(run_settings, collect_environment(), data_info)
+    results.save(fresh, path)
+    return fresh
+
+
+def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> dict:
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(settings.seed)
+    model = build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
+    sampler.start()
+    try:
+        record = timed_fit(model, data, settings.epochs, settings.batch_size, label)
+    finally:
+        telemetry = sampler.stop()
+    batch = slice(0, settings.batch_size)
+    evidence = provenance.kernel_evidence(model, data.x_train[batch], data.y_train[batch])
+    return record | {"status": "ok", "telemetry": telemetry, "provenance": evidence}
+
+
+def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: bool = False) -> dict:
+    path = out_dir / results.RESULTS_NAME
+    data = load_dataset(settings, imdb_path)
+    run_settings = settings.to_dict() | {"backend": backend.name(), "jit_compile": backend.jit_compile()}
+    state = open_results(path, run_settings, data.info, force)
+    cuda_ok, cuda_reason = backend.cuda_status()
+    sampler = GpuSampler()
+    done = results.finished(state)
+    plan = [(r, name) for r in range(settings.repeats) for name in settings.models if (name, r) not in done]
+    for i, (repeat, name) in enumerate(plan, 1):
+        spec = SPECS[name]
+        label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{settings.repeats}"
+        record = {"model": name, "repeat": repeat, "layer": layer_config(spec, settings.math), "started": results.now()}
+        if spec.cudnn and not cuda_ok:
+            log(f"{label}: not run: {cuda_reason}")
+            record |= {"status": "not_run", "reason": cuda_reason}
+        else:
+            log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs")
+            record |= measure(spec, settings, data, sampler, label)
+            log(f"{label}: fit {record['fit_seconds']:.1f} s, test accuracy {100 * record['test_accuracy']:.2f} %")
+        state["runs"].append(record)
+        try:
+            if record["status"] == "ok":
+                provenance.check(name, spec.cudnn, record["provenance"])
+        except provenance.ProvenanceError as error:
+            record |= {"status": "invalid", "reason": str(error)}
+            raise
+        finally:
+            results.save(state, path)
+    return state
