@@ -33,5 +33,5 @@ stage() {  # stage SECONDS BACKEND NAME ARGS...
 # A seconds-long check that the torch path and its provenance work before the real runs.
 stage 120 torch smoke-torch --profile smoke --data synthetic --force || exit 1
 rm -rf "${out:?}/smoke-torch"
-stage "${TORCH_LIMIT:-330}" torch "$tag-torch" --profile quick --repeats 3 --data synthetic --force
-stage "${JAX_LIMIT:-150}" jax "$tag-jax" --profile quick --repeats 3 --models LSTM,CuDNNLSTM --data synthetic --force
+stage "${TORCH_LIMIT:-300}" torch "$tag-torch" --profile quick --repeats 3 --data synthetic --force
+stage "${JAX_LIMIT:-120}" jax "$tag-jax" --profile quick --repeats 3 --models LSTM,CuDNNLSTM --data synthetic --force

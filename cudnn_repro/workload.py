@@ -41,6 +41,10 @@ def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -
     return fresh
 
 
+# Keras' words when a backend has no cuDNN kernel for a layer that demands one.
+KERAS_NO_CUDNN = "cuDNN is not supported for this layer configuration"
+
+
 def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> dict:
     keras.backend.clear_session()
     keras.utils.set_random_seed(settings.seed)
@@ -48,6 +52,10 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> 
     sampler.start()
     try:
         record = timed_fit(model, data, settings.epochs, settings.batch_size, label)
+    except ValueError as error:
+        if KERAS_NO_CUDNN not in str(error):
+            raise
+        return {"status": "not_run", "reason": f"the Keras {backend.name()} backend has no cuDNN kernel for it"}
     finally:
         telemetry = sampler.stop()
     batch = slice(0, settings.batch_size)
@@ -74,7 +82,10 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
         else:
             log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs")
             record |= measure(spec, settings, data, sampler, label)
-            log(f"{label}: fit {record['fit_seconds']:.1f} s, test accuracy {100 * record['test_accuracy']:.2f} %")
+            if record["status"] == "ok":
+                log(f"{label}: fit {record['fit_seconds']:.1f} s, test accuracy {100 * record['test_accuracy']:.2f} %")
+            else:
+                log(f"{label}: not run: {record['reason']}")
         state["runs"].append(record)
         try:
             if record["status"] == "ok":
