@@ -39,7 +39,7 @@ def collect_cpu(d: dict) -> None:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    d["cpu"] = {"model": model, "logical_cores": os.cpu_count()}
+    d["cpu"] = {"model": model, "logical_cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0))}
 
 
 def collect_gpu(d: dict) -> None:

@@ -20,11 +20,15 @@ def table(rows: list[list], headers: list[str]) -> str:
     return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
 
 
+def secs(x: float) -> str:
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
 def seconds(values: list[float]) -> str:
     if not values:
         return "-"
     point, low, high = median_interval(values)
-    return f"{point:.1f}" if low is None else f"{point:.1f} [{low:.1f}, {high:.1f}]"
+    return secs(point) if low is None else f"{secs(point)} [{secs(low)}, {secs(high)}]"
 
 
 def ratio_text(point: float | None, low: float | None, high: float | None) -> str:
@@ -169,6 +173,13 @@ def computed_section(results: dict, article: Article) -> str:
     return "\n".join(lines)
 
 
+def container_text(container: dict) -> str:
+    if not container["in_container"]:
+        return "no"
+    image = container["image_id"] or "not recorded (not started by this package's orchestration)"
+    return f"yes, image {image}" + (f" ({container['image_digest']})" if container["image_digest"] else "")
+
+
 def environment_section(results: dict) -> str:
     env = results["environment"]
     gpu = env["gpu"]
@@ -176,12 +187,12 @@ def environment_section(results: dict) -> str:
         ["Python", env["python"]],
         ["Platform", env["platform"]],
         ["Packages", ", ".join(f"{k} {v}" for k, v in env["packages"].items())],
-        ["CPU", f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores)"],
+        ["CPU", f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores, {env['cpu'].get('usable_cores', '?')} usable)"],
         ["GPU", f"{gpu['name']} x{gpu['count']}, {gpu['memory_gib']} GiB, driver {gpu['driver']} (CUDA {gpu['driver_cuda']})"
          if gpu.get("present") else f"none ({gpu['reason']})"],
         ["Backend build", ", ".join(f"{k} {v}" for k, v in env["backend"].items())],
         ["Git commit", f"{env['git']['commit']}{' (uncommitted changes)' if env['git']['dirty'] else ''}"],
-        ["Container", f"image {env['container']['image_id']}" if env["container"]["in_container"] else "no"],
+        ["Container", container_text(env["container"])],
         ["Started / updated", f"{results['created']} / {results.get('updated', '-')}"],
     ]
     command = shlex.join(env["argv"])
