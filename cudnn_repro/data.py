@@ -54,7 +54,7 @@ def keras_cache_path() -> Path:
     return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets" / "imdb.npz"
 
 
-def read_imdb_npz(path: Path, num_words: int, expected_sha256: str = IMDB_SHA256) -> tuple:
+def read_imdb_npz(path: Path, num_words: int, expected_sha256: str) -> tuple:
     """Word-id lists and labels exactly as keras.datasets.imdb.load_data returns them.
 
     The hash is checked before unpickling, so only the published file's bytes are loaded.
@@ -123,7 +123,7 @@ def load_dataset(settings, imdb_path: str | None = None) -> Dataset:
         if explicit and not path.is_file():
             raise DatasetError(f"{path} does not exist (given by --imdb-path or ${IMDB_ENV})")
         if path.is_file() or download_imdb(path):
-            train, test = read_imdb_npz(path, settings.num_words)
+            train, test = read_imdb_npz(path, settings.num_words, IMDB_SHA256)
             info = {"source": "imdb", "path": str(path), "sha256": IMDB_SHA256, "note": "real IMDB (Keras imdb.npz)"}
             return _assemble(train, test, settings, info)
         if settings.data == "imdb":

@@ -1,8 +1,9 @@
 """The quick verdict: article-size fit times predicted from a run on a subset.
 
-A fit's time is its setup outside the epochs, a one-off warm-up inside the first epoch,
-and steady epochs whose time grows with the number of batches. The subset measures
-all three; only the steady part is scaled to the article's batches and epochs.
+A fit is its setup outside the epochs, a first epoch that also builds and warms up,
+and steady epochs. Each epoch is a fixed part (Keras sets up its data iterator: about a
+second on a CPU) and its steps. The subset measures all of them; the prediction adds
+the article's extra batches at the steady per-step time, read between batch starts.
 """
 
 from __future__ import annotations
@@ -30,12 +31,15 @@ def cannot_predict(settings: dict, size: dict) -> str | None:
 
 def predict_fit_seconds(run: dict, settings: dict, size: dict) -> float:
     epochs = run["epoch_seconds"]
+    batches = math.ceil(settings["train_samples"] / settings["batch_size"])
+    extra = math.ceil(size["train_samples"] / size["batch_size"]) - batches
     steady = statistics.median(epochs[1:])
-    warmup = max(epochs[0] - steady, 0.0)
+    steps = [s for s in run.get("step_seconds", [])[1:] if s is not None]
+    # Files from before per-step times were recorded: scale whole epochs by batches.
+    step = statistics.median(steps) if steps else steady / batches
     outside = max(run["fit_seconds"] - sum(epochs), 0.0)
-    batches = math.ceil(size["train_samples"] / size["batch_size"])
-    subset_batches = math.ceil(settings["train_samples"] / settings["batch_size"])
-    return outside + warmup + size["epochs"] * steady * batches / subset_batches
+    first = epochs[0] + extra * step
+    return outside + first + (size["epochs"] - 1) * (steady + extra * step)
 
 
 def article_size_seconds(run: dict, settings: dict, size: dict) -> float:

@@ -56,6 +56,7 @@ def save(results: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     results["updated"] = now()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; results are meant to be shared
     with os.fdopen(fd, "w") as f:
         json.dump(results, f, indent=1, sort_keys=True)
         f.write("\n")

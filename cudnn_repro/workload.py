@@ -77,15 +77,10 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
         label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{settings.repeats}"
         record = {"model": name, "repeat": repeat, "layer": layer_config(spec, settings.math), "started": results.now()}
         if spec.cudnn and not cuda_ok:
-            log(f"{label}: not run: {cuda_reason}")
             record |= {"status": "not_run", "reason": cuda_reason}
         else:
             log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs")
             record |= measure(spec, settings, data, sampler, label)
-            if record["status"] == "ok":
-                log(f"{label}: fit {record['fit_seconds']:.1f} s, test accuracy {100 * record['test_accuracy']:.2f} %")
-            else:
-                log(f"{label}: not run: {record['reason']}")
         state["runs"].append(record)
         try:
             if record["status"] == "ok":
@@ -95,4 +90,8 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
             raise
         finally:
             results.save(state, path)
+        if record["status"] == "ok":
+            log(f"{label}: fit {record['fit_seconds']:.1f} s, test accuracy {100 * record['test_accuracy']:.2f} % (saved)")
+        else:
+            log(f"{label}: not run: {record['reason']}")
     return state

@@ -1,0 +1,37 @@
+"""The four models: the article's architecture, with the kernel and the math explicit."""
+
+import numpy as np
+import pytest
+
+from cudnn_repro.models import SPECS, build_model, keras2_hard_sigmoid, layer_config, recurrent_kwargs
+
+
+def test_keras2_hard_sigmoid_is_the_2017_formula():
+    x = np.array([-5.0, -2.5, 0.0, 1.0, 2.5, 5.0], dtype="float32")
+    assert np.allclose(np.asarray(keras2_hard_sigmoid(x)), [0.0, 0.0, 0.5, 0.7, 1.0, 1.0])
+
+
+def test_article_math_keeps_2017_defaults_for_the_plain_pair():
+    assert recurrent_kwargs(SPECS["GRU"], "article") == {
+        "recurrent_activation": keras2_hard_sigmoid, "reset_after": False, "use_cudnn": False,
+    }
+    assert recurrent_kwargs(SPECS["CuDNNGRU"], "article") == {
+        "recurrent_activation": "sigmoid", "reset_after": True, "use_cudnn": True,
+    }
+
+
+def test_matched_math_differs_only_in_the_kernel():
+    for cell in ("LSTM", "GRU"):
+        plain = recurrent_kwargs(SPECS[cell], "matched")
+        cudnn = recurrent_kwargs(SPECS[f"CuDNN{cell}"], "matched")
+        assert plain | {"use_cudnn": True} == cudnn
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_architecture_is_the_articles(name):
+    model = build_model(SPECS[name], 300, "article", jit_compile=False)
+    first, second, activation = model.layers
+    assert (first.units, first.return_sequences, second.units, second.return_sequences) == (50, True, 1, False)
+    assert first.use_cudnn is False and activation.activation.__name__ == "sigmoid"
+    assert model.output_shape == (None, 1)
+    assert layer_config(SPECS[name], "article")["recurrent_activation"].startswith("keras2_hard_sigmoid")

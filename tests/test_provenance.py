@@ -1,0 +1,48 @@
+"""Kernel provenance on the CPU: plain is recognised as plain; cuDNN without a GPU is never a time."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from cudnn_repro import provenance, workload
+from cudnn_repro.data import Dataset
+from cudnn_repro.models import SPECS, build_model
+from cudnn_repro.settings import PROFILES
+from cudnn_repro.telemetry import GpuSampler
+
+TINY = dataclasses.replace(PROFILES["smoke"], train_samples=20, test_samples=10, epochs=2, batch_size=10, maxlen=12)
+
+
+def tiny_data() -> Dataset:
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 30000, (20, 12, 1)).astype("float32")
+    y = rng.integers(0, 2, 20).astype("float32")
+    return Dataset(x, y, x[:10], y[:10], {"source": "synthetic"})
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_plain_model_is_recognised_as_plain(name):
+    data = tiny_data()
+    model = build_model(SPECS[name], 12, "article", jit_compile=False)
+    evidence = provenance.kernel_evidence(model, data.x_train[:10], data.y_train[:10])
+    assert evidence["ran_cudnn"] is False and evidence["cudnn_ops"] == {}
+    assert evidence["loop_ops"].get("While", 0) + evidence["loop_ops"].get("StatelessWhile", 0) >= 2
+    provenance.check(name, False, evidence)
+    with pytest.raises(provenance.ProvenanceError, match=f"{name} should have run a cuDNN RNN kernel"):
+        provenance.check(name, True, evidence)
+
+
+def test_forced_cudnn_without_gpu_is_not_run_never_a_time():
+    record = workload.measure(SPECS["CuDNNLSTM"], TINY, tiny_data(), GpuSampler(), "test")
+    assert record == {"status": "not_run", "reason": "the Keras tensorflow backend has no cuDNN kernel for it"}
+
+
+def test_workload_records_cudnn_models_as_not_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(workload, "load_dataset", lambda settings, path: tiny_data())
+    settings = dataclasses.replace(TINY, models=("LSTM", "CuDNNGRU"))
+    state = workload.run(settings, tmp_path)
+    lstm, gru = state["runs"]
+    assert lstm["status"] == "ok" and len(lstm["epoch_seconds"]) == 2 and lstm["provenance"]["ran_cudnn"] is False
+    assert gru["status"] == "not_run" and gru["reason"] == "no CUDA GPU visible to TensorFlow"
+    assert "fit_seconds" not in gru and "epoch_seconds" not in gru
