@@ -27,7 +27,17 @@ from cudnn_repro.claims import load_article  # noqa: E402
 
 
 def timed_run(profile: str, models: str, out: Path, extra: list[str]) -> float:
-    command = [sys.executable, str(ROOT / "reproduce.py"), "--profile", profile, "--models", models, "--out", str(out), *extra]
+    command = [
+        sys.executable,
+        str(ROOT / "reproduce.py"),
+        "--profile",
+        profile,
+        "--models",
+        models,
+        "--out",
+        str(out),
+        *extra,
+    ]
     print("$", " ".join(command), flush=True)
     start = time.perf_counter()
     subprocess.run(command, check=True)
@@ -51,11 +61,26 @@ def main() -> None:
     rows = []
     for name in args.models.split(","):
         predicted, measured = quick[name].basis[0], full[name].basis[0]
-        rows.append([name, f"{predicted:.1f}", f"{measured:.1f}", f"{predicted / measured:.3f}", f"{abs(predicted / measured - 1):.1%}"])
+        rows.append(
+            [
+                name,
+                f"{predicted:.1f}",
+                f"{measured:.1f}",
+                f"{predicted / measured:.3f}",
+                f"{abs(predicted / measured - 1):.1%}",
+            ]
+        )
     print()
-    print(tabulate(rows, headers=["Model", "Predicted fit (s)", "Measured fit (s)", "Predicted / measured", "Error (target < 10 %)"]))
-    print(f"\nwall time: quick {quick_wall:.1f} s, full {full_wall:.1f} s, "
-          f"quick / full = {quick_wall / full_wall:.3f} (target < 0.10)")
+    print(
+        tabulate(
+            rows,
+            headers=["Model", "Predicted fit (s)", "Measured fit (s)", "Predicted / measured", "Error (target < 10 %)"],
+        )
+    )
+    print(
+        f"\nwall time: quick {quick_wall:.1f} s, full {full_wall:.1f} s, "
+        f"quick / full = {quick_wall / full_wall:.3f} (target < 0.10)"
+    )
 
 
 if __name__ == "__main__":

@@ -111,28 +111,37 @@ def judge(claim: Claim, models: dict[str, ModelSummary], basis: str) -> Verdict:
 def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str) -> list[RunWarning]:
     warnings = []
     if results["data"]["source"] == "synthetic":
-        warnings.append(RunWarning(
-            "The data is IMDB-shaped synthetic data: timings valid, accuracy not comparable.",
-            "Put the real imdb.npz in the Keras cache or pass --imdb-path.",
-        ))
+        warnings.append(
+            RunWarning(
+                "The data is IMDB-shaped synthetic data: timings valid, accuracy not comparable.",
+                "Put the real imdb.npz in the Keras cache or pass --imdb-path.",
+            )
+        )
     if basis == "predicted":
-        warnings.append(RunWarning(
-            "Verdicts use article-size times predicted from a subset, not measured.",
-            "Run --profile paper for a measured verdict.",
-        ))
+        warnings.append(
+            RunWarning(
+                "Verdicts use article-size times predicted from a subset, not measured.",
+                "Run --profile paper for a measured verdict.",
+            )
+        )
     for summary in models.values():
         fits = summary.values("fit_seconds")
         if len(fits) > 1 and stats.relative_spread(fits) >= stats.NOISY_SPREAD:
-            warnings.append(RunWarning(
-                f"{summary.name}: fit times spread {stats.relative_spread(fits):.0%} of their median; the machine was noisy.",
-                "Close other work, fix the GPU clocks, or add --repeats.",
-            ))
+            warnings.append(
+                RunWarning(
+                    f"{summary.name}: fit times spread {stats.relative_spread(fits):.0%} of their median; "
+                    "the machine was noisy.",
+                    "Close other work, fix the GPU clocks, or add --repeats.",
+                )
+            )
         throttled = {reason for r in summary.ok_runs for reason in r.get("telemetry", {}).get("throttle_reasons", [])}
         if throttled:
-            warnings.append(RunWarning(
-                f"{summary.name}: the GPU throttled during the fit ({', '.join(sorted(throttled))}).",
-                "Its time is slower than the GPU's unthrottled speed; check cooling and power limits.",
-            ))
+            warnings.append(
+                RunWarning(
+                    f"{summary.name}: the GPU throttled during the fit ({', '.join(sorted(throttled))}).",
+                    "Its time is slower than the GPU's unthrottled speed; check cooling and power limits.",
+                )
+            )
     if results["settings"]["repeats"] < 2:
         warnings.append(RunWarning("Each model ran once: ratios have no interval.", "Add --repeats 3 or more."))
     return warnings

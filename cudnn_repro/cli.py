@@ -1,8 +1,9 @@
 """Command line: options -> run -> report, in that order.
 
-    python reproduce.py --profile paper             # the article's size, about an hour on a GPU
-    python reproduce.py --profile quick --repeats 3 # predicted article-size verdicts in minutes
-    python reproduce.py report paper/results.json   # re-render the report, run nothing
+python reproduce.py --profile paper             # the article's size
+python reproduce.py --profile quick --repeats 3 # predicted article-size verdicts in minutes
+python reproduce.py report paper/results.json   # re-render the report, run nothing
+python reproduce.py container --profile paper   # the same run inside the pinned Docker image
 """
 
 from __future__ import annotations
@@ -27,28 +28,72 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Set KERAS_BACKEND=tensorflow|torch|jax to choose the backend (default tensorflow).",
     )
     sub = parser.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="run the models and write results + report (the default)")
-    run.add_argument("--profile", choices=sorted(PROFILES), default="paper",
-                     help="paper: the article's size (25,000 reviews, 10 epochs); quick: a 1,000-review "
-                     "subset whose steady epochs predict the article-size times; smoke: tiny, for tests")
+    add_run_options(sub.add_parser("run", help="run the models and write results + report (the default)"))
+    container = sub.add_parser("container", help="the same run inside the pinned Docker image (docker-py)")
+    add_run_options(container)
+    container.add_argument(
+        "--variant",
+        choices=("auto", "cpu", "gpu"),
+        default="auto",
+        help="auto: the GPU image when the host has an NVIDIA GPU, else the CPU image",
+    )
+    container.add_argument(
+        "--wheelhouse",
+        type=Path,
+        default=Path("wheelhouse"),
+        help="folder of pinned wheels the image is built from, offline (make wheelhouse)",
+    )
+    container.add_argument("--image-archive", type=Path, help="load this `make image-archive` file, do not build")
+    container.add_argument("--base", help="base image to build on instead of the pinned one (tests, air-gapped)")
+    container.add_argument(
+        "--fallback-local",
+        action="store_true",
+        help="when no Docker engine answers or the image cannot be made, say so and run locally",
+    )
+    image = sub.add_parser("image", help="build the pinned image offline, and optionally archive it")
+    image.add_argument("--variant", choices=("cpu", "gpu"), default="cpu")
+    image.add_argument("--wheelhouse", type=Path, default=Path("wheelhouse"))
+    image.add_argument("--base", help="base image to build on instead of the pinned one")
+    image.add_argument("--archive", type=Path, help="also `docker save` it here, with a .sha256 beside it")
+    report = sub.add_parser("report", help="re-render REPORT.md from a results file, running nothing")
+    report.add_argument("results", type=Path, help="path to results.json")
+    report.add_argument("--out", type=Path, help="folder for REPORT.md (default: beside the results file)")
+    return parser
+
+
+def add_run_options(run: argparse.ArgumentParser) -> None:
+    run.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="paper",
+        help="paper: the article's size (25,000 reviews, 10 epochs); quick: a 1,000-review "
+        "subset whose steady epochs predict the article-size times; smoke: tiny, for tests",
+    )
     run.add_argument("--models", help=f"comma-separated subset of {','.join(MODELS)} (default: all four)")
     run.add_argument("--epochs", type=int, help="override the profile's epochs")
     run.add_argument("--train-samples", type=int, help="override the profile's number of training reviews")
     run.add_argument("--test-samples", type=int, help="override the profile's number of test reviews")
     run.add_argument("--repeats", type=int, help="runs per model, interleaved across models (default 1)")
-    run.add_argument("--math", choices=MATH_MODES, help="article: the plain pair computes Keras 2.0.9's "
-                     "math (hard_sigmoid, GRU reset-before); matched: exactly cuDNN's math, so only the "
-                     "kernel differs (default article)")
-    run.add_argument("--data", choices=DATA_SOURCES, help="auto: real IMDB if a file or the download "
-                     "exists, else synthetic (flagged); imdb: real or fail; synthetic: always (default auto)")
+    run.add_argument(
+        "--math",
+        choices=MATH_MODES,
+        help="article: the plain pair computes Keras 2.0.9's math (hard_sigmoid, GRU reset-before); "
+        "matched: exactly cuDNN's math, so only the kernel differs (default article)",
+    )
+    run.add_argument(
+        "--data",
+        choices=DATA_SOURCES,
+        help="auto: real IMDB if a file or the download exists, else synthetic (flagged); "
+        "imdb: real or fail; synthetic: always (default auto)",
+    )
     run.add_argument("--imdb-path", help=f"path to imdb.npz (also ${IMDB_ENV}); default: the Keras cache")
-    run.add_argument("--out", type=Path, default=Path("paper"), help="folder for results.json, REPORT.md "
-                     "and figure.png (default paper/)")
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=Path("paper"),
+        help="folder for results.json, REPORT.md and figure.png (default paper/)",
+    )
     run.add_argument("--force", action="store_true", help="start over instead of resuming the results in --out")
-    report = sub.add_parser("report", help="re-render REPORT.md from a results file, running nothing")
-    report.add_argument("results", type=Path, help="path to results.json")
-    report.add_argument("--out", type=Path, help="folder for REPORT.md (default: beside the results file)")
-    return parser
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -64,6 +109,15 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return dataclasses.replace(PROFILES[args.profile], **{k: v for k, v in overrides.items() if v is not None})
 
 
+def forwarded_run_options(args: argparse.Namespace) -> list[str]:
+    """The run options, as the container's own `reproduce.py run` takes them (without --out)."""
+    argv = ["--profile", args.profile] + (["--force"] if args.force else [])
+    for name in ("models", "epochs", "train_samples", "test_samples", "repeats", "math", "data"):
+        if getattr(args, name) is not None:
+            argv += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    return argv
+
+
 def render(results_file: Path, out_dir: Path) -> Path:
     from .report import write_report
 
@@ -74,17 +128,73 @@ def render(results_file: Path, out_dir: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("run", "report", "-h", "--help"):
+    if not argv or argv[0] not in ("run", "container", "image", "report", "-h", "--help"):
         argv.insert(0, "run")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "report":
         render(args.results, args.out or args.results.parent)
         return 0
+    if args.command == "image":
+        return make_image(args)
     try:
         settings = settings_from(args)
     except ValueError as error:
         parser.error(str(error))
+    if args.command == "container":
+        status = run_container(args)
+        if status is not None:
+            return status
+    return run_locally(settings, args)
+
+
+def make_image(args: argparse.Namespace) -> int:
+    from . import engine
+    from .container import VARIANTS, build_image
+
+    try:
+        client = engine.connect()
+        image = build_image(client, VARIANTS[args.variant], args.wheelhouse, args.base)
+        print(f"built {VARIANTS[args.variant].tag}: {image}")
+        if args.archive:
+            args.archive.parent.mkdir(parents=True, exist_ok=True)
+            print(f"archived: {args.archive} ({engine.save_archive(client, image, args.archive)})")
+    except engine.EngineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_container(args: argparse.Namespace) -> int | None:
+    """Exit status of a containerised run, or None when it falls back to a local run."""
+    from .container import run_in_container
+    from .engine import ContainerFailed, EngineError, GpuRuntimeError
+
+    options = forwarded_run_options(args)
+    try:
+        run_in_container(
+            options, args.out, args.variant, args.wheelhouse, args.image_archive, args.base, args.imdb_path
+        )
+    except ContainerFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        status = error.exit_code
+    except EngineError as error:
+        if not args.fallback_local or isinstance(error, GpuRuntimeError):
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"{error}\nfalling back to a local run (its results will say: not in a container)", file=sys.stderr)
+        return None
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}", file=sys.stderr)
+        status = 130
+    else:
+        status = 0
+    if (args.out / results.RESULTS_NAME).exists():
+        render(args.out / results.RESULTS_NAME, args.out)
+    return status
+
+
+def run_locally(settings: Settings, args: argparse.Namespace) -> int:
     from .provenance import ProvenanceError
     from .workload import run
 
@@ -98,8 +208,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         status = 3
     except KeyboardInterrupt:
-        print(f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}; "
-              "run the same command again to resume", file=sys.stderr)
+        print(
+            f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}; "
+            "run the same command again to resume",
+            file=sys.stderr,
+        )
         status = 130
     results_file = args.out / results.RESULTS_NAME
     if results_file.exists():

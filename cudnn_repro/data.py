@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -73,7 +73,9 @@ def read_imdb_npz(path: Path, num_words: int, expected_sha256: str) -> tuple:
     for x, y in splits:
         order = np.arange(len(x))
         rng.shuffle(order)
-        words = [[START_CHAR] + [w + INDEX_FROM if w + INDEX_FROM < num_words else OOV_CHAR for w in x[i]] for i in order]
+        words = [
+            [START_CHAR] + [w + INDEX_FROM if w + INDEX_FROM < num_words else OOV_CHAR for w in x[i]] for i in order
+        ]
         out.append((words, np.asarray(y[order], dtype="int64")))
     return out[0], out[1]
 
@@ -82,15 +84,15 @@ def download_imdb(dest: Path) -> bool:
     """Fetch imdb.npz into the Keras cache; False when the network does not answer."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     print(f"downloading {IMDB_URL} ...", file=sys.stderr)
+    partial = dest.with_suffix(".part")
     try:
-        with urllib.request.urlopen(IMDB_URL, timeout=30) as response:
-            with tempfile.NamedTemporaryFile(dir=dest.parent, delete=False) as tmp:
-                while block := response.read(1 << 20):
-                    tmp.write(block)
+        with urllib.request.urlopen(IMDB_URL, timeout=30) as response, partial.open("wb") as f:
+            shutil.copyfileobj(response, f)
     except (urllib.error.URLError, OSError) as error:
+        partial.unlink(missing_ok=True)
         print(f"download failed: {error}", file=sys.stderr)
         return False
-    Path(tmp.name).replace(dest)
+    partial.replace(dest)
     return True
 
 
@@ -104,7 +106,7 @@ def synthetic_imdb(n: int, num_words: int, seed: int) -> tuple[list[list[int]], 
     words = rng.choice(ranks, size=int(lengths.sum()), p=p / p.sum()) + INDEX_FROM
     words[words >= num_words] = OOV_CHAR
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    reviews = [[START_CHAR] + words[s : s + k].tolist() for s, k in zip(starts, lengths)]
+    reviews = [[START_CHAR, *words[s : s + k].tolist()] for s, k in zip(starts, lengths, strict=True)]
     return reviews, rng.integers(0, 2, n)
 
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("keras", "tensorflow", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
 
 
@@ -85,23 +86,28 @@ def collect_backend(d: dict) -> None:
     d["backend"] = info
 
 
+def git_state(root: Path = ROOT) -> tuple[str | None, bool]:
+    """(commit, has uncommitted changes) of the checkout, or (None, False) without git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None, False
+    return commit.stdout.strip(), bool(status.stdout.strip())
+
+
 def collect_source(d: dict) -> None:
     """The git commit of this checkout; inside a container the host passes it in."""
-    root = Path(__file__).resolve().parent.parent
-    commit = os.environ.get("CUDNN_REPRO_GIT_COMMIT")
-    dirty = os.environ.get("CUDNN_REPRO_GIT_DIRTY") == "1"
-    if commit is None:
-        try:
-            commit = subprocess.run(
-                ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
-            ).stdout.strip()
-            status = subprocess.run(
-                ["git", "status", "--porcelain", "--untracked-files=no"],
-                cwd=root, capture_output=True, text=True, check=True,
-            ).stdout
-            dirty = bool(status.strip())
-        except (OSError, subprocess.CalledProcessError):
-            commit = None
+    if "CUDNN_REPRO_GIT_COMMIT" in os.environ:
+        commit, dirty = os.environ["CUDNN_REPRO_GIT_COMMIT"], os.environ.get("CUDNN_REPRO_GIT_DIRTY") == "1"
+    else:
+        commit, dirty = git_state()
     d["git"] = {"commit": commit, "dirty": dirty}
 
 
@@ -110,12 +116,21 @@ def collect_container(d: dict) -> None:
     d["container"] = {
         "in_container": in_container,
         "image_id": os.environ.get("CUDNN_REPRO_IMAGE_ID"),
-        "image_digest": os.environ.get("CUDNN_REPRO_IMAGE_DIGEST"),
+        "image_digest": os.environ.get("CUDNN_REPRO_IMAGE_DIGEST") or None,
+        "host_command": os.environ.get("CUDNN_REPRO_HOST_COMMAND"),
     }
 
 
 def collect_environment() -> dict:
     d: dict = {"argv": [Path(sys.argv[0]).name, *sys.argv[1:]]}
-    for collect in (collect_python, collect_packages, collect_cpu, collect_gpu, collect_backend, collect_source, collect_container):
+    for collect in (
+        collect_python,
+        collect_packages,
+        collect_cpu,
+        collect_gpu,
+        collect_backend,
+        collect_source,
+        collect_container,
+    ):
         collect(d)
     return d

@@ -7,11 +7,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import matplotlib.pyplot as plt
 
-from .analysis import Analysis  # noqa: E402
-from .claims import Article  # noqa: E402
-from .stats import median_interval  # noqa: E402
+from .analysis import Analysis
+from .claims import Article
+from .stats import median_interval
 
 
 def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
@@ -24,7 +24,10 @@ def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
     x = range(len(names))
     ax.bar([i - 0.2 for i in x], [article.fit_seconds[n] for n in names], 0.4, label="article (GTX 1060, 2017)")
     points = [median_interval(analysis.models[n].basis) for n in names]
-    errors = [[p - (lo if lo is not None else p) for p, lo, _ in points], [(hi if hi is not None else p) - p for p, _, hi in points]]
+    errors = [
+        [p - (lo if lo is not None else p) for p, lo, _ in points],
+        [(hi if hi is not None else p) - p for p, _, hi in points],
+    ]
     ax.bar([i + 0.2 for i in x], [p for p, _, _ in points], 0.4, yerr=errors, capsize=3, label=f"this run ({label})")
     ax.set_xticks(list(x), names)
     ax.set_yscale("log")

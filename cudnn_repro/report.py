@@ -49,7 +49,14 @@ def kernel_text(summary: ModelSummary) -> str:
 
 def verdict_section(analysis: Analysis) -> str:
     rows = [
-        [v.claim.text, f"{v.claim.article_ratio:.2f}x", ratio_text(v.ratio, v.low, v.high), v.claim.band(), f"**{v.verdict}**", v.detail]
+        [
+            v.claim.text,
+            f"{v.claim.article_ratio:.2f}x",
+            ratio_text(v.ratio, v.low, v.high),
+            v.claim.band(),
+            f"**{v.verdict}**",
+            v.detail,
+        ]
         for v in analysis.verdicts
     ]
     headers = ["Claim", "Article", "Measured", "Accepted range", "Verdict", "Basis"]
@@ -60,28 +67,39 @@ def times_section(results: dict, analysis: Analysis, article: Article) -> str:
     rows = []
     for name, m in analysis.models.items():
         accuracy = m.values("test_accuracy")
-        rows.append([
-            name,
-            f"{article.fit_seconds[name]:g}",
-            seconds(m.values("fit_seconds")) if not m.unavailable else m.unavailable,
-            seconds(m.first_epochs()),
-            seconds(m.steady_epochs()),
-            seconds(m.basis),
-            str(len(m.ok_runs)),
-            f"{100 * statistics.median(accuracy):.2f}" if accuracy else "-",
-            f"{article.test_accuracy_pct[name]:.2f}",
-        ])
+        rows.append(
+            [
+                name,
+                f"{article.fit_seconds[name]:g}",
+                seconds(m.values("fit_seconds")) if not m.unavailable else m.unavailable,
+                seconds(m.first_epochs()),
+                seconds(m.steady_epochs()),
+                seconds(m.basis),
+                str(len(m.ok_runs)),
+                f"{100 * statistics.median(accuracy):.2f}" if accuracy else "-",
+                f"{article.test_accuracy_pct[name]:.2f}",
+            ]
+        )
     size_label = {"measured": "measured", "predicted": "predicted"}.get(analysis.basis, "n/a")
     headers = [
-        "Model", "Article fit (s)", "Measured fit (s)", "First epoch (s)", "Steady epoch (s)",
-        f"Article-size fit (s, {size_label})", "Runs", "Test acc. %", "Notebook acc. %",
+        "Model",
+        "Article fit (s)",
+        "Measured fit (s)",
+        "First epoch (s)",
+        "Steady epoch (s)",
+        f"Article-size fit (s, {size_label})",
+        "Runs",
+        "Test acc. %",
+        "Notebook acc. %",
     ]
     note = (
         "Times are medians over runs with a 95 % bootstrap interval in brackets when there are "
-        "several runs. \"Measured fit\" is the wall time of the whole `fit` at this run's size "
+        'several runs. "Measured fit" is the wall time of the whole `fit` at this run\'s size '
         "(the article's metric); the steady epoch is the median of epochs 2 onwards."
     )
-    kernels = table([[name, kernel_text(m)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"])
+    kernels = table(
+        [[name, kernel_text(m)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"]
+    )
     method = next((r["provenance"]["method"] for r in results["runs"] if "provenance" in r), None)
     evidence = f"\n\nKernel provenance, from {method}:\n\n{kernels}" if method else ""
     return f"## Training time\n\n{table(rows, headers)}\n\n{note}{evidence}"
@@ -100,16 +118,32 @@ def telemetry_section(analysis: Analysis) -> str:
             t = r.get("telemetry", {})
             if t.get("samples"):
                 clock = t["sm_clock_mhz"]
-                rows.append([
-                    name, r["repeat"] + 1, t["samples"], f"{clock['min']}/{clock['median']:g}/{clock['max']}",
-                    t["temperature_c"]["max"], f"{t['power_w']['median']:.0f}", f"{t['utilization_pct']['median']:g}",
-                    ", ".join(t["throttle_reasons"]) or "none",
-                ])
+                rows.append(
+                    [
+                        name,
+                        r["repeat"] + 1,
+                        t["samples"],
+                        f"{clock['min']}/{clock['median']:g}/{clock['max']}",
+                        t["temperature_c"]["max"],
+                        f"{t['power_w']['median']:.0f}",
+                        f"{t['utilization_pct']['median']:g}",
+                        ", ".join(t["throttle_reasons"]) or "none",
+                    ]
+                )
     if not rows:
         reasons = {r.get("telemetry", {}).get("reason") for m in analysis.models.values() for r in m.ok_runs}
         reasons.discard(None)
         return "## GPU telemetry\n\nNone recorded" + (f" ({'; '.join(sorted(reasons))})." if reasons else ".")
-    headers = ["Model", "Run", "Samples", "SM clock MHz min/median/max", "Max temp. C", "Median power W", "Median util. %", "Throttle reasons"]
+    headers = [
+        "Model",
+        "Run",
+        "Samples",
+        "SM clock MHz min/median/max",
+        "Max temp. C",
+        "Median power W",
+        "Median util. %",
+        "Throttle reasons",
+    ]
     return "## GPU telemetry (NVML, sampled during each fit)\n\n" + table(rows, headers)
 
 
@@ -128,23 +162,39 @@ def deviations(results: dict, article: Article) -> list[str]:
             "GRU reset-before with one bias; the cuDNN pair computes sigmoid gates and GRU reset-after, as cuDNN must."
         )
     else:
-        out.append("`--math matched`: the plain pair computes exactly the cuDNN math (sigmoid, GRU reset-after); only the kernel differs.")
-    out.append("Adam epsilon set to Keras 2.0.9's 1e-8; test accuracy evaluated with batch size "
-               f"{s['batch_size']} (the notebook used 32; the result does not depend on it).")
-    for key, label in (("train_samples", "training reviews"), ("test_samples", "test reviews"), ("epochs", "epochs"),
-                       ("batch_size", "batch size"), ("maxlen", "sequence length"), ("num_words", "vocabulary")):
+        out.append(
+            "`--math matched`: the plain pair computes exactly the cuDNN math (sigmoid, GRU reset-after); "
+            "only the kernel differs."
+        )
+    out.append(
+        "Adam epsilon set to Keras 2.0.9's 1e-8; test accuracy evaluated with batch size "
+        f"{s['batch_size']} (the notebook used 32; the result does not depend on it)."
+    )
+    for key, label in (
+        ("train_samples", "training reviews"),
+        ("test_samples", "test reviews"),
+        ("epochs", "epochs"),
+        ("batch_size", "batch size"),
+        ("maxlen", "sequence length"),
+        ("num_words", "vocabulary"),
+    ):
         wanted = article.size[key]
         if s[key] != wanted:
             out.append(f"{label}: {s[key]} (article: {wanted}).")
     if s["repeats"] > 1:
         out.append(f"{s['repeats']} interleaved runs per model (the article: one run each).")
-    out.append("All four models ran in one process, in the order " + ", ".join(s["models"]) +
-               " (the article ran the plain and cuDNN pairs in two notebook sessions).")
+    out.append(
+        "All four models ran in one process, in the order "
+        + ", ".join(s["models"])
+        + " (the article ran the plain and cuDNN pairs in two notebook sessions)."
+    )
     if results["data"]["source"] == "synthetic":
         out.append(f"Data: {results['data']['note']}.")
     gpu = env["gpu"]
-    out.append(f"Hardware: {gpu['name'] if gpu.get('present') else 'no GPU'}, {env['cpu']['model']} "
-               "(article: GeForce GTX 1060 6GB, i5-7500).")
+    out.append(
+        f"Hardware: {gpu['name'] if gpu.get('present') else 'no GPU'}, {env['cpu']['model']} "
+        "(article: GeForce GTX 1060 6GB, i5-7500)."
+    )
     return out
 
 
@@ -187,9 +237,18 @@ def environment_section(results: dict) -> str:
         ["Python", env["python"]],
         ["Platform", env["platform"]],
         ["Packages", ", ".join(f"{k} {v}" for k, v in env["packages"].items())],
-        ["CPU", f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores, {env['cpu'].get('usable_cores', '?')} usable)"],
-        ["GPU", f"{gpu['name']} x{gpu['count']}, {gpu['memory_gib']} GiB, driver {gpu['driver']} (CUDA {gpu['driver_cuda']})"
-         if gpu.get("present") else f"none ({gpu['reason']})"],
+        [
+            "CPU",
+            f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores, "
+            f"{env['cpu'].get('usable_cores', '?')} usable)",
+        ],
+        [
+            "GPU",
+            f"{gpu['name']} x{gpu['count']}, {gpu['memory_gib']} GiB, "
+            f"driver {gpu['driver']} (CUDA {gpu['driver_cuda']})"
+            if gpu.get("present")
+            else f"none ({gpu['reason']})",
+        ],
         ["Backend build", ", ".join(f"{k} {v}" for k, v in env["backend"].items())],
         ["Git commit", f"{env['git']['commit']}{' (uncommitted changes)' if env['git']['dirty'] else ''}"],
         ["Container", container_text(env["container"])],

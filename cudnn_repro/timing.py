@@ -27,6 +27,7 @@ class EpochTimer(keras.callbacks.Callback):
         self.epochs = epochs
         self.seconds: list[float] = []
         self.step_seconds: list[float | None] = []
+        self.setup_seconds: list[float] = []  # epoch start to its first batch: Keras' data iterator
 
     def on_epoch_begin(self, epoch, logs=None):
         self._batch_starts = []
@@ -40,6 +41,7 @@ class EpochTimer(keras.callbacks.Callback):
         backend.synchronize()
         self.seconds.append(time.perf_counter() - self._start)
         starts = self._batch_starts
+        self.setup_seconds.append(starts[0] - self._start)
         self.step_seconds.append((starts[-1] - starts[0]) / (len(starts) - 1) if len(starts) > 1 else None)
         steady = self.seconds[1:] or self.seconds
         left = (self.epochs - epoch - 1) * sorted(steady)[len(steady) // 2]
@@ -62,6 +64,7 @@ def timed_fit(model: keras.Model, data, epochs: int, batch_size: int, label: str
         "fit_seconds": fit_seconds,
         "epoch_seconds": timer.seconds,
         "step_seconds": timer.step_seconds,
+        "epoch_setup_seconds": timer.setup_seconds,
         "test_loss": float(loss),
         "test_accuracy": float(accuracy),
     }

@@ -91,7 +91,8 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
         finally:
             results.save(state, path)
         if record["status"] == "ok":
-            log(f"{label}: fit {record['fit_seconds']:.1f} s, test accuracy {100 * record['test_accuracy']:.2f} % (saved)")
+            accuracy = 100 * record["test_accuracy"]
+            log(f"{label}: fit {record['fit_seconds']:.1f} s, test accuracy {accuracy:.2f} % (saved)")
         else:
             log(f"{label}: not run: {record['reason']}")
     return state

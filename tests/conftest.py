@@ -1,18 +1,11 @@
-"""Shared fixtures: recorded results files and small files in the real imdb.npz format."""
+"""Shared fixtures: recorded results files (real runs, kept in tests/fixtures)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-import numpy as np
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).with_name("fixtures")
+from helpers import FIXTURES
 
 
 @pytest.fixture
@@ -25,25 +18,3 @@ def gpu_results() -> dict:
 def cpu_results() -> dict:
     """A real run: this CPU, TensorFlow, quick profile, plain pair only."""
     return json.loads((FIXTURES / "cpu-quick-results.json").read_text())
-
-
-def write_imdb_npz(path: Path, n: int = 6, seed: int = 0) -> Path:
-    """Ragged word-id lists stored as object arrays, as in the published imdb.npz."""
-    rng = np.random.default_rng(seed)
-
-    def reviews() -> np.ndarray:
-        out = np.empty(n, dtype=object)
-        for i in range(n):
-            out[i] = rng.integers(1, 40000, rng.integers(5, 400)).tolist()
-        return out
-
-    labels = lambda: rng.integers(0, 2, n)  # noqa: E731
-    np.savez(path, x_train=reviews(), y_train=labels(), x_test=reviews(), y_test=labels())
-    return path
-
-
-def reproduce(*args: str, backend: str = "tensorflow", **popen) -> subprocess.CompletedProcess:
-    env = os.environ | {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "reproduce.py"), *args], env=env, capture_output=True, text=True, **popen
-    )

@@ -4,7 +4,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import write_imdb_npz
+from helpers import write_imdb_npz
 
 from cudnn_repro import data
 from cudnn_repro.settings import PROFILES
@@ -41,7 +41,7 @@ def test_explicit_good_file_is_used(tmp_path, monkeypatch):
 
 def test_wrong_hash_is_an_error_never_a_fallback(tmp_path):
     path = write_imdb_npz(tmp_path / "imdb.npz")
-    with pytest.raises(data.DatasetError, match="not the published imdb.npz"):
+    with pytest.raises(data.DatasetError, match=r"not the published imdb\.npz"):
         data.load_dataset(SMALL, str(path))
 
 
@@ -75,7 +75,7 @@ def test_no_file_and_failed_download_falls_back_loudly(tmp_path, monkeypatch, ca
     ds = data.load_dataset(SMALL)
     assert ds.info["source"] == "synthetic" and "accuracy not comparable" in ds.info["note"]
     assert "synthetic" in capsys.readouterr().err
-    with pytest.raises(data.DatasetError, match="download failed"):
+    with pytest.raises(data.DatasetError, match="the download failed"):
         data.load_dataset(dataclasses.replace(SMALL, data="imdb"))
 
 

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 
-from conftest import ROOT, reproduce
+from helpers import ROOT, reproduce
 
 TINY = ["--profile", "smoke", "--data", "synthetic", "--train-samples", "100", "--test-samples", "100"]
 
@@ -80,8 +80,22 @@ def test_help_explains_every_option():
     done = reproduce("--help")
     text = reproduce("run", "--help").stdout
     assert done.returncode == 0 and "report" in done.stdout
-    for option in ("--profile", "--models", "--epochs", "--train-samples", "--test-samples", "--repeats",
-                   "--math", "--data", "--imdb-path", "--out", "--force", "paper", "quick", "smoke"):
+    for option in (
+        "--profile",
+        "--models",
+        "--epochs",
+        "--train-samples",
+        "--test-samples",
+        "--repeats",
+        "--math",
+        "--data",
+        "--imdb-path",
+        "--out",
+        "--force",
+        "paper",
+        "quick",
+        "smoke",
+    ):
         assert option in text
 
 

@@ -13,10 +13,14 @@ def test_keras2_hard_sigmoid_is_the_2017_formula():
 
 def test_article_math_keeps_2017_defaults_for_the_plain_pair():
     assert recurrent_kwargs(SPECS["GRU"], "article") == {
-        "recurrent_activation": keras2_hard_sigmoid, "reset_after": False, "use_cudnn": False,
+        "recurrent_activation": keras2_hard_sigmoid,
+        "reset_after": False,
+        "use_cudnn": False,
     }
     assert recurrent_kwargs(SPECS["CuDNNGRU"], "article") == {
-        "recurrent_activation": "sigmoid", "reset_after": True, "use_cudnn": True,
+        "recurrent_activation": "sigmoid",
+        "reset_after": True,
+        "use_cudnn": True,
     }
 
 

@@ -7,7 +7,7 @@ After an intended change to the report, refresh the snapshots with
 import os
 
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from cudnn_repro.claims import load_article
 from cudnn_repro.report import render, write_report

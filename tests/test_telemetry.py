@@ -3,9 +3,30 @@
 from cudnn_repro import telemetry
 
 SAMPLES = [
-    {"sm_clock_mhz": 1980, "mem_clock_mhz": 2619, "temperature_c": 45, "power_w": 120.0, "utilization_pct": 8, "throttle_mask": 0x1},
-    {"sm_clock_mhz": 1755, "mem_clock_mhz": 2619, "temperature_c": 83, "power_w": 690.5, "utilization_pct": 99, "throttle_mask": 0x4 | 0x20},
-    {"sm_clock_mhz": 1980, "mem_clock_mhz": 2619, "temperature_c": 50, "power_w": 300.0, "utilization_pct": 90, "throttle_mask": 0x0},
+    {
+        "sm_clock_mhz": 1980,
+        "mem_clock_mhz": 2619,
+        "temperature_c": 45,
+        "power_w": 120.0,
+        "utilization_pct": 8,
+        "throttle_mask": 0x1,
+    },
+    {
+        "sm_clock_mhz": 1755,
+        "mem_clock_mhz": 2619,
+        "temperature_c": 83,
+        "power_w": 690.5,
+        "utilization_pct": 99,
+        "throttle_mask": 0x4 | 0x20,
+    },
+    {
+        "sm_clock_mhz": 1980,
+        "mem_clock_mhz": 2619,
+        "temperature_c": 50,
+        "power_w": 300.0,
+        "utilization_pct": 90,
+        "throttle_mask": 0x0,
+    },
 ]
 
 
@@ -23,7 +44,10 @@ def test_summary_of_recorded_samples():
 
 
 def test_no_nvml_is_reported_not_hidden():
-    assert telemetry.summarise([], "NVML unavailable: no library") == {"available": False, "reason": "NVML unavailable: no library"}
+    assert telemetry.summarise([], "NVML unavailable: no library") == {
+        "available": False,
+        "reason": "NVML unavailable: no library",
+    }
     sampler = telemetry.GpuSampler()  # this machine has no NVIDIA driver
     sampler.start()
     assert sampler.stop() == {"available": False, "reason": sampler.unavailable}

@@ -1,0 +1,100 @@
+# make reproduce   the article-size reproduction in the pinned image; report in paper/REPORT.md
+# make test        lint + all tests, the real-Docker-engine ones included (what CI runs)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PROFILE ?= paper
+OUT ?= paper
+ARGS ?=
+# RUNNER: auto (container; if no engine answers or no image can be made, say so and run
+# locally), docker (container or fail), local (no container).
+RUNNER ?= auto
+VARIANT ?= $(shell nvidia-smi -L >/dev/null 2>&1 && echo gpu || echo cpu)
+BASE ?=
+ARCHIVE ?=
+LOCK_cpu := runtime.lock
+LOCK_gpu := gpu.lock
+WHEEL_TAGS := --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
+  $(foreach v,1 2014 _2_5 _2_17 _2_24 _2_27 _2_28 _2_31 _2_34 _2_35,--platform manylinux$(v)_x86_64)
+LOCK := uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
+CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIVE),--image-archive $(ARCHIVE))
+
+.PHONY: reproduce reproduce-quick test test-unit test-engine lint wheelhouse image image-archive \
+  reports lock gpu-wheels bench clean
+
+$(VENV)/.runtime: requirements/runtime.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --require-hashes -r requirements/runtime.lock
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements/dev.lock
+	$(PY) -m pip install -q --require-hashes -r requirements/dev.lock
+	touch $@
+
+# Every pinned wheel of one image, for offline (air-gapped) builds.
+.SECONDEXPANSION:
+wheelhouse/%/.complete: requirements/$$(LOCK_$$*) | $(VENV)/.runtime
+	$(PY) -m pip download -q --require-hashes --no-deps $(WHEEL_TAGS) -d wheelhouse/$* -r $<
+	touch $@
+
+wheelhouse: wheelhouse/$(VARIANT)/.complete
+
+ifeq ($(RUNNER),local)
+reproduce: $(VENV)/.runtime
+	$(PY) reproduce.py run --profile $(PROFILE) --out $(OUT) $(ARGS)
+else
+reproduce: $(VENV)/.runtime
+	$(if $(ARCHIVE),,$(if $(filter auto,$(RUNNER)),-)$(MAKE) wheelhouse VARIANT=$(VARIANT))
+	$(PY) reproduce.py container $(CONTAINER_ARGS) $(if $(filter auto,$(RUNNER)),--fallback-local) \
+	  --profile $(PROFILE) --out $(OUT) $(ARGS)
+endif
+
+reproduce-quick:
+	$(MAKE) reproduce PROFILE=quick ARGS="--repeats 3 $(ARGS)"
+
+image: wheelhouse/$(VARIANT)/.complete
+	$(PY) reproduce.py image --variant $(VARIANT) $(if $(BASE),--base $(BASE))
+
+# Registries delete old images: keep a `docker save` archive with its SHA-256 beside it.
+image-archive: wheelhouse/$(VARIANT)/.complete
+	$(PY) reproduce.py image --variant $(VARIANT) $(if $(BASE),--base $(BASE)) \
+	  --archive dist/cudnn-repro-$(VARIANT).tar
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/hadolint docker/Dockerfile
+
+test-unit: lint
+	$(PY) -m pytest --ignore=tests/engine
+
+# Against the real Docker engine: builds a Debian 12 base with debootstrap (needs root)
+# and the CPU image offline from the wheelhouse. Fails, never skips, without an engine.
+test-engine: $(VENV)/.dev wheelhouse/cpu/.complete
+	command -v debootstrap >/dev/null || apt-get install -y -q debootstrap
+	$(PY) -m pytest tests/engine
+
+test: test-unit test-engine
+
+# Re-render every committed report from its results file (runs nothing).
+reports: $(VENV)/.runtime
+	for f in $(OUT)/results.json $(OUT)/runs/*/results.json; do $(PY) reproduce.py report $$f; done
+
+# Refresh the locks from requirements/*.in (needs uv).
+lock:
+	cd requirements && $(LOCK) runtime.in -o runtime.lock && $(LOCK) dev.in -o dev.lock && $(LOCK) gpu.in -o gpu.lock
+
+# Keras and the two dependencies a PyTorch+JAX GPU machine lacks, for bench/gpu_check.sh
+# where no index answers (Python 3.12, x86-64).
+gpu-wheels:
+	$(PYTHON) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+	  --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 -d .whl \
+	  keras==3.15.1 namex==0.1.0 optree==0.20.0
+
+# Quick-verdict validation (about 30 min on 2 cores) and harness overhead.
+bench: $(VENV)/.dev
+	$(PY) bench/quick_vs_full.py --models LSTM,GRU
+	$(PY) bench/harness_overhead.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out

@@ -1,0 +1,123 @@
+"""The host side of a containerised run: get the pinned image, check the GPU runtime,
+run the workload in it with the output folder mounted, re-render the report here.
+
+The host never measures: it starts the container and reads the results file back.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from docker.types import Mount
+
+from . import engine
+from .data import keras_cache_path
+from .environment import ROOT, collect_gpu, git_state
+
+VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    lock: str
+    cuda: str
+    cudnn: str
+
+    @property
+    def tag(self) -> str:
+        return f"cudnn-repro:{self.name}-{VERSION}"
+
+
+VARIANTS = {
+    "cpu": Variant("cpu", "runtime.lock", "none", "none"),
+    "gpu": Variant("gpu", "gpu.lock", "12.5", "9.3"),
+}
+
+
+def choose_variant(requested: str) -> Variant:
+    if requested != "auto":
+        return VARIANTS[requested]
+    host: dict = {}
+    collect_gpu(host)
+    if host["gpu"]["present"]:
+        print(f"host GPU: {host['gpu']['name']}: using the GPU image", file=sys.stderr)
+        return VARIANTS["gpu"]
+    print(f"no NVIDIA GPU on this host ({host['gpu']['reason']}): using the CPU image", file=sys.stderr)
+    return VARIANTS["cpu"]
+
+
+def image_files(variant: Variant, wheelhouse: Path) -> dict[str, Path]:
+    """The build context: exactly what the Dockerfile copies, nothing else."""
+    wheels = wheelhouse / variant.name
+    if not any(wheels.glob("*.whl")):
+        raise engine.EngineError(f"no wheels in {wheels}: run `make wheelhouse VARIANT={variant.name}` first")
+    return {
+        "Dockerfile": ROOT / "docker" / "Dockerfile",
+        f"requirements/{variant.lock}": ROOT / "requirements" / variant.lock,
+        "wheelhouse": wheels,
+        "cudnn_repro": ROOT / "cudnn_repro",
+        "reproduce.py": ROOT / "reproduce.py",
+    }
+
+
+def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = None) -> str:
+    commit, dirty = git_state()
+    buildargs = {
+        "LOCK": variant.lock,
+        "VARIANT": variant.name,
+        "CUDA_VERSION": variant.cuda,
+        "CUDNN_VERSION": variant.cudnn,
+        "REVISION": f"{commit}{'-dirty' if dirty else ''}",
+    }
+    if base:
+        buildargs["BASE"] = base
+    print(f"building {variant.tag} from {wheelhouse / variant.name} (offline)", file=sys.stderr)
+    return engine.build(client, image_files(variant, wheelhouse), variant.tag, buildargs)
+
+
+def mounts_for(out_dir: Path, imdb_path: str | None) -> tuple[list[Mount], str | None]:
+    """Results folder read-write; the dataset read-only. Returns the dataset path inside."""
+    mounts = [Mount("/results", str(out_dir.resolve()), type="bind")]
+    if imdb_path:
+        source = Path(imdb_path).resolve()
+        mounts.append(Mount("/imdb", str(source.parent), type="bind", read_only=True))
+        return mounts, f"/imdb/{source.name}"
+    cache = keras_cache_path().parent
+    if cache.is_dir():
+        mounts.append(Mount("/tmp/keras/datasets", str(cache.resolve()), type="bind", read_only=True))
+    return mounts, None
+
+
+def run_in_container(
+    run_args: list[str],
+    out_dir: Path,
+    variant_name: str,
+    wheelhouse: Path,
+    archive: Path | None = None,
+    base: str | None = None,
+    imdb_path: str | None = None,
+) -> None:
+    client = engine.connect()
+    variant = choose_variant(variant_name)
+    image = engine.load_archive(client, archive) if archive else build_image(client, variant, wheelhouse, base)
+    if variant.name == "gpu":
+        engine.gpu_preflight(client, image)
+    info = engine.describe(client, image)
+    print(f"image {info['id']} ({info['labels'].get('io.cudnn-repro.variant')})", file=sys.stderr)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mounts, inner_imdb = mounts_for(out_dir, imdb_path)
+    commit, dirty = git_state()
+    environment = {
+        "CUDNN_REPRO_IMAGE_ID": info["id"],
+        "CUDNN_REPRO_IMAGE_DIGEST": info["digest"] or "",
+        "CUDNN_REPRO_GIT_DIRTY": "1" if dirty else "0",
+        "CUDNN_REPRO_HOST_COMMAND": shlex.join(sys.argv),
+    } | ({"CUDNN_REPRO_GIT_COMMIT": commit} if commit else {})
+    command = ["run", *run_args, "--out", "/results"] + (["--imdb-path", inner_imdb] if inner_imdb else [])
+    user = f"{os.getuid()}:{os.getgid()}"
+    engine.run(client, image, command, mounts, environment, user, variant.name == "gpu", out_dir)

@@ -1,0 +1,166 @@
+"""Every Docker engine call of the package, through docker-py (never the docker CLI).
+
+Errors carry what the user needs to act: the fix for a missing GPU runtime, the
+container's exit code and where its logs were kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import tarfile
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import docker.errors
+from docker.types import DeviceRequest, Mount
+
+import docker
+
+GPU_REQUEST = DeviceRequest(count=-1, capabilities=[["gpu"]])
+GPU_FIX = (
+    "The Docker engine cannot give containers a GPU. Install the NVIDIA Container Toolkit "
+    "(https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html), "
+    "run `sudo nvidia-ctk runtime configure --runtime=docker` and restart the engine "
+    "(`sudo systemctl restart docker`). Meanwhile: `make reproduce VARIANT=cpu` runs the CPU image, "
+    "`make reproduce RUNNER=local` runs without Docker; either reports the cuDNN models as not run."
+)
+
+
+class EngineError(Exception):
+    """The engine cannot do what was asked; the message says what to do."""
+
+
+class GpuRuntimeError(EngineError):
+    """The engine runs, but cannot give a container the GPU: no fallback hides that."""
+
+
+class ContainerFailed(EngineError):
+    def __init__(self, exit_code: int, log_path: Path):
+        self.exit_code = exit_code
+        self.log_path = log_path
+        super().__init__(f"the container exited with code {exit_code}; its logs are in {log_path}")
+
+
+def connect() -> docker.DockerClient:
+    try:
+        client = docker.from_env()
+        client.ping()
+    except docker.errors.DockerException as error:
+        raise EngineError(f"no Docker engine answers ({error})") from error
+    return client
+
+
+def show(lines: Iterable[str]) -> None:
+    for line in lines:
+        sys.stderr.write(line)
+        sys.stderr.flush()
+
+
+def build(client: docker.DockerClient, files: dict[str, Path], tag: str, buildargs: dict[str, str]) -> str:
+    """Build from exactly `files` (archive name -> local path), with no network: every
+    package comes from the wheelhouse among them. Streams the build's output; returns the image ID."""
+    with tempfile.TemporaryFile() as context:
+        with tarfile.open(fileobj=context, mode="w") as tar:
+            for name, path in files.items():
+                tar.add(path, arcname=name, filter=lambda info: None if "__pycache__" in info.name else info)
+        context.seek(0)
+        stream = client.api.build(
+            fileobj=context, custom_context=True, tag=tag, buildargs=buildargs,
+            network_mode="none", rm=True, forcerm=True, decode=True,
+        )  # fmt: skip
+        image_id = None
+        for event in stream:
+            if "error" in event:
+                raise EngineError(f"image build failed: {event['error'].strip()}")
+            if "stream" in event:
+                show([event["stream"]])
+            image_id = event.get("aux", {}).get("ID", image_id)
+    if image_id is None:
+        raise EngineError("image build ended without an image")
+    return image_id
+
+
+def gpu_preflight(client: docker.DockerClient, image: str) -> None:
+    """Ask the engine for a GPU device request in a throwaway container."""
+    try:
+        client.containers.run(image, entrypoint=["true"], device_requests=[GPU_REQUEST], remove=True)
+    except docker.errors.APIError as error:
+        raise GpuRuntimeError(f"{error.explanation or error}\n{GPU_FIX}") from error
+
+
+def describe(client: docker.DockerClient, image: str) -> dict:
+    found = client.images.get(image)
+    return {"id": found.id, "digest": (found.attrs.get("RepoDigests") or [None])[0], "labels": found.labels}
+
+
+def run(
+    client: docker.DockerClient,
+    image: str,
+    command: list[str],
+    mounts: list[Mount],
+    environment: dict[str, str],
+    user: str,
+    gpu: bool,
+    log_dir: Path,
+) -> None:
+    """Run to completion, following its output. A non-zero exit keeps the logs in
+    `log_dir`; Ctrl-C stops the container. The container is always removed."""
+    container = client.containers.create(
+        image, command, mounts=mounts, environment=environment, user=user, init=True,
+        device_requests=[GPU_REQUEST] if gpu else None,
+    )  # fmt: skip
+    try:
+        container.start()
+        show(chunk.decode(errors="replace") for chunk in container.logs(stream=True, follow=True))
+        exit_code = container.wait()["StatusCode"]
+        if exit_code != 0:
+            log_path = log_dir / f"container-{container.short_id}.log"
+            log_path.write_bytes(container.logs())
+            raise ContainerFailed(exit_code, log_path)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nstopping the container ...\n")
+        container.stop(timeout=10)
+        raise
+    finally:
+        container.remove(force=True)
+
+
+def save_archive(client: docker.DockerClient, image: str, path: Path) -> Path:
+    """`docker save` the image and write `<archive>.sha256` beside it (sha256sum format)."""
+    digest = hashlib.sha256()
+    with path.open("wb") as f:
+        for chunk in client.images.get(image).save(named=True):
+            f.write(chunk)
+            digest.update(chunk)
+    checksum = path.with_name(path.name + ".sha256")
+    checksum.write_text(f"{digest.hexdigest()}  {path.name}\n")
+    return checksum
+
+
+def load_archive(client: docker.DockerClient, path: Path) -> str:
+    """Load an archive made by save_archive, after checking its SHA-256; returns the image ID."""
+    checksum = path.with_name(path.name + ".sha256")
+    if not checksum.exists():
+        raise EngineError(f"{checksum} is missing: cannot check {path} before loading it")
+    expected = checksum.read_text().split()[0]
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected:
+        raise EngineError(f"{path} has SHA-256 {digest.hexdigest()}, {checksum.name} says {expected}: corrupt archive")
+    with path.open("rb") as f:
+        (image,) = client.images.load(f)
+    return image.id
+
+
+def import_rootfs(client: docker.DockerClient, rootfs: Path, tag: str) -> str:
+    """Make an image from a root filesystem folder (a local base when no registry answers)."""
+    with tempfile.NamedTemporaryFile(suffix=".tar") as archive:
+        with tarfile.open(archive.name, "w") as tar:
+            tar.add(rootfs, arcname=".")
+        repository, _, version = tag.partition(":")
+        client.api.import_image(src=archive.name, repository=repository, tag=version or "latest")
+    return client.images.get(tag).id

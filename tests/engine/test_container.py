@@ -1,0 +1,96 @@
+"""The container path against the real engine: build, run, results on the host, failures."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from docker.types import Mount
+from helpers import reproduce
+
+from cudnn_repro import container, engine
+
+SMOKE = ["--profile", "smoke", "--data", "synthetic", "--train-samples", "100", "--test-samples", "100"]
+
+
+def test_cpu_image_is_pinned_labelled_and_unprivileged(client, cpu_image, base_image):
+    image = client.images.get(cpu_image)
+    labels = image.labels
+    assert labels["io.cudnn-repro.variant"] == "cpu" and labels["io.cudnn-repro.lock"] == "runtime.lock"
+    assert labels["org.opencontainers.image.base.name"] == "cudnn-repro-test-base:bookworm"
+    assert len(labels["org.opencontainers.image.revision"]) >= 40
+    assert image.attrs["Config"]["User"] == "1000:1000"
+    assert "cudnn-repro:cpu-0.1.0" in image.tags
+
+
+def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, results_dir, monkeypatch):
+    monkeypatch.setattr(os, "getuid", lambda: 4321)
+    monkeypatch.setattr(os, "getgid", lambda: 4321)
+    options = [*SMOKE, "--models", "LSTM,CuDNNLSTM"]
+    wheelhouse = container.ROOT / "wheelhouse"
+    container.run_in_container(options, results_dir, "cpu", wheelhouse, base="cudnn-repro-test-base:bookworm")
+    results_file = results_dir / "results.json"
+    assert results_file.stat().st_uid == 4321 and (results_dir / "REPORT.md").stat().st_uid == 4321
+    results = json.loads(results_file.read_text())
+    assert results["environment"]["container"]["in_container"] is True
+    assert results["environment"]["container"]["image_id"] == cpu_image
+    assert results["environment"]["git"]["commit"]
+    assert [r["status"] for r in results["runs"]] == ["ok", "not_run"]
+    assert "no CUDA GPU visible to TensorFlow" in (results_dir / "REPORT.md").read_text()
+
+
+def test_gpu_request_without_gpu_runtime_gives_the_fix(client, base_image):
+    with pytest.raises(engine.GpuRuntimeError) as raised:
+        engine.gpu_preflight(client, base_image)
+    message = str(raised.value)
+    assert "could not select device driver" in message and "with capabilities: [[gpu]]" in message
+    assert "NVIDIA Container Toolkit" in message and "make reproduce VARIANT=cpu" in message
+
+
+def test_failing_container_keeps_its_logs_and_exit_code(client, cpu_image, results_dir):
+    command = ["run", "--profile", "smoke", "--data", "imdb", "--imdb-path", "/missing/imdb.npz", "--out", "/results"]
+    mounts = [Mount("/results", str(results_dir), type="bind")]
+    with pytest.raises(engine.ContainerFailed) as raised:
+        engine.run(client, cpu_image, command, mounts, {}, "4321:4321", False, results_dir)
+    assert raised.value.exit_code == 1
+    assert "/missing/imdb.npz does not exist" in raised.value.log_path.read_text()
+    assert not client.containers.list(all=True, filters={"ancestor": cpu_image})
+
+
+def test_interrupted_run_stops_the_container_and_keeps_finished_models(client, cpu_image, results_dir, monkeypatch):
+    def interrupt_after_first_model(lines):
+        for line in lines:
+            if "(saved)" in line:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "show", interrupt_after_first_model)
+    command = ["run", *SMOKE, "--models", "LSTM,GRU", "--epochs", "4", "--out", "/results"]
+    mounts = [Mount("/results", str(results_dir), type="bind")]
+    with pytest.raises(KeyboardInterrupt):
+        engine.run(client, cpu_image, command, mounts, {}, "4321:4321", False, results_dir)
+    assert not client.containers.list(all=True, filters={"ancestor": cpu_image})
+    runs = json.loads((results_dir / "results.json").read_text())["runs"]
+    assert [r["model"] for r in runs] == ["LSTM"]
+
+
+def test_archive_round_trip_checks_its_sum(client, base_image, tmp_path):
+    archive = tmp_path / "base.tar"
+    checksum = engine.save_archive(client, base_image, archive)
+    assert checksum.read_text().endswith("  base.tar\n")
+    assert engine.load_archive(client, archive) == base_image
+    checksum.write_text("0" * 64 + "  base.tar\n")
+    with pytest.raises(engine.EngineError, match="corrupt archive"):
+        engine.load_archive(client, archive)
+
+
+def test_no_engine_says_so_and_falls_back_to_a_local_run(tmp_path):
+    env_host = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    out = tmp_path / "paper"
+    args = ["container", *SMOKE, "--models", "LSTM", "--out", str(out)]
+    refused = reproduce(*args, env_extra=env_host)
+    assert refused.returncode == 2 and "no Docker engine answers" in refused.stderr
+    done = reproduce(*args, "--fallback-local", env_extra=env_host)
+    assert done.returncode == 0, done.stderr
+    assert "falling back to a local run" in done.stderr
+    assert json.loads((out / "results.json").read_text())["environment"]["container"]["image_id"] is None

@@ -1,0 +1,36 @@
+"""Helpers shared by the tests: paths, small imdb.npz files, running reproduce.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def write_imdb_npz(path: Path, n: int = 6, seed: int = 0) -> Path:
+    """Ragged word-id lists stored as object arrays, as in the published imdb.npz."""
+    rng = np.random.default_rng(seed)
+
+    def reviews() -> np.ndarray:
+        out = np.empty(n, dtype=object)
+        for i in range(n):
+            out[i] = rng.integers(1, 40000, rng.integers(5, 400)).tolist()
+        return out
+
+    labels = lambda: rng.integers(0, 2, n)  # noqa: E731
+    np.savez(path, x_train=reviews(), y_train=labels(), x_test=reviews(), y_test=labels())
+    return path
+
+
+def reproduce(*args: str, backend: str = "tensorflow", env_extra: dict | None = None, **popen):
+    env = os.environ | {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    env |= env_extra or {}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "reproduce.py"), *args], env=env, capture_output=True, text=True, **popen
+    )
