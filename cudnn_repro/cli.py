@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="re-render REPORT.md from a results file, running nothing")
     report.add_argument("results", type=Path, help="path to results.json")
     report.add_argument("--out", type=Path, help="folder for REPORT.md (default: beside the results file)")
+    report.add_argument("--quick", type=Path, help="a quick-profile results file to validate against this run")
     return parser
 
 
@@ -118,10 +119,11 @@ def forwarded_run_options(args: argparse.Namespace) -> list[str]:
     return argv
 
 
-def render(results_file: Path, out_dir: Path) -> Path:
+def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> Path:
     from .report import write_report
 
-    path = write_report(results.load(results_file), load_article(), out_dir)
+    quick = results.load(quick_file) if quick_file else None
+    path = write_report(results.load(results_file), load_article(), out_dir, quick)
     print(f"report: {path}")
     return path
 
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "report":
-        render(args.results, args.out or args.results.parent)
+        render(args.results, args.out or args.results.parent, args.quick)
         return 0
     if args.command == "image":
         return make_image(args)
@@ -182,7 +184,7 @@ def run_container(args: argparse.Namespace) -> int | None:
         if not args.fallback_local or isinstance(error, GpuRuntimeError):
             print(f"error: {error}", file=sys.stderr)
             return 2
-        print(f"{error}\nfalling back to a local run (its results will say: not in a container)", file=sys.stderr)
+        print(f"{error}\nfalling back to a local run (its results record no image)", file=sys.stderr)
         return None
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}", file=sys.stderr)

@@ -77,7 +77,15 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
     if base:
         buildargs["BASE"] = base
     print(f"building {variant.tag} from {wheelhouse / variant.name} (offline)", file=sys.stderr)
-    return engine.build(client, image_files(variant, wheelhouse), variant.tag, buildargs)
+    try:
+        return engine.build(client, image_files(variant, wheelhouse), variant.tag, buildargs)
+    except engine.EngineError as error:
+        if base:
+            raise
+        raise engine.EngineError(
+            f"{error}\nIf the pinned base could not be pulled: `docker load` it from an archive, "
+            "or build on a local image with BASE=<image> (make) or --base (reproduce.py)."
+        ) from error
 
 
 def mounts_for(out_dir: Path, imdb_path: str | None) -> tuple[list[Mount], str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import statistics
+from datetime import datetime
 from pathlib import Path
 
 from tabulate import tabulate
@@ -258,7 +259,34 @@ def environment_section(results: dict) -> str:
     return f"## Environment\n\n{table(rows, ['', ''])}\n\nCommand:\n\n```\n{command}\n```"
 
 
-def render(results: dict, article: Article, figure: str | None = FIGURE_NAME) -> str:
+def run_seconds(results: dict) -> float:
+    """Wall time from the results file's creation to its last save."""
+    return (datetime.fromisoformat(results["updated"]) - datetime.fromisoformat(results["created"])).total_seconds()
+
+
+def validation_section(results: dict, quick: dict, article: Article) -> str:
+    """The quick profile's predictions against this article-size run's measurements."""
+    measured, predicted = analyse(results, article).models, analyse(quick, article).models
+    rows = []
+    for name, m in measured.items():
+        p = predicted.get(name)
+        if not (m.basis and p and p.basis):
+            continue
+        ratio = statistics.median(p.basis) / statistics.median(m.basis)
+        rows.append([name, seconds(p.basis), seconds(m.basis), f"{ratio:.3f}", f"{abs(ratio - 1):.1%}"])
+    share = run_seconds(quick) / run_seconds(results)
+    headers = ["Model", "Quick: predicted fit (s)", "Measured fit (s)", "Predicted / measured", "Error"]
+    return (
+        "## Quick verdict validation\n\n"
+        f"The quick profile ({quick['settings']['train_samples']} reviews, {quick['settings']['epochs']} epochs, "
+        f"{quick['settings']['repeats']} run(s) per model, same machine) against this run. Target: within 10 %.\n\n"
+        f"{table(rows, headers)}\n\n"
+        f"Run time: quick {run_seconds(quick):.0f} s, this run {run_seconds(results):.0f} s: "
+        f"the quick verdict took {share:.1%} of the time (target: under 10 %)."
+    )
+
+
+def render(results: dict, article: Article, figure: str | None = FIGURE_NAME, quick: dict | None = None) -> str:
     analysis = analyse(results, article)
     s = results["settings"]
     intro = (
@@ -271,6 +299,7 @@ def render(results: dict, article: Article, figure: str | None = FIGURE_NAME) ->
         verdict_section(analysis),
         warnings_section(analysis),
         times_section(results, analysis, article),
+        validation_section(results, quick, article) if quick else "",
         f"![Article vs measured fit times]({figure})" if figure else "",
         computed_section(results, article),
         telemetry_section(analysis),
@@ -279,11 +308,11 @@ def render(results: dict, article: Article, figure: str | None = FIGURE_NAME) ->
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
-def write_report(results: dict, article: Article, out_dir: Path) -> Path:
+def write_report(results: dict, article: Article, out_dir: Path, quick: dict | None = None) -> Path:
     from .plot import plot_times
 
     out_dir.mkdir(parents=True, exist_ok=True)
     figure = plot_times(analyse(results, article), article, out_dir / FIGURE_NAME)
     path = out_dir / REPORT_NAME
-    path.write_text(render(results, article, figure.name if figure else None))
+    path.write_text(render(results, article, figure.name if figure else None, quick))
     return path

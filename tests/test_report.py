@@ -4,13 +4,15 @@ After an intended change to the report, refresh the snapshots with
 `UPDATE_SNAPSHOTS=1 make test` and review their diff.
 """
 
+import json
 import os
 
 import pytest
 from helpers import FIXTURES
 
+from cudnn_repro.analysis import analyse
 from cudnn_repro.claims import load_article
-from cudnn_repro.report import render, write_report
+from cudnn_repro.report import render, validation_section, write_report
 
 
 def check_snapshot(name: str, text: str) -> None:
@@ -44,3 +46,14 @@ def test_write_report_draws_the_figure(tmp_path, request, fixture):
     path = write_report(request.getfixturevalue(fixture), load_article(), tmp_path)
     assert path.read_text().count("![Article vs measured fit times](figure.png)") == 1
     assert (tmp_path / "figure.png").stat().st_size > 1000
+
+
+def test_quick_verdict_validation_against_a_paper_size_run(cpu_results):
+    full = json.loads((FIXTURES / "cpu-paper-lstm-results.json").read_text())
+    text = validation_section(full, cpu_results, load_article())
+    predicted = analyse(cpu_results, load_article()).models["LSTM"].basis[0]
+    measured = full["runs"][0]["fit_seconds"]
+    assert f"| LSTM    | {predicted:.1f}" in text and f"| {measured:.1f}" in text
+    assert f"{predicted / measured:.3f}" in text
+    assert "GRU" not in text.split("Error")[1]  # GRU has no paper-size run to compare with
+    assert "the quick verdict took" in text
