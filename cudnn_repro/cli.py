@@ -18,6 +18,13 @@ from .claims import load_article
 from .data import IMDB_ENV, DatasetError
 from .settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES, Settings
 
+OTHER_COMMANDS = """other commands (each has --help):
+  container   the same run inside the pinned Docker image (docker-py), results on the host
+  image       build the pinned image offline from the wheelhouse; --archive to docker-save it
+  report      re-render REPORT.md from a results.json, running nothing
+
+Set KERAS_BACKEND=tensorflow|torch|jax to choose the backend (default tensorflow)."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -28,7 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Set KERAS_BACKEND=tensorflow|torch|jax to choose the backend (default tensorflow).",
     )
     sub = parser.add_subparsers(dest="command")
-    add_run_options(sub.add_parser("run", help="run the models and write results + report (the default)"))
+    run = sub.add_parser(
+        "run",
+        help="run the models and write results + report (the default)",
+        description="Run the four models, check the article's claims, write results.json, REPORT.md, figure.png.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=OTHER_COMMANDS,
+    )
+    add_run_options(run)
     container = sub.add_parser("container", help="the same run inside the pinned Docker image (docker-py)")
     add_run_options(container)
     container.add_argument(
@@ -74,6 +88,7 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument("--epochs", type=int, help="override the profile's epochs")
     run.add_argument("--train-samples", type=int, help="override the profile's number of training reviews")
     run.add_argument("--test-samples", type=int, help="override the profile's number of test reviews")
+    run.add_argument("--steps-per-epoch", type=int, help="override the profile's steps per epoch (quick: 10)")
     run.add_argument("--repeats", type=int, help="runs per model, interleaved across models (default 1)")
     run.add_argument(
         "--math",
@@ -103,6 +118,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "epochs": args.epochs,
         "train_samples": args.train_samples,
         "test_samples": args.test_samples,
+        "steps_per_epoch": args.steps_per_epoch,
         "repeats": args.repeats,
         "math": args.math,
         "data": args.data,
@@ -113,7 +129,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def forwarded_run_options(args: argparse.Namespace) -> list[str]:
     """The run options, as the container's own `reproduce.py run` takes them (without --out)."""
     argv = ["--profile", args.profile] + (["--force"] if args.force else [])
-    for name in ("models", "epochs", "train_samples", "test_samples", "repeats", "math", "data"):
+    for name in ("models", "epochs", "train_samples", "test_samples", "steps_per_epoch", "repeats", "math", "data"):
         if getattr(args, name) is not None:
             argv += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     return argv
@@ -130,7 +146,7 @@ def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) ->
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("run", "container", "image", "report", "-h", "--help"):
+    if not argv or argv[0] not in ("run", "container", "image", "report"):
         argv.insert(0, "run")
     parser = build_parser()
     args = parser.parse_args(argv)

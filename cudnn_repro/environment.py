@@ -121,6 +121,17 @@ def collect_container(d: dict) -> None:
     }
 
 
+def comparable(env: dict) -> dict:
+    """What must not change between the runs that one results file holds."""
+    return {
+        "packages": env["packages"],
+        "backend": env["backend"],
+        "cpu": env["cpu"]["model"],
+        "gpu": env["gpu"].get("name"),
+        "image": env["container"]["image_id"],
+    }
+
+
 def collect_environment() -> dict:
     d: dict = {"argv": [Path(sys.argv[0]).name, *sys.argv[1:]]}
     for collect in (

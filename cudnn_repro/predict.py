@@ -1,9 +1,10 @@
-"""The quick verdict: article-size fit times predicted from a run on a subset.
+"""The quick verdict: article-size fit times predicted from a short run.
 
 A fit is its setup outside the epochs, a first epoch that also builds and warms up,
-and steady epochs. Each epoch is a fixed part (Keras sets up its data iterator: about a
-second on a CPU) and its steps. The subset measures all of them; the prediction adds
-the article's extra batches at the steady per-step time, read between batch starts.
+and steady epochs. Each epoch is a fixed part (Keras sets up its data iterator) and its
+steps. The quick profile runs the article's data through the same input pipeline for a
+few steps per epoch; the prediction adds the article's remaining batches at the steady
+per-step time, read between batch starts (epochs 2 onwards).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ SHAPE_KEYS = ("batch_size", "maxlen", "num_words")
 
 
 def at_article_size(settings: dict, size: dict) -> bool:
-    return all(settings[k] == size[k] for k in ("train_samples", "epochs", *SHAPE_KEYS))
+    same = all(settings[k] == size[k] for k in ("train_samples", "epochs", *SHAPE_KEYS))
+    return same and not settings.get("steps_per_epoch")
 
 
 def cannot_predict(settings: dict, size: dict) -> str | None:
@@ -31,7 +33,7 @@ def cannot_predict(settings: dict, size: dict) -> str | None:
 
 def predict_fit_seconds(run: dict, settings: dict, size: dict) -> float:
     epochs = run["epoch_seconds"]
-    batches = math.ceil(settings["train_samples"] / settings["batch_size"])
+    batches = settings.get("steps_per_epoch") or math.ceil(settings["train_samples"] / settings["batch_size"])
     extra = math.ceil(size["train_samples"] / size["batch_size"]) - batches
     steady = statistics.median(epochs[1:])
     steps = [s for s in run.get("step_seconds", [])[1:] if s is not None]

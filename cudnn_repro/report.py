@@ -11,7 +11,7 @@ from tabulate import tabulate
 
 from .analysis import Analysis, ModelSummary, analyse
 from .claims import Article
-from .stats import median_interval
+from .stats import median_interval, relative_spread
 
 REPORT_NAME = "REPORT.md"
 FIGURE_NAME = "figure.png"
@@ -36,6 +36,11 @@ def ratio_text(point: float | None, low: float | None, high: float | None) -> st
     if point is None:
         return "-"
     return f"{point:.2f}x" if low is None else f"{point:.2f}x [{low:.2f}, {high:.2f}]"
+
+
+def spread_text(values: list[float]) -> str:
+    """(max - min) / median of the measured fit times; pyperf warns from 10 %."""
+    return f"{relative_spread(values):.0%}" if len(values) > 1 else "-"
 
 
 def kernel_text(summary: ModelSummary) -> str:
@@ -76,6 +81,7 @@ def times_section(results: dict, analysis: Analysis, article: Article) -> str:
                 seconds(m.first_epochs()),
                 seconds(m.steady_epochs()),
                 seconds(m.basis),
+                spread_text(m.values("fit_seconds")),
                 str(len(m.ok_runs)),
                 f"{100 * statistics.median(accuracy):.2f}" if accuracy else "-",
                 f"{article.test_accuracy_pct[name]:.2f}",
@@ -89,13 +95,15 @@ def times_section(results: dict, analysis: Analysis, article: Article) -> str:
         "First epoch (s)",
         "Steady epoch (s)",
         f"Article-size fit (s, {size_label})",
+        "Spread",
         "Runs",
         "Test acc. %",
         "Notebook acc. %",
     ]
     note = (
         "Times are medians over runs with a 95 % bootstrap interval in brackets when there are "
-        'several runs. "Measured fit" is the wall time of the whole `fit` at this run\'s size '
+        "several runs; the spread is (max - min) / median of the measured fits. "
+        '"Measured fit" is the wall time of the whole `fit` at this run\'s size '
         "(the article's metric); the steady epoch is the median of epochs 2 onwards."
     )
     kernels = table(
@@ -182,6 +190,9 @@ def deviations(results: dict, article: Article) -> list[str]:
         wanted = article.size[key]
         if s[key] != wanted:
             out.append(f"{label}: {s[key]} (article: {wanted}).")
+    if s.get("steps_per_epoch"):
+        out.append(f"{s['steps_per_epoch']} steps per epoch instead of all {article.size['train_samples'] // 100}: "
+                   "the rest of each epoch is predicted from the steady per-step time.")  # fmt: skip
     if s["repeats"] > 1:
         out.append(f"{s['repeats']} interleaved runs per model (the article: one run each).")
     out.append(
@@ -210,8 +221,8 @@ def computed_section(results: dict, article: Article) -> str:
         "## What was computed",
         "",
         f"- Data: **{data['note']}** ({origin}); x_train {data['x_train_shape']}, x_test {data['x_test_shape']}.",
-        f"- Profile `{s['profile']}`: {s['train_samples']} training and {s['test_samples']} test reviews, "
-        f"{s['epochs']} epochs, batch {s['batch_size']}, maxlen {s['maxlen']}, num_words {s['num_words']}, "
+        f"- Profile `{s['profile']}`: {run_shape(s)}, {s['test_samples']} test reviews, "
+        f"batch {s['batch_size']}, maxlen {s['maxlen']}, num_words {s['num_words']}, "
         f"{s['repeats']} run(s) per model, seed {s['seed']}.",
         f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`.",
         "",
@@ -264,6 +275,11 @@ def run_seconds(results: dict) -> float:
     return (datetime.fromisoformat(results["updated"]) - datetime.fromisoformat(results["created"])).total_seconds()
 
 
+def run_shape(s: dict) -> str:
+    steps = f", {s['steps_per_epoch']} steps each" if s.get("steps_per_epoch") else ""
+    return f"{s['train_samples']} reviews, {s['epochs']} epochs{steps}"
+
+
 def validation_section(results: dict, quick: dict, article: Article) -> str:
     """The quick profile's predictions against this article-size run's measurements."""
     measured, predicted = analyse(results, article).models, analyse(quick, article).models
@@ -278,7 +294,7 @@ def validation_section(results: dict, quick: dict, article: Article) -> str:
     headers = ["Model", "Quick: predicted fit (s)", "Measured fit (s)", "Predicted / measured", "Error"]
     return (
         "## Quick verdict validation\n\n"
-        f"The quick profile ({quick['settings']['train_samples']} reviews, {quick['settings']['epochs']} epochs, "
+        f"The quick profile ({run_shape(quick['settings'])}, "
         f"{quick['settings']['repeats']} run(s) per model, same machine) against this run. Target: within 10 %.\n\n"
         f"{table(rows, headers)}\n\n"
         f"Run time: quick {run_seconds(quick):.0f} s, this run {run_seconds(results):.0f} s: "

@@ -23,6 +23,7 @@ class Settings:
     batch_size: int = 100
     maxlen: int = 300
     num_words: int = 30000
+    steps_per_epoch: int | None = None  # None: every batch of the training set
     models: tuple[str, ...] = MODELS
     repeats: int = 1
     math: str = "article"
@@ -37,8 +38,8 @@ class Settings:
             raise ValueError(f"--math must be one of {MATH_MODES}")
         if self.data not in DATA_SOURCES:
             raise ValueError(f"--data must be one of {DATA_SOURCES}")
-        for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats"):
-            if getattr(self, name) < 1:
+        for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats", "steps_per_epoch"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
 
     def to_dict(self) -> dict:
@@ -46,15 +47,12 @@ class Settings:
         d["models"] = list(self.models)
         return d
 
-    @classmethod
-    def from_dict(cls, d: dict) -> Settings:
-        return cls(**{**d, "models": tuple(d["models"])})
 
-
-# paper: the article's size. quick: a subset whose steady-state epochs predict the
-# article-size times (see predict.py). smoke: tiny, for tests; it checks plumbing only.
+# paper: the article's size. quick: the article's data and input pipeline, but 10 steps
+# per epoch; its steady steps predict the article-size times (predict.py). smoke: tiny,
+# for tests; it checks plumbing only.
 PROFILES: dict[str, Settings] = {
     "paper": Settings("paper", train_samples=25000, test_samples=25000, epochs=10),
-    "quick": Settings("quick", train_samples=1000, test_samples=1000, epochs=3),
+    "quick": Settings("quick", train_samples=25000, test_samples=1000, epochs=3, steps_per_epoch=10),
     "smoke": Settings("smoke", train_samples=200, test_samples=100, epochs=2),
 }

@@ -52,14 +52,22 @@ class EpochTimer(keras.callbacks.Callback):
         )
 
 
-def timed_fit(model: keras.Model, data, epochs: int, batch_size: int, label: str) -> dict:
+def timed_fit(model: keras.Model, data, settings, label: str) -> dict:
     """Fit as the notebook did (verbose=0, no validation), then evaluate on the test set."""
-    timer = EpochTimer(label, epochs)
+    timer = EpochTimer(label, settings.epochs)
     start = time.perf_counter()
-    model.fit(data.x_train, data.y_train, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
+    model.fit(
+        data.x_train,
+        data.y_train,
+        batch_size=settings.batch_size,
+        epochs=settings.epochs,
+        steps_per_epoch=settings.steps_per_epoch,
+        verbose=0,
+        callbacks=[timer],
+    )
     backend.synchronize()
     fit_seconds = time.perf_counter() - start
-    loss, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=batch_size, verbose=0)
+    loss, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=settings.batch_size, verbose=0)
     return {
         "fit_seconds": fit_seconds,
         "epoch_seconds": timer.seconds,

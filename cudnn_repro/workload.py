@@ -14,7 +14,7 @@ import keras
 
 from . import backend, provenance, results
 from .data import load_dataset
-from .environment import collect_environment
+from .environment import collect_environment, comparable
 from .models import SPECS, build_model, layer_config
 from .settings import Settings
 from .telemetry import GpuSampler
@@ -26,17 +26,22 @@ def log(message: str) -> None:
 
 
 def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -> dict:
+    environment = collect_environment()
     if path.exists() and not force:
         existing = results.load(path)
         results.check_resumable(existing, run_settings, path)
-        if existing["data"]["source"] != data_info["source"]:
+        before, now = comparable(existing["environment"]), comparable(environment)
+        changed = [k for k in now if before[k] != now[k]] + (
+            ["data"] if existing["data"]["source"] != data_info["source"] else []
+        )
+        if changed:
             raise results.ResultsError(
-                f"{path} was measured on {existing['data']['source']} data, this run would use "
-                f"{data_info['source']}; pass --force to start over"
+                f"{path} was measured with another {', '.join(changed)}; its runs and this one "
+                "would not be comparable. Pass --force to start over, or --out to write elsewhere"
             )
         log(f"resuming {path}: {len(existing['runs'])} run(s) already done")
         return existing
-    fresh = results.new_results(run_settings, collect_environment(), data_info)
+    fresh = results.new_results(run_settings, environment, data_info)
     results.save(fresh, path)
     return fresh
 
@@ -51,7 +56,7 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> 
     model = build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
     sampler.start()
     try:
-        record = timed_fit(model, data, settings.epochs, settings.batch_size, label)
+        record = timed_fit(model, data, settings, label)
     except ValueError as error:
         if KERAS_NO_CUDNN not in str(error):
             raise
@@ -79,7 +84,8 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
         if spec.cudnn and not cuda_ok:
             record |= {"status": "not_run", "reason": cuda_reason}
         else:
-            log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs")
+            steps = f", {settings.steps_per_epoch} steps each" if settings.steps_per_epoch else ""
+            log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs{steps}")
             record |= measure(spec, settings, data, sampler, label)
         state["runs"].append(record)
         try:

@@ -1,11 +1,12 @@
 """Kernel provenance on the CPU: plain is recognised as plain; cuDNN without a GPU is never a time."""
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
 
-from cudnn_repro import provenance, workload
+from cudnn_repro import provenance, results, workload
 from cudnn_repro.data import Dataset
 from cudnn_repro.models import SPECS, build_model
 from cudnn_repro.settings import PROFILES
@@ -46,3 +47,16 @@ def test_workload_records_cudnn_models_as_not_run(tmp_path, monkeypatch):
     assert lstm["status"] == "ok" and len(lstm["epoch_seconds"]) == 2 and lstm["provenance"]["ran_cudnn"] is False
     assert gru["status"] == "not_run" and gru["reason"] == "no CUDA GPU visible to TensorFlow"
     assert "fit_seconds" not in gru and "epoch_seconds" not in gru
+
+
+def test_resume_refuses_another_machine_or_stack(tmp_path, monkeypatch):
+    monkeypatch.setattr(workload, "load_dataset", lambda settings, path: tiny_data())
+    settings = dataclasses.replace(TINY, models=("CuDNNGRU",), repeats=2)
+    workload.run(settings, tmp_path)
+    results_file = tmp_path / "results.json"
+    saved = json.loads(results_file.read_text())
+    saved["environment"]["packages"]["keras"] = "3.0.0"
+    saved["runs"].pop()
+    results_file.write_text(json.dumps(saved))
+    with pytest.raises(results.ResultsError, match="measured with another packages"):
+        workload.run(settings, tmp_path)

@@ -24,6 +24,13 @@ def test_cpu_image_is_pinned_labelled_and_unprivileged(client, cpu_image, base_i
     assert "cudnn-repro:cpu-0.1.0" in image.tags
 
 
+def test_rebuild_from_the_same_inputs_reuses_the_image(client, cpu_image, capsys):
+    again = container.build_image(client, container.VARIANTS["cpu"], container.ROOT / "wheelhouse",
+                                  base="cudnn-repro-test-base:bookworm")  # fmt: skip
+    assert again == cpu_image and "reusing" in capsys.readouterr().err
+    assert len(client.images.get(cpu_image).labels["io.cudnn-repro.inputs"]) == 64
+
+
 def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, results_dir, monkeypatch):
     monkeypatch.setattr(os, "getuid", lambda: 4321)
     monkeypatch.setattr(os, "getgid", lambda: 4321)
