@@ -5,7 +5,8 @@
 In one process, at the quick profile's size, alternates a bare `model.fit` timed with
 two clock reads and the harness's own path (workload.measure: epoch/step timer, device
 sync, NVML sampler), in ABBA order so drift cancels. Prints the median fit time of
-each and their ratio. Target: the harness adds under 2 %.
+each and their ratio, and the same for the fastest fit of each (robust to the stalls
+that Keras' TensorFlow input pipeline makes now and then). Target: under 2 %.
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ def bare_fit(spec, settings, data) -> float:
     keras.utils.set_random_seed(settings.seed)
     model = build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
     start = time.perf_counter()
-    model.fit(data.x_train, data.y_train, batch_size=settings.batch_size, epochs=settings.epochs, verbose=0)
+    model.fit(
+        data.x_train,
+        data.y_train,
+        batch_size=settings.batch_size,
+        epochs=settings.epochs,
+        steps_per_epoch=settings.steps_per_epoch,
+        verbose=0,
+    )
     backend.synchronize()
     return time.perf_counter() - start
 
@@ -57,12 +65,12 @@ def main() -> None:
             times.append(fit(spec, settings, data))
     rows = [[i + 1, f"{b:.2f}", f"{h:.2f}", f"{h / b:.3f}"] for i, (b, h) in enumerate(zip(bare, harness, strict=True))]
     print(tabulate(rows, headers=["Pair", "Bare fit (s)", "Harness fit (s)", "Harness / bare"]))
-    ratio = statistics.median(harness) / statistics.median(bare)
-    print(
-        f"\n{args.model} on {backend.name()}, quick size: median bare {statistics.median(bare):.2f} s, "
-        f"harness {statistics.median(harness):.2f} s, harness / bare = {ratio:.3f} "
-        f"(overhead {ratio - 1:+.1%}, target < +2 %)"
-    )
+    for label, pick in (("median", statistics.median), ("fastest", min)):
+        ratio = pick(harness) / pick(bare)
+        print(
+            f"{args.model} on {backend.name()}, quick size, {label}: bare {pick(bare):.2f} s, "
+            f"harness {pick(harness):.2f} s, harness / bare = {ratio:.3f} (overhead {ratio - 1:+.1%}, target < +2 %)"
+        )
 
 
 if __name__ == "__main__":

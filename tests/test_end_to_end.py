@@ -86,6 +86,7 @@ def test_help_explains_every_option():
         "--epochs",
         "--train-samples",
         "--test-samples",
+        "--steps-per-epoch",
         "--repeats",
         "--math",
         "--data",

@@ -41,3 +41,10 @@ def test_fixed_part_of_each_epoch_is_not_scaled():
     first = 3.0 + 240 * 0.135
     steady = 2.5 + 240 * 0.135
     assert predict.predict_fit_seconds(run, QUICK, SIZE) == pytest.approx(0.5 + first + 9 * steady)
+
+
+def test_steps_per_epoch_counts_the_batches_run_not_the_data_held():
+    short = QUICK | {"train_samples": 25000, "steps_per_epoch": 10}
+    run = {"fit_seconds": 8.5, "epoch_seconds": [3.0, 2.5, 2.5], "step_seconds": [0.3, 0.135, 0.135]}
+    assert predict.predict_fit_seconds(run, short, SIZE) == predict.predict_fit_seconds(run, QUICK, SIZE)
+    assert not predict.at_article_size(short | {"epochs": 10}, SIZE)
