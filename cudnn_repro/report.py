@@ -277,7 +277,7 @@ def run_seconds(results: dict) -> float:
 
 def run_shape(s: dict) -> str:
     steps = f", {s['steps_per_epoch']} steps each" if s.get("steps_per_epoch") else ""
-    return f"{s['train_samples']} reviews, {s['epochs']} epochs{steps}"
+    return f"{s['train_samples']} training reviews, {s['epochs']} epochs{steps}"
 
 
 def validation_section(results: dict, quick: dict, article: Article) -> str:
