@@ -27,6 +27,7 @@ from cudnn_repro.data import load_dataset
 from cudnn_repro.models import SPECS, build_model
 from cudnn_repro.settings import PROFILES
 from cudnn_repro.telemetry import GpuSampler
+from cudnn_repro.timing import fit_options
 
 
 def bare_fit(spec, settings, data) -> float:
@@ -34,14 +35,7 @@ def bare_fit(spec, settings, data) -> float:
     keras.utils.set_random_seed(settings.seed)
     model = build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
     start = time.perf_counter()
-    model.fit(
-        data.x_train,
-        data.y_train,
-        batch_size=settings.batch_size,
-        epochs=settings.epochs,
-        steps_per_epoch=settings.steps_per_epoch,
-        verbose=0,
-    )
+    model.fit(data.x_train, data.y_train, **fit_options(settings))
     backend.synchronize()
     return time.perf_counter() - start
 

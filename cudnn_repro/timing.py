@@ -52,19 +52,21 @@ class EpochTimer(keras.callbacks.Callback):
         )
 
 
+def fit_options(settings) -> dict:
+    """The notebook's fit call: no validation, no progress bar."""
+    return {
+        "batch_size": settings.batch_size,
+        "epochs": settings.epochs,
+        "steps_per_epoch": settings.steps_per_epoch,
+        "verbose": 0,
+    }
+
+
 def timed_fit(model: keras.Model, data, settings, label: str) -> dict:
     """Fit as the notebook did (verbose=0, no validation), then evaluate on the test set."""
     timer = EpochTimer(label, settings.epochs)
     start = time.perf_counter()
-    model.fit(
-        data.x_train,
-        data.y_train,
-        batch_size=settings.batch_size,
-        epochs=settings.epochs,
-        steps_per_epoch=settings.steps_per_epoch,
-        verbose=0,
-        callbacks=[timer],
-    )
+    model.fit(data.x_train, data.y_train, callbacks=[timer], **fit_options(settings))
     backend.synchronize()
     fit_seconds = time.perf_counter() - start
     loss, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=settings.batch_size, verbose=0)
