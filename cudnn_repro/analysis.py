@@ -120,7 +120,7 @@ def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str)
     if basis == "predicted":
         warnings.append(
             RunWarning(
-                "Verdicts use article-size times predicted from a subset, not measured.",
+                "Verdicts use article-size times predicted from a short run, not measured.",
                 "Run --profile paper for a measured verdict.",
             )
         )

@@ -19,7 +19,7 @@ def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
     names = [n for n, m in analysis.models.items() if m.basis]
     if not names:
         return None
-    label = "measured" if analysis.basis == "measured" else "predicted from subset"
+    label = "measured" if analysis.basis == "measured" else "predicted from a short run"
     fig, ax = plt.subplots(figsize=(7, 4))
     x = range(len(names))
     ax.bar([i - 0.2 for i in x], [article.fit_seconds[n] for n in names], 0.4, label="article (GTX 1060, 2017)")

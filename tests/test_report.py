@@ -29,7 +29,7 @@ def test_gpu_report_gives_verdicts_evidence_and_telemetry(gpu_results):
     assert "cuDNN: `CudnnRnnBackward0` x2, `aten::_cudnn_rnn` x2" in report
     assert "plain loop: `aten::mm`" in report
     assert "NVIDIA H100 80GB HBM3" in report and "GPU telemetry (NVML" in report
-    assert "Verdicts use article-size times predicted from a subset" in report
+    assert "Verdicts use article-size times predicted from a short run" in report
     check_snapshot("h100-torch-report.md", report)
 
 
