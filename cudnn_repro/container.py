@@ -16,11 +16,9 @@ from pathlib import Path
 
 from docker.types import Mount
 
-from . import engine
+from . import __version__, engine
 from .data import keras_cache_path
 from .environment import ROOT, collect_gpu, git_state
-
-VERSION = "0.1.0"
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class Variant:
 
     @property
     def tag(self) -> str:
-        return f"cudnn-repro:{self.name}-{VERSION}"
+        return f"cudnn-repro:{self.name}-{__version__}"
 
 
 VARIANTS = {
@@ -84,6 +82,7 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
     commit, dirty = git_state()
     buildargs = {
         "LOCK": variant.lock,
+        "VERSION": __version__,
         "VARIANT": variant.name,
         "CUDA_VERSION": variant.cuda,
         "CUDNN_VERSION": variant.cudnn,

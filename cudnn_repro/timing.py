@@ -6,6 +6,7 @@ last loss is read back to the host, and torch's CUDA queue is synchronised.
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 
@@ -43,8 +44,7 @@ class EpochTimer(keras.callbacks.Callback):
         starts = self._batch_starts
         self.setup_seconds.append(starts[0] - self._start)
         self.step_seconds.append((starts[-1] - starts[0]) / (len(starts) - 1) if len(starts) > 1 else None)
-        steady = self.seconds[1:] or self.seconds
-        left = (self.epochs - epoch - 1) * sorted(steady)[len(steady) // 2]
+        left = (self.epochs - epoch - 1) * statistics.median(self.seconds[1:] or self.seconds)
         print(
             f"  {self.label} epoch {epoch + 1}/{self.epochs}: {self.seconds[-1]:.1f} s, about {left:.0f} s left",
             file=sys.stderr,

@@ -21,7 +21,7 @@ def test_cpu_image_is_pinned_labelled_and_unprivileged(client, cpu_image, base_i
     assert labels["org.opencontainers.image.base.name"] == "cudnn-repro-test-base:bookworm"
     assert len(labels["org.opencontainers.image.revision"]) >= 40
     assert image.attrs["Config"]["User"] == "1000:1000"
-    assert "cudnn-repro:cpu-0.1.0" in image.tags
+    assert "cudnn-repro:cpu-0.1.0" in image.tags and labels["org.opencontainers.image.version"] == "0.1.0"
 
 
 def test_rebuild_from_the_same_inputs_reuses_the_image(client, cpu_image, capsys):
