@@ -54,3 +54,46 @@ def synchronize() -> None:
 
         if torch.cuda.is_available():
             torch.cuda.synchronize()
+
+
+def set_tf32(enabled: bool) -> None:
+    """Allow or forbid TF32 tensor-core math for float32 matmuls and cuDNN.
+
+    All three backends use TF32 by default on Ampere and newer GPUs (torch: in cuDNN only);
+    the article's GTX 1060 computed full FP32, so the package turns it off unless asked.
+    """
+    backend = name()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_tensor_float_32_execution(enabled)
+    elif backend == "torch":
+        import torch
+
+        torch.backends.cuda.matmul.allow_tf32 = enabled
+        torch.backends.cudnn.allow_tf32 = enabled
+    elif backend == "jax":
+        import jax
+
+        jax.config.update("jax_default_matmul_precision", "tensorfloat32" if enabled else "highest")
+
+
+def tf32_flags() -> dict:
+    """The backend's own TF32 switches as they stand, read back for the environment record."""
+    backend = name()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return {"tensor_float_32_execution": tf.config.experimental.tensor_float_32_execution_enabled()}
+    if backend == "torch":
+        import torch
+
+        return {
+            "cuda.matmul.allow_tf32": torch.backends.cuda.matmul.allow_tf32,
+            "cudnn.allow_tf32": torch.backends.cudnn.allow_tf32,
+        }
+    if backend == "jax":
+        import jax
+
+        return {"jax_default_matmul_precision": jax.config.jax_default_matmul_precision}
+    return {}

@@ -36,6 +36,7 @@ class Article:
     size: dict
     fit_seconds: dict[str, float]
     test_accuracy_pct: dict[str, float]
+    keras2_parameters: dict[str, int]  # each model's trainable parameters in Keras 2.0.9
     claims: tuple[Claim, ...]
 
 
@@ -60,5 +61,6 @@ def load_article(path: Path = CLAIMS_FILE) -> Article:
         size=raw["article_size"],
         fit_seconds=raw["article_fit_seconds"],
         test_accuracy_pct=raw["notebook_test_accuracy_pct"],
+        keras2_parameters=raw["keras_2_0_9_parameters"],
         claims=claims,
     )

@@ -102,6 +102,12 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
         help="auto: real IMDB if a file or the download exists, else synthetic (flagged); "
         "imdb: real or fail; synthetic: always (default auto)",
     )
+    run.add_argument(
+        "--tf32",
+        action="store_true",
+        help="allow TF32 tensor-core math in float32 matmuls and cuDNN (default off: the article's "
+        "GTX 1060 computed full FP32; Ampere and newer GPUs would otherwise use TF32)",
+    )
     run.add_argument("--imdb-path", help=f"path to imdb.npz (also ${IMDB_ENV}); default: the Keras cache")
     run.add_argument(
         "--out",
@@ -122,13 +128,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "repeats": args.repeats,
         "math": args.math,
         "data": args.data,
+        "tf32": args.tf32 or None,
     }
     return dataclasses.replace(PROFILES[args.profile], **{k: v for k, v in overrides.items() if v is not None})
 
 
 def forwarded_run_options(args: argparse.Namespace) -> list[str]:
     """The run options, as the container's own `reproduce.py run` takes them (without --out)."""
-    argv = ["--profile", args.profile] + (["--force"] if args.force else [])
+    argv = ["--profile", args.profile] + (["--force"] if args.force else []) + (["--tf32"] if args.tf32 else [])
     for name in ("models", "epochs", "train_samples", "test_samples", "steps_per_epoch", "repeats", "math", "data"):
         if getattr(args, name) is not None:
             argv += [f"--{name.replace('_', '-')}", str(getattr(args, name))]

@@ -67,8 +67,10 @@ def collect_backend(d: dict) -> None:
     """The CUDA and cuDNN that the active Keras backend itself was built with."""
     import keras
 
+    from .backend import tf32_flags
+
     name = keras.backend.backend()
-    info: dict = {"name": name}
+    info: dict = {"name": name, "tf32_flags": tf32_flags()}
     if name == "tensorflow":
         import tensorflow as tf
 

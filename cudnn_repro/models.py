@@ -42,7 +42,10 @@ def recurrent_kwargs(spec: ModelSpec, math: str) -> dict:
         if spec.cell == "GRU":
             kwargs["reset_after"] = True
     else:
-        kwargs = {"recurrent_activation": keras2_hard_sigmoid}
+        # Keras 2.0.9's LSTM and GRU default to implementation=1, one small matmul per gate
+        # (keras/layers/recurrent.py at tag 2.0.9, lines 1455 and 1955); Keras 3 defaults to
+        # the fused 2, which makes the plain loop cheaper and the cuDNN speedup smaller.
+        kwargs = {"recurrent_activation": keras2_hard_sigmoid, "implementation": 1}
         if spec.cell == "GRU":
             kwargs["reset_after"] = False
     return kwargs | {"use_cudnn": spec.cudnn}

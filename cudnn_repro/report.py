@@ -195,10 +195,22 @@ def deviations(results: dict, article: Article) -> list[str]:
                    "the rest of each epoch is predicted from the steady per-step time.")  # fmt: skip
     if s["repeats"] > 1:
         out.append(f"{s['repeats']} interleaved runs per model (the article: one run each).")
+    tf32 = s.get("tf32")
+    if tf32 is None:
+        out.append("TF32 not controlled (results from before the option): Ampere and newer GPUs used it by default.")
+    elif tf32:
+        out.append("TF32 allowed (`--tf32`): float32 matmuls and cuDNN may round to TF32; the GTX 1060 had none.")
+    for name, count in parameter_counts(results).items():
+        if count != article.keras2_parameters[name]:
+            out.append(
+                f"{name} has {count:,} parameters here, {article.keras2_parameters[name]:,} in Keras 2.0.9 "
+                "(cuDNN keeps two biases per gate, which Keras 2.0.9's CuDNN classes trained; Keras 3 trains one)."
+            )
+    ran = [name for name in s["models"] if any(r["model"] == name and r["status"] == "ok" for r in results["runs"])]
     out.append(
-        "All four models ran in one process, in the order "
-        + ", ".join(s["models"])
-        + " (the article ran the plain and cuDNN pairs in two notebook sessions)."
+        f"{'All ' + str(len(ran)) if len(ran) == len(s['models']) else 'Only ' + str(len(ran))} of the models ran "
+        f"({', '.join(ran) or 'none'}), in one process, interleaved in the order {', '.join(s['models'])} "
+        "(the article ran the plain and cuDNN pairs in two notebook sessions)."
     )
     if results["data"]["source"] == "synthetic":
         out.append(f"Data: {results['data']['note']}.")
@@ -208,6 +220,24 @@ def deviations(results: dict, article: Article) -> list[str]:
         "(article: GeForce GTX 1060 6GB, i5-7500)."
     )
     return out
+
+
+def tf32_text(results: dict) -> str:
+    tf32 = results["settings"].get("tf32")
+    if tf32 is None:
+        return "not controlled (backend default)"
+    flags = results["environment"]["backend"].get("tf32_flags", {})
+    shown = ", ".join(f"`{k}={v}`" for k, v in flags.items())
+    return ("on" if tf32 else "off") + (f" ({shown})" if shown else "")
+
+
+def parameter_counts(results: dict) -> dict[str, int]:
+    """Each model's parameter count, from the first run that recorded one."""
+    counts: dict[str, int] = {}
+    for r in results["runs"]:
+        if "parameters" in r:
+            counts.setdefault(r["model"], r["parameters"])
+    return counts
 
 
 def computed_section(results: dict, article: Article) -> str:
@@ -224,7 +254,8 @@ def computed_section(results: dict, article: Article) -> str:
         f"- Profile `{s['profile']}`: {run_shape(s)}, {s['test_samples']} test reviews, "
         f"batch {s['batch_size']}, maxlen {s['maxlen']}, num_words {s['num_words']}, "
         f"{s['repeats']} run(s) per model, seed {s['seed']}.",
-        f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`.",
+        f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`, "
+        f"TF32 {tf32_text(results)}.",
         "",
         table(layer_rows, ["Model", "Recurrent layer options"]),
         "",

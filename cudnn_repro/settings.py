@@ -29,6 +29,7 @@ class Settings:
     math: str = "article"
     data: str = "auto"
     seed: int = 1234
+    tf32: bool = False  # the 2017 GTX 1060 had no TF32: full FP32 unless asked
 
     def __post_init__(self) -> None:
         unknown = set(self.models) - set(MODELS)

@@ -65,12 +65,18 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> 
         telemetry = sampler.stop()
     batch = slice(0, settings.batch_size)
     evidence = provenance.kernel_evidence(model, data.x_train[batch], data.y_train[batch])
-    return record | {"status": "ok", "telemetry": telemetry, "provenance": evidence}
+    return record | {
+        "status": "ok",
+        "parameters": model.count_params(),
+        "telemetry": telemetry,
+        "provenance": evidence,
+    }
 
 
 def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: bool = False) -> dict:
     path = out_dir / results.RESULTS_NAME
     data = load_dataset(settings, imdb_path)
+    backend.set_tf32(settings.tf32)
     run_settings = settings.to_dict() | {"backend": backend.name(), "jit_compile": backend.jit_compile()}
     state = open_results(path, run_settings, data.info, force)
     cuda_ok, cuda_reason = backend.cuda_status()
