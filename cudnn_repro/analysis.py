@@ -1,6 +1,8 @@
-"""From a results file to per-model summaries, claim verdicts and warnings.
+"""From a results file to every figure the report shows: per-model times, ratios with
+intervals, verdicts, stalls, warnings and the quick prediction's validation.
 
-Reads nothing but the results dict; every statistic is derived from the raw times in it.
+This module computes each number once; report, plot, verdicts.json and the summary
+only format what it returns. It reads nothing but the results dict and the claims file.
 Verdicts fail closed: a missing, unrun or mislabelled model makes a claim "not verifiable".
 """
 
@@ -8,9 +10,11 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from . import predict, stats
-from .claims import Article, Claim
+from .claims import Article, Claim, RatioClaim, TimeClaim
+from .stats import Estimate
 
 REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE = (
     "reproduced",
@@ -18,27 +22,40 @@ REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE = (
     "inconclusive",
     "not verifiable",
 )
+# An epoch whose start (Keras setting up its data iterator) takes this much longer than the
+# run's quickest epoch start, and this share of an epoch: a stall, a named confound of fit times.
+STALL_SECONDS = 1.0
+STALL_SHARE = 0.05
+
+
+@dataclass
+class Stall:
+    repeat: int
+    epoch: int  # 1-based
+    seconds: float  # beyond the run's usual epoch start
 
 
 @dataclass
 class ModelSummary:
     name: str
     runs: list[dict]
-    basis: list[float] = field(default_factory=list)  # article-size fit seconds, one per run
     unavailable: str | None = None  # why there is no time for this model
+    article_size: dict[int, float] = field(default_factory=dict)  # repeat -> article-size fit seconds
+    size_estimate: Estimate | None = None  # of the article-size fit, widened when predicted
+    fit: Estimate | None = None  # of the measured fit at this run's size
+    first_epoch: Estimate | None = None
+    steady_epoch: Estimate | None = None
+    steady_step: dict[int, float] = field(default_factory=dict)  # repeat -> median step, epochs 2+
+    step_estimate: Estimate | None = None
+    spread: float | None = None  # (max - min) / median of the measured fits
+    stalls: list[Stall] = field(default_factory=list)
+    accuracy_pct: float | None = None
+    parameters: int | None = None
+    throttle_reasons: list[str] = field(default_factory=list)
 
     @property
     def ok_runs(self) -> list[dict]:
         return [r for r in self.runs if r["status"] == "ok"]
-
-    def values(self, key: str) -> list[float]:
-        return [r[key] for r in self.ok_runs]
-
-    def first_epochs(self) -> list[float]:
-        return [r["epoch_seconds"][0] for r in self.ok_runs]
-
-    def steady_epochs(self) -> list[float]:
-        return [statistics.median(r["epoch_seconds"][1:]) for r in self.ok_runs if len(r["epoch_seconds"]) > 1]
 
 
 @dataclass
@@ -46,9 +63,19 @@ class Verdict:
     claim: Claim
     verdict: str
     detail: str
-    ratio: float | None = None
-    low: float | None = None
-    high: float | None = None
+    estimate: Estimate | None = None  # of the claim's value (a ratio, or seconds)
+    step_ratio: Estimate | None = None  # the steady per-step ratio: the kernels alone
+
+    @property
+    def firm(self) -> bool:
+        """False when too few runs made the interval a mere range: the verdict is indicative."""
+        return self.estimate is None or self.estimate.interval
+
+    @property
+    def label(self) -> str:
+        if self.verdict in (REPRODUCED, NOT_REPRODUCED) and not self.firm:
+            return f"indicative: {self.verdict}"
+        return self.verdict
 
 
 @dataclass
@@ -60,9 +87,60 @@ class RunWarning:
 @dataclass
 class Analysis:
     models: dict[str, ModelSummary]
-    basis: str  # "measured", "predicted" or why neither
+    basis: str  # "measured", "predicted" or "none: <why>"
+    method: str  # how the article-size times were obtained, in words
     verdicts: list[Verdict]
     warnings: list[RunWarning]
+    run_seconds: float | None  # from the results file's creation to its last save
+
+
+def steady_step(run: dict) -> float | None:
+    steps = [s for s in run.get("step_seconds", [])[1:] if s is not None]
+    return statistics.median(steps) if steps else None
+
+
+def find_stalls(run: dict) -> list[Stall]:
+    setup, epochs = run.get("epoch_setup_seconds") or [], run["epoch_seconds"]
+    if len(setup) < 2:
+        return []
+    usual = min(setup)  # a stall is rare and large; several can make up half of the epochs
+    threshold = max(STALL_SECONDS, STALL_SHARE * statistics.median(epochs))
+    return [Stall(run["repeat"], i + 1, s - usual) for i, s in enumerate(setup) if s - usual > threshold]
+
+
+def estimate(values: list[float]) -> Estimate | None:
+    return stats.log_estimate(values) if values else None
+
+
+def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, basis: str) -> ModelSummary:
+    summary = ModelSummary(name, runs)
+    invalid = [r for r in runs if r["status"] != "ok"]
+    if not runs:
+        summary.unavailable = "not run yet (interrupted run?)"
+    elif invalid:
+        summary.unavailable = f"{invalid[0]['status'].replace('_', ' ')}: {invalid[0]['reason']}"
+    ok = summary.ok_runs
+    if not ok:
+        return summary
+    fits = [r["fit_seconds"] for r in ok]
+    summary.fit = estimate(fits)
+    summary.spread = stats.relative_spread(fits) if len(fits) > 1 else None
+    summary.first_epoch = estimate([r["epoch_seconds"][0] for r in ok])
+    summary.steady_epoch = estimate(
+        [statistics.median(r["epoch_seconds"][1:]) for r in ok if len(r["epoch_seconds"]) > 1]
+    )
+    summary.steady_step = {r["repeat"]: s for r in ok if (s := steady_step(r)) is not None}
+    summary.step_estimate = estimate(list(summary.steady_step.values()))
+    summary.stalls = [s for r in ok for s in find_stalls(r)]
+    summary.accuracy_pct = 100 * statistics.median(r["test_accuracy"] for r in ok)
+    summary.parameters = next((r["parameters"] for r in ok if "parameters" in r), None)
+    summary.throttle_reasons = sorted({t for r in ok for t in r.get("telemetry", {}).get("throttle_reasons", [])})
+    if basis in ("measured", "predicted") and not summary.unavailable:
+        summary.article_size = {r["repeat"]: predict.article_size_seconds(r, settings, size) for r in ok}
+        summary.size_estimate = estimate(list(summary.article_size.values()))
+        if basis == "predicted":
+            summary.size_estimate = summary.size_estimate.widen(1 + predict.validated_error())
+    return summary
 
 
 def summarise_models(results: dict, article: Article) -> tuple[dict[str, ModelSummary], str]:
@@ -72,40 +150,87 @@ def summarise_models(results: dict, article: Article) -> tuple[dict[str, ModelSu
     else:
         reason = predict.cannot_predict(settings, size)
         basis = f"none: {reason}" if reason else "predicted"
-    models = {}
-    for name in settings["models"]:
-        summary = ModelSummary(name, [r for r in results["runs"] if r["model"] == name])
-        invalid = [r for r in summary.runs if r["status"] != "ok"]
-        if not summary.runs:
-            summary.unavailable = "not run yet (interrupted run?)"
-        elif invalid:
-            summary.unavailable = f"{invalid[0]['status'].replace('_', ' ')}: {invalid[0]['reason']}"
-        elif basis in ("measured", "predicted"):
-            summary.basis = [predict.article_size_seconds(r, settings, size) for r in summary.runs]
-        models[name] = summary
+    models = {
+        name: summarise_model(name, [r for r in results["runs"] if r["model"] == name], settings, size, basis)
+        for name in settings["models"]
+    }
     return models, basis
 
 
-def judge(claim: Claim, models: dict[str, ModelSummary], basis: str) -> Verdict:
-    for name in (claim.numerator, claim.denominator):
+def paired(a: dict[int, float], b: dict[int, float]) -> tuple[list[float], list[float]]:
+    """Values of the repeats both models completed, in repeat order."""
+    both = sorted(a.keys() & b.keys())
+    return [a[r] for r in both], [b[r] for r in both]
+
+
+def unavailable(claim: Claim, models: dict[str, ModelSummary], basis: str) -> str | None:
+    """Why the claim cannot be judged from this run, or None."""
+    for name in claim.models:
         summary = models.get(name)
         if summary is None:
-            return Verdict(claim, NOT_VERIFIABLE, f"{name} was not part of this run")
+            return f"{name} was not part of this run"
         if summary.unavailable:
-            return Verdict(claim, NOT_VERIFIABLE, f"{name} {summary.unavailable}")
+            return f"{name} {summary.unavailable}"
     if not basis.startswith(("measured", "predicted")):
-        return Verdict(claim, NOT_VERIFIABLE, f"no article-size time: {basis.removeprefix('none: ')}")
-    ratio, low, high = stats.ratio_interval(models[claim.numerator].basis, models[claim.denominator].basis)
-    if low is None:
-        verdict = REPRODUCED if claim.accepts(ratio) else NOT_REPRODUCED
-        return Verdict(claim, verdict, f"{basis}, single run: no interval", ratio)
-    if claim.accepts(low) and claim.accepts(high):
-        verdict = REPRODUCED
-    elif high < claim.low or (claim.high is not None and low > claim.high):
-        verdict = NOT_REPRODUCED
-    else:
+        return f"no article-size time: {basis.removeprefix('none: ')}"
+    return None
+
+
+def judge_ratio(claim: RatioClaim, models: dict[str, ModelSummary], basis: str) -> Verdict:
+    """Judged on the article's metric (whole-fit times); but a firm verdict that the kernels'
+    own ratio (steady per-step times) contradicts hinges on set-up and stalls: inconclusive."""
+    top, bottom = models[claim.numerator], models[claim.denominator]
+    ratio = stats.paired_ratio(*paired(top.article_size, bottom.article_size))
+    if basis == "predicted":
+        error = predict.validated_error()
+        ratio = ratio.widen((1 + error) / (1 - error))
+    steps = paired(top.steady_step, bottom.steady_step)
+    step_ratio = stats.paired_ratio(*steps) if steps[0] else None
+    verdict = side(claim, ratio)
+    detail = ratio.method
+    if step_ratio and verdict != INCONCLUSIVE and side(claim, Estimate(step_ratio.point, None, None, 1)) != verdict:
+        stalls = len(top.stalls) + len(bottom.stalls)
         verdict = INCONCLUSIVE
-    return Verdict(claim, verdict, f"{basis}, 95 % bootstrap interval", ratio, low, high)
+        detail += (
+            f"; the steady per-step ratio {step_ratio.point:.2f}x does not agree, so set-up time or "
+            f"stalls ({stalls} here) decide the whole-fit ratio"
+        )
+    return Verdict(claim, verdict, detail, ratio, step_ratio)
+
+
+def side(claim: RatioClaim, ratio: Estimate) -> str:
+    low, high = (ratio.low, ratio.high) if ratio.low is not None else (ratio.point, ratio.point)
+    if claim.inside(low, high):
+        return REPRODUCED
+    if claim.outside(low, high):
+        return NOT_REPRODUCED
+    return INCONCLUSIVE
+
+
+def judge_time(claim: TimeClaim, models: dict[str, ModelSummary], environment: dict, article: Article) -> Verdict:
+    gpu = environment["gpu"].get("name") if environment["gpu"].get("present") else None
+    if not gpu or not any(kind in gpu for kind in article.gpu_class):
+        where = gpu or "no GPU"
+        return Verdict(
+            claim,
+            NOT_VERIFIABLE,
+            f"an absolute time is hardware-bound: this run used {where}, the article a {article.gpu}",
+        )
+    time = models[claim.model].size_estimate
+    low, high = (time.low, time.high) if time.low is not None else (time.point, time.point)
+    verdict = (
+        REPRODUCED if high < claim.below_seconds else NOT_REPRODUCED if low >= claim.below_seconds else INCONCLUSIVE
+    )
+    return Verdict(claim, verdict, time.method, time)
+
+
+def judge(claim: Claim, models: dict[str, ModelSummary], basis: str, environment: dict, article: Article) -> Verdict:
+    reason = unavailable(claim, models, basis)
+    if reason:
+        return Verdict(claim, NOT_VERIFIABLE, reason)
+    if isinstance(claim, TimeClaim):
+        return judge_time(claim, models, environment, article)
+    return judge_ratio(claim, models, basis)
 
 
 def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str) -> list[RunWarning]:
@@ -124,30 +249,109 @@ def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str)
                 "Run --profile paper for a measured verdict.",
             )
         )
+    if results["settings"].get("tf32") is None:
+        warnings.append(
+            RunWarning(
+                "TF32 was not controlled (a results file from before the option): on Ampere and newer GPUs "
+                "the backend's default applied.",
+                "Rerun with the current package (TF32 off by default).",
+            )
+        )
+    lock = results["environment"].get("lock")
+    if lock is None:
+        warnings.append(
+            RunWarning(
+                "The packages were not checked against the lock files (a results file from before the check).",
+                "The environment section lists the versions that ran.",
+            )
+        )
+    elif lock["differs"]:
+        differs = ", ".join(f"{k} {v}" for k, v in sorted(lock["differs"].items()))
+        warnings.append(
+            RunWarning(
+                f"Ad hoc environment: the packages differ from {lock['file']} ({differs}).",
+                "Run in the pinned image (`make reproduce`) for a locked environment.",
+            )
+        )
     for summary in models.values():
-        fits = summary.values("fit_seconds")
-        if len(fits) > 1 and stats.relative_spread(fits) >= stats.NOISY_SPREAD:
+        if summary.spread is not None and summary.spread >= stats.NOISY_SPREAD:
             warnings.append(
                 RunWarning(
-                    f"{summary.name}: fit times spread {stats.relative_spread(fits):.0%} of their median; "
-                    "the machine was noisy.",
+                    f"{summary.name}: fit times spread {summary.spread:.0%} of their median; the machine was noisy.",
                     "Close other work, fix the GPU clocks, or add --repeats.",
                 )
             )
-        throttled = {reason for r in summary.ok_runs for reason in r.get("telemetry", {}).get("throttle_reasons", [])}
-        if throttled:
+        if summary.stalls:
+            total = sum(s.seconds for s in summary.stalls)
             warnings.append(
                 RunWarning(
-                    f"{summary.name}: the GPU throttled during the fit ({', '.join(sorted(throttled))}).",
+                    f"{summary.name}: {len(summary.stalls)} epoch-start stall(s), {total:.1f} s in all "
+                    f"({min(s.seconds for s in summary.stalls):.1f}-{max(s.seconds for s in summary.stalls):.1f} s "
+                    "each), inside the fit times.",
+                    "The steady per-step ratio beside each verdict is free of them.",
+                )
+            )
+        if summary.throttle_reasons:
+            warnings.append(
+                RunWarning(
+                    f"{summary.name}: the GPU throttled during the fit ({', '.join(summary.throttle_reasons)}).",
                     "Its time is slower than the GPU's unthrottled speed; check cooling and power limits.",
                 )
             )
-    if results["settings"]["repeats"] < 2:
-        warnings.append(RunWarning("Each model ran once: ratios have no interval.", "Add --repeats 3 or more."))
+    repeats = results["settings"]["repeats"]
+    if repeats < stats.MIN_RUNS:
+        warnings.append(
+            RunWarning(
+                f"{repeats} run(s) per model: below {stats.MIN_RUNS}, ratios get a range, not an interval, "
+                "and verdicts are only indicative.",
+                f"Add --repeats {stats.MIN_RUNS} or more.",
+            )
+        )
     return warnings
+
+
+def run_seconds(results: dict) -> float | None:
+    """Wall time from the results file's creation to its last save."""
+    if "updated" not in results:
+        return None
+    return (datetime.fromisoformat(results["updated"]) - datetime.fromisoformat(results["created"])).total_seconds()
 
 
 def analyse(results: dict, article: Article) -> Analysis:
     models, basis = summarise_models(results, article)
-    verdicts = [judge(c, models, basis) for c in article.claims]
-    return Analysis(models, basis, verdicts, collect_warnings(results, models, basis))
+    verdicts = [judge(c, models, basis, results["environment"], article) for c in article.claims]
+    method = predict.method(results["settings"], article.size) if basis in ("measured", "predicted") else basis
+    return Analysis(models, basis, method, verdicts, collect_warnings(results, models, basis), run_seconds(results))
+
+
+@dataclass
+class ValidationRow:
+    model: str
+    predicted: Estimate
+    measured: Estimate
+    error: float  # predicted / measured - 1, of the geometric means
+
+
+@dataclass
+class Validation:
+    rows: list[ValidationRow]
+    quick_seconds: float | None
+    full_seconds: float | None
+
+    @property
+    def share(self) -> float | None:
+        if self.quick_seconds is None or not self.full_seconds:
+            return None
+        return self.quick_seconds / self.full_seconds
+
+
+def validate_prediction(full: dict, quick: dict, article: Article) -> Validation:
+    """A quick run's predictions (unwidened) against an article-size run's measurements."""
+    measured, predicted = summarise_models(full, article)[0], summarise_models(quick, article)[0]
+    rows = []
+    for name, m in measured.items():
+        p = predicted.get(name)
+        if m.article_size and p and p.article_size:
+            guess, seen = estimate(list(p.article_size.values())), estimate(list(m.article_size.values()))
+            rows.append(ValidationRow(name, guess, seen, guess.point / seen.point - 1))
+    return Validation(rows, run_seconds(quick), run_seconds(full))

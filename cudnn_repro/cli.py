@@ -21,7 +21,9 @@ from .settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES, Settings
 OTHER_COMMANDS = """other commands (each has --help):
   container   the same run inside the pinned Docker image (docker-py), results on the host
   image       build the pinned image offline from the wheelhouse; --archive to docker-save it
-  report      re-render REPORT.md from a results.json, running nothing
+  report      re-render REPORT.md and verdicts.json from a results.json, running nothing;
+              --check exits 0 all reproduced, 4 some not reproduced, 5 undecided
+  compare     one SUMMARY.md across many results files or folders
 
 Set KERAS_BACKEND=tensorflow|torch|jax to choose the backend (default tensorflow)."""
 
@@ -69,10 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     image.add_argument("--wheelhouse", type=Path, default=Path("wheelhouse"))
     image.add_argument("--base", help="base image to build on instead of the pinned one")
     image.add_argument("--archive", type=Path, help="also `docker save` it here, with a .sha256 beside it")
-    report = sub.add_parser("report", help="re-render REPORT.md from a results file, running nothing")
+    report = sub.add_parser("report", help="re-render REPORT.md and verdicts.json from a results file")
     report.add_argument("results", type=Path, help="path to results.json")
     report.add_argument("--out", type=Path, help="folder for REPORT.md (default: beside the results file)")
     report.add_argument("--quick", type=Path, help="a quick-profile results file to validate against this run")
+    report.add_argument(
+        "--check",
+        action="store_true",
+        help="exit by the verdicts: 0 every claim reproduced, 4 some claim firmly not reproduced, "
+        "5 none refuted but some inconclusive, indicative or not verifiable (1: the file cannot be read)",
+    )
+    compare = sub.add_parser("compare", help="one SUMMARY.md across many results files or folders")
+    compare.add_argument("paths", type=Path, nargs="+", help="results.json files, or folders to search for them")
+    compare.add_argument("--out", type=Path, default=Path("paper"), help="folder for SUMMARY.md (default paper/)")
     return parser
 
 
@@ -142,24 +153,41 @@ def forwarded_run_options(args: argparse.Namespace) -> list[str]:
     return argv
 
 
-def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> Path:
+def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
+    """Write the report; return the verdicts' exit status (see `report --check`)."""
+    from .analysis import analyse
     from .report import write_report
+    from .verdicts import exit_status
 
+    data, article = results.load(results_file), load_article()
     quick = results.load(quick_file) if quick_file else None
-    path = write_report(results.load(results_file), load_article(), out_dir, quick)
+    path = write_report(data, article, out_dir, quick)
     print(f"report: {path}")
-    return path
+    return exit_status(analyse(data, article))
+
+
+def compare(args: argparse.Namespace) -> int:
+    from .compare import write_summary
+
+    print(f"summary: {write_summary(args.paths, args.out, load_article())}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("run", "container", "image", "report"):
+    if not argv or argv[0] not in ("run", "container", "image", "report", "compare"):
         argv.insert(0, "run")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "report":
-        render(args.results, args.out or args.results.parent, args.quick)
-        return 0
+    try:
+        if args.command == "report":
+            status = render(args.results, args.out or args.results.parent, args.quick)
+            return status if args.check else 0
+        if args.command == "compare":
+            return compare(args)
+    except results.ResultsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     if args.command == "image":
         return make_image(args)
     try:

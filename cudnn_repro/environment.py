@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,27 @@ def collect_packages(d: dict) -> None:
         except importlib.metadata.PackageNotFoundError:
             continue
     d["packages"] = versions
+
+
+def lock_pins(folder: Path = ROOT / "requirements") -> tuple[list[str], dict[str, set[str]]]:
+    """The lock files present and every version they pin, by normalised package name."""
+    files, pins = sorted(folder.glob("*.lock")), {}
+    for path in files:
+        for name, version in re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", path.read_text(), re.M):
+            pins.setdefault(name.lower().replace("_", "-"), set()).add(version)
+    return [p.name for p in files], pins
+
+
+def collect_lock(d: dict) -> None:
+    """Whether the recorded packages are the versions the lock files pin: a run in any
+    other environment is flagged "ad hoc" in its report."""
+    files, pins = lock_pins()
+    differs = {
+        name: f"{version} (locked: {', '.join(sorted(pins[name])) if name in pins else 'not in any lock'})"
+        for name, version in d["packages"].items()
+        if version not in pins.get(name, ())
+    }
+    d["lock"] = {"file": ", ".join(files) or "no lock file", "differs": differs}
 
 
 def collect_cpu(d: dict) -> None:
@@ -139,6 +161,7 @@ def collect_environment() -> dict:
     for collect in (
         collect_python,
         collect_packages,
+        collect_lock,
         collect_cpu,
         collect_gpu,
         collect_backend,

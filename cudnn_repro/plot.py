@@ -1,4 +1,4 @@
-"""Article vs measured fit times as a bar chart (PNG), from the analysis alone."""
+"""Article vs this run's fit times as a bar chart (PNG), from the analysis alone."""
 
 from __future__ import annotations
 
@@ -11,24 +11,23 @@ import matplotlib.pyplot as plt
 
 from .analysis import Analysis
 from .claims import Article
-from .stats import median_interval
 
 
 def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
-    """None when there is nothing measured to draw."""
-    names = [n for n, m in analysis.models.items() if m.basis]
+    """None when there is nothing measured or predicted to draw."""
+    names = [n for n, m in analysis.models.items() if m.size_estimate]
     if not names:
         return None
     label = "measured" if analysis.basis == "measured" else "predicted from a short run"
+    estimates = [analysis.models[n].size_estimate for n in names]
     fig, ax = plt.subplots(figsize=(7, 4))
     x = range(len(names))
-    ax.bar([i - 0.2 for i in x], [article.fit_seconds[n] for n in names], 0.4, label="article (GTX 1060, 2017)")
-    points = [median_interval(analysis.models[n].basis) for n in names]
+    ax.bar([i - 0.2 for i in x], [article.fit_seconds[n] for n in names], 0.4, label=f"article ({article.gpu})")
     errors = [
-        [p - (lo if lo is not None else p) for p, lo, _ in points],
-        [(hi if hi is not None else p) - p for p, _, hi in points],
+        [e.point - (e.low if e.low is not None else e.point) for e in estimates],
+        [(e.high if e.high is not None else e.point) - e.point for e in estimates],
     ]
-    ax.bar([i + 0.2 for i in x], [p for p, _, _ in points], 0.4, yerr=errors, capsize=3, label=f"this run ({label})")
+    ax.bar([i + 0.2 for i in x], [e.point for e in estimates], 0.4, yerr=errors, capsize=3, label=f"this run ({label})")
     ax.set_xticks(list(x), names)
     ax.set_yscale("log")
     ax.set_ylabel("fit wall time, 10 epochs at article size (s, log)")

@@ -9,11 +9,47 @@ per-step time, read between batch starts (epochs 2 onwards).
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
+from functools import cache
+from pathlib import Path
 
 # What must equal the article for a scaled prediction to mean anything.
 SHAPE_KEYS = ("batch_size", "maxlen", "num_words")
+# The predictor's error as validated against article-size runs (bench/quick_vs_full.py);
+# tests/test_validation.py recomputes it from the committed runs.
+VALIDATION_FILE = Path(__file__).with_name("prediction_error.json")
+
+
+@cache
+def validation_record() -> dict:
+    return json.loads(VALIDATION_FILE.read_text())
+
+
+def validated_error() -> float:
+    """The largest |predicted / measured - 1| seen in the committed validations."""
+    return validation_record()["validated_error"]
+
+
+def validations() -> list[dict]:
+    """The (quick, paper) pairs of committed results files the error was measured on."""
+    return validation_record()["validations"]
+
+
+def method(settings: dict, size: dict) -> str:
+    """How the article-size times of a run with these settings are obtained, in words."""
+    if at_article_size(settings, size):
+        return "measured at the article's size"
+    if settings.get("steps_per_epoch"):
+        return (
+            f"predicted from {settings['steps_per_epoch']}-step epochs (steady per-step time x the article's "
+            f"batches), widened by the predictor's validated error of {validated_error():.0%}"
+        )
+    return (
+        f"predicted by scaling whole epochs of a {settings['train_samples']:,}-review subset (an earlier, "
+        f"unvalidated quick method), widened by today's predictor's validated error of {validated_error():.0%}"
+    )
 
 
 def at_article_size(settings: dict, size: dict) -> bool:

@@ -1,17 +1,19 @@
-"""The Markdown report, rendered from a results file alone (tabulate for every table)."""
+"""The Markdown report, rendered from a results file alone (tabulate for every table).
+
+It formats what analysis computed and nothing else: no statistic is derived here.
+"""
 
 from __future__ import annotations
 
 import shlex
-import statistics
-from datetime import datetime
 from pathlib import Path
 
 from tabulate import tabulate
 
-from .analysis import Analysis, ModelSummary, analyse
-from .claims import Article
-from .stats import median_interval, relative_spread
+from . import verdicts
+from .analysis import STALL_SECONDS, STALL_SHARE, Analysis, ModelSummary, Validation, analyse, validate_prediction
+from .claims import Article, RatioClaim
+from .stats import LEVEL, MIN_RUNS, Estimate
 
 REPORT_NAME = "REPORT.md"
 FIGURE_NAME = "figure.png"
@@ -22,25 +24,23 @@ def table(rows: list[list], headers: list[str]) -> str:
 
 
 def secs(x: float) -> str:
-    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}" if x >= 0.1 else f"{x:.4f}"
 
 
-def seconds(values: list[float]) -> str:
-    if not values:
+def estimate_text(e: Estimate | None, fmt=secs, unit: str = "") -> str:
+    """'x [lo, hi]' for an interval, 'x (range lo-hi)' for two runs, 'x' for one."""
+    if e is None:
         return "-"
-    point, low, high = median_interval(values)
-    return secs(point) if low is None else f"{secs(point)} [{secs(low)}, {secs(high)}]"
+    point = f"{fmt(e.point)}{unit}"
+    if e.low is None:
+        return point
+    if e.interval:
+        return f"{point} [{fmt(e.low)}, {fmt(e.high)}]"
+    return f"{point} (range {fmt(e.low)}-{fmt(e.high)})"
 
 
-def ratio_text(point: float | None, low: float | None, high: float | None) -> str:
-    if point is None:
-        return "-"
-    return f"{point:.2f}x" if low is None else f"{point:.2f}x [{low:.2f}, {high:.2f}]"
-
-
-def spread_text(values: list[float]) -> str:
-    """(max - min) / median of the measured fit times; pyperf warns from 10 %."""
-    return f"{relative_spread(values):.0%}" if len(values) > 1 else "-"
+def ratio(x: float) -> str:
+    return f"{x:.2f}"
 
 
 def kernel_text(summary: ModelSummary) -> str:
@@ -53,58 +53,88 @@ def kernel_text(summary: ModelSummary) -> str:
     return f"{'cuDNN' if e['ran_cudnn'] else 'plain loop'}: {shown}"
 
 
-def verdict_section(analysis: Analysis) -> str:
-    rows = [
-        [
-            v.claim.text,
-            f"{v.claim.article_ratio:.2f}x",
-            ratio_text(v.ratio, v.low, v.high),
-            v.claim.band(),
-            f"**{v.verdict}**",
-            v.detail,
-        ]
-        for v in analysis.verdicts
+def basis_word(analysis: Analysis) -> str:
+    return analysis.basis if analysis.basis in ("measured", "predicted") else "n/a"
+
+
+def verdict_section(analysis: Analysis, article: Article) -> str:
+    rows = []
+    for v in analysis.verdicts:
+        unit = "x" if isinstance(v.claim, RatioClaim) else " s"
+        article_value = f"{v.claim.article_value:.2f}x" if unit == "x" else f"{v.claim.article_value:g} s"
+        fmt = ratio if unit == "x" else secs
+        rows.append(
+            [
+                v.claim.text + (" (derived)" if v.claim.derived else ""),
+                article_value,
+                estimate_text(v.estimate, fmt, unit),
+                estimate_text(v.step_ratio, ratio, "x"),
+                v.claim.band(),
+                f"**{v.label}**",
+                v.detail,
+            ]
+        )
+    headers = [
+        "Claim",
+        "Article",
+        f"This run ({basis_word(analysis)})",
+        "Steady per-step ratio (measured)",
+        "Accepted",
+        "Verdict",
+        "How judged",
     ]
-    headers = ["Claim", "Article", "Measured", "Accepted range", "Verdict", "Basis"]
-    return "## Verdicts\n\n" + table(rows, headers)
+    note = (
+        f"Article-size times: {analysis.method}. Ratios pair the interleaved runs of each repeat; "
+        f"brackets are a {LEVEL:.0%} t-interval on the logs ({MIN_RUNS} runs or more), otherwise the range of "
+        "the runs, and a verdict from a range or a single run is only *indicative*. A verdict is firm when the whole "
+        "interval lies inside the accepted range (narrowed by the claim's margin) or wholly outside it "
+        "(widened by it). The steady per-step ratio compares the kernels alone, free of epoch set-up and "
+        f"stalls. Claims file version {article.version}; machine-readable: `{verdicts.VERDICTS_NAME}`."
+    )
+    return "## Verdicts\n\n" + table(rows, headers) + "\n\n" + note
 
 
 def times_section(results: dict, analysis: Analysis, article: Article) -> str:
     rows = []
     for name, m in analysis.models.items():
-        accuracy = m.values("test_accuracy")
+        stalls = f"{len(m.stalls)} ({sum(s.seconds for s in m.stalls):.1f} s)" if m.stalls else "0"
         rows.append(
             [
                 name,
                 f"{article.fit_seconds[name]:g}",
-                seconds(m.values("fit_seconds")) if not m.unavailable else m.unavailable,
-                seconds(m.first_epochs()),
-                seconds(m.steady_epochs()),
-                seconds(m.basis),
-                spread_text(m.values("fit_seconds")),
+                m.unavailable if m.unavailable and not m.ok_runs else estimate_text(m.fit),
+                estimate_text(m.first_epoch),
+                estimate_text(m.steady_epoch),
+                estimate_text(m.step_estimate),
+                estimate_text(m.size_estimate),
+                f"{m.spread:.0%}" if m.spread is not None else "-",
                 str(len(m.ok_runs)),
-                f"{100 * statistics.median(accuracy):.2f}" if accuracy else "-",
+                stalls if m.ok_runs else "-",
+                f"{m.accuracy_pct:.2f}" if m.accuracy_pct is not None else "-",
                 f"{article.test_accuracy_pct[name]:.2f}",
             ]
         )
-    size_label = {"measured": "measured", "predicted": "predicted"}.get(analysis.basis, "n/a")
     headers = [
         "Model",
         "Article fit (s)",
-        "Measured fit (s)",
+        "Fit at this size (s, measured)",
         "First epoch (s)",
         "Steady epoch (s)",
-        f"Article-size fit (s, {size_label})",
+        "Steady step (s)",
+        f"Article-size fit (s, {basis_word(analysis)})",
         "Spread",
         "Runs",
+        "Stalls",
         "Test acc. %",
         "Notebook acc. %",
     ]
+    widened = " Predicted article-size times are widened by the predictor's validated error."
     note = (
-        "Times are medians over runs with a 95 % bootstrap interval in brackets when there are "
-        "several runs; the spread is (max - min) / median of the measured fits. "
-        '"Measured fit" is the wall time of the whole `fit` at this run\'s size '
-        "(the article's metric); the steady epoch is the median of epochs 2 onwards."
+        "Times are geometric means over runs; brackets as above. The spread is (max - min) / median of the "
+        "measured fits. The steady epoch and step are the medians of epochs 2 onwards (a step is read between "
+        "batch starts). A stall is an epoch start (Keras setting up its data iterator) slower than the run's "
+        f"quickest one by over {STALL_SECONDS:g} s and {STALL_SHARE:.0%} of an epoch."
+        + (widened if analysis.basis == "predicted" else "")
     )
     kernels = table(
         [[name, kernel_text(m)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"]
@@ -156,19 +186,21 @@ def telemetry_section(analysis: Analysis) -> str:
     return "## GPU telemetry (NVML, sampled during each fit)\n\n" + table(rows, headers)
 
 
-def deviations(results: dict, article: Article) -> list[str]:
+def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]:
     s, env = results["settings"], results["environment"]
     out = [
-        f"Keras {env['packages'].get('keras', '?')} (Keras 3) on the {s['backend']} backend, not standalone "
-        "Keras 2.0.9 on TensorFlow 1.4; `CuDNNLSTM`/`CuDNNGRU` are `LSTM`/`GRU(use_cudnn=True)`, "
-        "the plain layers `use_cudnn=False`.",
+        f"Keras {env['packages'].get('keras', '?')} (Keras 3) on the {s['backend']} backend, not "
+        f"{article.software['keras']} on {article.software['backend']}; `CuDNNLSTM`/`CuDNNGRU` are "
+        "`LSTM`/`GRU(use_cudnn=True)`, the plain layers `use_cudnn=False`.",
         f"XLA {'on' if s['jit_compile'] else 'off'} (`jit_compile={s['jit_compile']}`)"
         + ("; JAX always compiles its training step." if s["jit_compile"] else "; as in 2017."),
     ]
     if s["math"] == "article":
         out.append(
             "Plain pair computes the 2017 math: Keras 2's `hard_sigmoid` (clip(0.2x+0.5, 0, 1)) gates, "
-            "GRU reset-before with one bias; the cuDNN pair computes sigmoid gates and GRU reset-after, as cuDNN must."
+            "GRU reset-before with one bias"
+            + (", `implementation=1`" if "implementation" in first_layer(results, "LSTM", "GRU") else "")
+            + "; the cuDNN pair computes sigmoid gates and GRU reset-after, as cuDNN must."
         )
     else:
         out.append(
@@ -177,7 +209,7 @@ def deviations(results: dict, article: Article) -> list[str]:
         )
     out.append(
         "Adam epsilon set to Keras 2.0.9's 1e-8; test accuracy evaluated with batch size "
-        f"{s['batch_size']} (the notebook used 32; the result does not depend on it)."
+        f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it)."
     )
     for key, label in (
         ("train_samples", "training reviews"),
@@ -191,35 +223,44 @@ def deviations(results: dict, article: Article) -> list[str]:
         if s[key] != wanted:
             out.append(f"{label}: {s[key]} (article: {wanted}).")
     if s.get("steps_per_epoch"):
-        out.append(f"{s['steps_per_epoch']} steps per epoch instead of all {article.size['train_samples'] // 100}: "
-                   "the rest of each epoch is predicted from the steady per-step time.")  # fmt: skip
+        out.append(
+            f"{s['steps_per_epoch']} steps per epoch instead of all "
+            f"{article.size['train_samples'] // article.size['batch_size']}: the rest of each epoch is predicted "
+            "from the steady per-step time."
+        )
     if s["repeats"] > 1:
         out.append(f"{s['repeats']} interleaved runs per model (the article: one run each).")
     tf32 = s.get("tf32")
     if tf32 is None:
         out.append("TF32 not controlled (results from before the option): Ampere and newer GPUs used it by default.")
     elif tf32:
-        out.append("TF32 allowed (`--tf32`): float32 matmuls and cuDNN may round to TF32; the GTX 1060 had none.")
-    for name, count in parameter_counts(results).items():
-        if count != article.keras2_parameters[name]:
+        out.append(f"TF32 allowed (`--tf32`): float32 matmuls and cuDNN may round to TF32; the {article.gpu} had none.")
+    for name, m in analysis.models.items():
+        if m.parameters is not None and m.parameters != article.keras2_parameters[name]:
             out.append(
-                f"{name} has {count:,} parameters here, {article.keras2_parameters[name]:,} in Keras 2.0.9 "
+                f"{name} has {m.parameters:,} parameters here, {article.keras2_parameters[name]:,} in Keras 2.0.9 "
                 "(cuDNN keeps two biases per gate, which Keras 2.0.9's CuDNN classes trained; Keras 3 trains one)."
             )
-    ran = [name for name in s["models"] if any(r["model"] == name and r["status"] == "ok" for r in results["runs"])]
+    ran = [name for name, m in analysis.models.items() if m.ok_runs]
+    total = len(article.fit_seconds)
+    count = f"All {total}" if len(ran) == total else f"Only {len(ran)} of the article's {total}"
     out.append(
-        f"{'All ' + str(len(ran)) if len(ran) == len(s['models']) else 'Only ' + str(len(ran))} of the models ran "
-        f"({', '.join(ran) or 'none'}), in one process, interleaved in the order {', '.join(s['models'])} "
-        "(the article ran the plain and cuDNN pairs in two notebook sessions)."
+        f"{count} models ran ({', '.join(ran) or 'none'}), in one process, interleaved in the order "
+        f"{', '.join(s['models'])} (the article ran the plain and cuDNN pairs in two notebook sessions)."
     )
     if results["data"]["source"] == "synthetic":
         out.append(f"Data: {results['data']['note']}.")
     gpu = env["gpu"]
     out.append(
         f"Hardware: {gpu['name'] if gpu.get('present') else 'no GPU'}, {env['cpu']['model']} "
-        "(article: GeForce GTX 1060 6GB, i5-7500)."
+        f"(article: {article.hardware()})."
     )
     return out
+
+
+def first_layer(results: dict, *models: str) -> dict:
+    """The recorded layer options of the first run of any of these models."""
+    return next((r["layer"] for r in results["runs"] if r["model"] in models), {})
 
 
 def tf32_text(results: dict) -> str:
@@ -231,21 +272,15 @@ def tf32_text(results: dict) -> str:
     return ("on" if tf32 else "off") + (f" ({shown})" if shown else "")
 
 
-def parameter_counts(results: dict) -> dict[str, int]:
-    """Each model's parameter count, from the first run that recorded one."""
-    counts: dict[str, int] = {}
-    for r in results["runs"]:
-        if "parameters" in r:
-            counts.setdefault(r["model"], r["parameters"])
-    return counts
-
-
-def computed_section(results: dict, article: Article) -> str:
+def computed_section(results: dict, analysis: Analysis, article: Article) -> str:
     s, data = results["settings"], results["data"]
     layers = {}
     for r in results["runs"]:
         layers.setdefault(r["model"], r["layer"])
-    layer_rows = [[name, ", ".join(f"{k}={v}" for k, v in cfg.items())] for name, cfg in layers.items()]
+    layer_rows = [
+        [name, ", ".join(f"{k}={v}" for k, v in cfg.items()), analysis.models[name].parameters or "-"]
+        for name, cfg in layers.items()
+    ]
     origin = f"`{data['path']}`, SHA-256 `{data['sha256']}`" if data["sha256"] else f"seed {data.get('seed')}"
     lines = [
         "## What was computed",
@@ -256,12 +291,13 @@ def computed_section(results: dict, article: Article) -> str:
         f"{s['repeats']} run(s) per model, seed {s['seed']}.",
         f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`, "
         f"TF32 {tf32_text(results)}.",
+        f"- Article-size times: {analysis.method}.",
         "",
-        table(layer_rows, ["Model", "Recurrent layer options"]),
+        table(layer_rows, ["Model", "Recurrent layer options", "Parameters"]),
         "",
         "## Deviations from the article",
         "",
-        *[f"- {d}" for d in deviations(results, article)],
+        *[f"- {d}" for d in deviations(results, analysis, article)],
     ]
     return "\n".join(lines)
 
@@ -273,6 +309,15 @@ def container_text(container: dict) -> str:
     return f"yes, image {image}" + (f" ({container['image_digest']})" if container["image_digest"] else "")
 
 
+def lock_text(env: dict) -> str:
+    lock = env.get("lock")
+    if lock is None:
+        return "not checked (results file from before the check)"
+    if not lock["differs"]:
+        return f"every recorded package as pinned in {lock['file']}"
+    return "**ad hoc environment**: " + ", ".join(f"{k} {v}" for k, v in sorted(lock["differs"].items()))
+
+
 def environment_section(results: dict) -> str:
     env = results["environment"]
     gpu = env["gpu"]
@@ -280,6 +325,7 @@ def environment_section(results: dict) -> str:
         ["Python", env["python"]],
         ["Platform", env["platform"]],
         ["Packages", ", ".join(f"{k} {v}" for k, v in env["packages"].items())],
+        ["Lock", lock_text(env)],
         [
             "CPU",
             f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores, "
@@ -297,13 +343,22 @@ def environment_section(results: dict) -> str:
         ["Container", container_text(env["container"])],
         ["Started / updated", f"{results['created']} / {results.get('updated', '-')}"],
     ]
-    command = shlex.join(env["argv"])
-    return f"## Environment\n\n{table(rows, ['', ''])}\n\nCommand:\n\n```\n{command}\n```"
-
-
-def run_seconds(results: dict) -> float:
-    """Wall time from the results file's creation to its last save."""
-    return (datetime.fromisoformat(results["updated"]) - datetime.fromisoformat(results["created"])).total_seconds()
+    invocations = results.get("invocations")
+    if invocations:
+        calls = table(
+            [
+                [i + 1, f"`{shlex.join(c['command'])}`", c["started"], c["ended"] or "-", c["runs_before"]]
+                for i, c in enumerate(invocations)
+            ],
+            ["#", "Command", "Started", "Ended", "Runs before it"],
+        )
+        commands = f"Invocations that added runs to this file:\n\n{calls}"
+    else:
+        commands = (
+            f"Command (the first invocation; this file predates the record of each one):\n\n"
+            f"```\n{shlex.join(env['argv'])}\n```"
+        )
+    return f"## Environment\n\n{table(rows, ['', ''])}\n\n{commands}"
 
 
 def run_shape(s: dict) -> str:
@@ -311,44 +366,43 @@ def run_shape(s: dict) -> str:
     return f"{s['train_samples']} training reviews, {s['epochs']} epochs{steps}"
 
 
-def validation_section(results: dict, quick: dict, article: Article) -> str:
+def validation_section(validation: Validation, quick: dict) -> str:
     """The quick profile's predictions against this article-size run's measurements."""
-    measured, predicted = analyse(results, article).models, analyse(quick, article).models
-    rows = []
-    for name, m in measured.items():
-        p = predicted.get(name)
-        if not (m.basis and p and p.basis):
-            continue
-        ratio = statistics.median(p.basis) / statistics.median(m.basis)
-        rows.append([name, seconds(p.basis), seconds(m.basis), f"{ratio:.3f}", f"{abs(ratio - 1):.1%}"])
-    share = run_seconds(quick) / run_seconds(results)
-    headers = ["Model", "Quick: predicted fit (s)", "Measured fit (s)", "Predicted / measured", "Error"]
+    rows = [
+        [r.model, estimate_text(r.predicted), estimate_text(r.measured), f"{r.error:+.1%}"] for r in validation.rows
+    ]
+    headers = ["Model", "Quick: predicted fit (s, unwidened)", "Measured fit (s)", "Error"]
+    share = (
+        f"Run time: quick {validation.quick_seconds:.0f} s, this run {validation.full_seconds:.0f} s: "
+        f"the quick verdict took {validation.share:.1%} of the time (target: under 10 %)."
+        if validation.share is not None
+        else ""
+    )
     return (
         "## Quick verdict validation\n\n"
         f"The quick profile ({run_shape(quick['settings'])}, "
         f"{quick['settings']['repeats']} run(s) per model, same machine) against this run. Target: within 10 %.\n\n"
-        f"{table(rows, headers)}\n\n"
-        f"Run time: quick {run_seconds(quick):.0f} s, this run {run_seconds(results):.0f} s: "
-        f"the quick verdict took {share:.1%} of the time (target: under 10 %)."
+        f"{table(rows, headers)}\n\n{share}"
     )
 
 
-def render(results: dict, article: Article, figure: str | None = FIGURE_NAME, quick: dict | None = None) -> str:
-    analysis = analyse(results, article)
+def render(
+    results: dict, analysis: Analysis, article: Article, figure: str | None = FIGURE_NAME, quick: dict | None = None
+) -> str:
     s = results["settings"]
     intro = (
         "# Reproduction report: cuDNN vs plain LSTM/GRU training time\n\n"
         f"Claims of *{article.source['article']}*, checked on {s['backend']} with the `{s['profile']}` profile. "
-        f"Article metric: {article.source['metric']}."
+        f"Article metric: {article.source['metric']}. This run's article-size times are **{analysis.method}**."
     )
     sections = [
         intro,
-        verdict_section(analysis),
+        verdict_section(analysis, article),
         warnings_section(analysis),
         times_section(results, analysis, article),
-        validation_section(results, quick, article) if quick else "",
-        f"![Article vs measured fit times]({figure})" if figure else "",
-        computed_section(results, article),
+        validation_section(validate_prediction(results, quick, article), quick) if quick else "",
+        f"![Article vs this run's fit times]({figure})" if figure else "",
+        computed_section(results, analysis, article),
         telemetry_section(analysis),
         environment_section(results),
     ]
@@ -359,7 +413,9 @@ def write_report(results: dict, article: Article, out_dir: Path, quick: dict | N
     from .plot import plot_times
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    figure = plot_times(analyse(results, article), article, out_dir / FIGURE_NAME)
+    analysis = analyse(results, article)
+    figure = plot_times(analysis, article, out_dir / FIGURE_NAME)
+    verdicts.write(analysis, article, out_dir)
     path = out_dir / REPORT_NAME
-    path.write_text(render(results, article, figure.name if figure else None, quick))
+    path.write_text(render(results, analysis, article, figure.name if figure else None, quick))
     return path

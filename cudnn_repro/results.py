@@ -38,6 +38,21 @@ def new_results(settings: dict, environment: dict, data: dict) -> dict:
     }
 
 
+def start_invocation(results: dict, environment: dict) -> None:
+    """Record the command that is about to add runs, so a resumed file says who made what."""
+    results.setdefault("invocations", []).append(
+        {
+            "command": environment["argv"],
+            "started": now(),
+            "ended": None,
+            "runs_before": len(results["runs"]),
+            "packages": environment["packages"],
+            "lock": environment["lock"],
+            "git": environment["git"],
+        }
+    )
+
+
 def load(path: Path) -> dict:
     try:
         results = json.loads(Path(path).read_text())
@@ -55,6 +70,8 @@ def save(results: dict, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     results["updated"] = now()
+    if results.get("invocations"):
+        results["invocations"][-1]["ended"] = results["updated"]
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     os.chmod(tmp, 0o644)  # mkstemp makes it private; results are meant to be shared
     with os.fdopen(fd, "w") as f:

@@ -1,44 +1,71 @@
-"""Medians, spreads and bootstrap intervals: pure functions on lists of seconds."""
+"""Estimates with intervals whose stated coverage holds at the run counts people use.
+
+Run times are positive and their noise multiplicative, so everything works on logs: a
+model's time is the geometric mean of its runs, a ratio the geometric mean of the
+per-repeat ratios of interleaved runs (pairing cancels drift that hits both models), and
+the interval is Student's t on those logs, exact for log-normal noise at any n >= 2
+(tests/test_stats.py simulates it). Below MIN_RUNS a spread cannot be judged at all, so
+the estimate gives the observed range instead and calls itself indicative.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
+from dataclasses import dataclass
 
-import numpy as np
+from scipy import stats as scipy_stats
 
-RESAMPLES = 10_000
 LEVEL = 0.95
+MIN_RUNS = 3  # fewer: a range of what was seen, never a "95 %" interval
 NOISY_SPREAD = 0.10  # as pyperf: warn when (max - min) is 10 % of the median or more
+
+
+@dataclass(frozen=True)
+class Estimate:
+    point: float
+    low: float | None
+    high: float | None
+    n: int
+    widened: float = 1.0  # factor the bounds were pushed out by, for an error not in the runs
+
+    @property
+    def interval(self) -> bool:
+        """True when (low, high) is a LEVEL confidence interval, False for a range or nothing."""
+        return self.n >= MIN_RUNS
+
+    @property
+    def method(self) -> str:
+        if self.n >= MIN_RUNS:
+            method = f"{LEVEL:.0%} t-interval on logs, n={self.n}"
+        elif self.n == 2:
+            method = "range of 2 runs (too few for an interval)"
+        else:
+            method = "single run (no interval)"
+        return method + (f", widened x{self.widened:.2f} by the predictor's error" if self.widened > 1 else "")
+
+    def widen(self, factor: float) -> Estimate:
+        """Bounds pushed out by a factor (>= 1) on each side; a single value becomes a range."""
+        low, high = (self.low, self.high) if self.low is not None else (self.point, self.point)
+        return Estimate(self.point, low / factor, high * factor, self.n, self.widened * factor)
+
+
+def log_estimate(values: list[float]) -> Estimate:
+    """Geometric mean of positive values, with a t-interval on their logs."""
+    logs = [math.log(v) for v in values]
+    n, centre = len(logs), statistics.fmean(logs)
+    if n >= MIN_RUNS:
+        half = scipy_stats.t.ppf((1 + LEVEL) / 2, n - 1) * statistics.stdev(logs) / math.sqrt(n)
+        return Estimate(math.exp(centre), math.exp(centre - half), math.exp(centre + half), n)
+    if n == 2:
+        return Estimate(math.exp(centre), min(values), max(values), n)
+    return Estimate(math.exp(centre), None, None, n)
+
+
+def paired_ratio(numerator: list[float], denominator: list[float]) -> Estimate:
+    """The ratio of two models' times from runs paired by repeat (same length, same order)."""
+    return log_estimate([a / b for a, b in zip(numerator, denominator, strict=True)])
 
 
 def relative_spread(values: list[float]) -> float:
     return (max(values) - min(values)) / statistics.median(values)
-
-
-def _interval(samples: np.ndarray) -> tuple[float, float]:
-    tail = (1 - LEVEL) / 2 * 100
-    low, high = np.percentile(samples, [tail, 100 - tail])
-    return float(low), float(high)
-
-
-def median_interval(values: list[float], seed: int = 0) -> tuple[float, float | None, float | None]:
-    """Median with a percentile-bootstrap interval; no interval from a single value."""
-    point = statistics.median(values)
-    if len(values) < 2:
-        return point, None, None
-    rng = np.random.default_rng(seed)
-    medians = np.median(rng.choice(values, (RESAMPLES, len(values))), axis=1)
-    return (point, *_interval(medians))
-
-
-def ratio_interval(
-    numerator: list[float], denominator: list[float], seed: int = 0
-) -> tuple[float, float | None, float | None]:
-    """median(numerator) / median(denominator), each side resampled on its own."""
-    point = statistics.median(numerator) / statistics.median(denominator)
-    if len(numerator) < 2 or len(denominator) < 2:
-        return point, None, None
-    rng = np.random.default_rng(seed)
-    top = np.median(rng.choice(numerator, (RESAMPLES, len(numerator))), axis=1)
-    bottom = np.median(rng.choice(denominator, (RESAMPLES, len(denominator))), axis=1)
-    return (point, *_interval(top / bottom))

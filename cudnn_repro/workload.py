@@ -40,8 +40,10 @@ def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -
                 "would not be comparable. Pass --force to start over, or --out to write elsewhere"
             )
         log(f"resuming {path}: {len(existing['runs'])} run(s) already done")
+        results.start_invocation(existing, environment)
         return existing
     fresh = results.new_results(run_settings, environment, data_info)
+    results.start_invocation(fresh, environment)
     results.save(fresh, path)
     return fresh
 

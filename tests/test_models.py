@@ -14,9 +14,11 @@ def test_keras2_hard_sigmoid_is_the_2017_formula():
 def test_article_math_keeps_2017_defaults_for_the_plain_pair():
     assert recurrent_kwargs(SPECS["GRU"], "article") == {
         "recurrent_activation": keras2_hard_sigmoid,
+        "implementation": 1,  # Keras 2.0.9's default: one matmul per gate
         "reset_after": False,
         "use_cudnn": False,
     }
+    assert recurrent_kwargs(SPECS["LSTM"], "article")["implementation"] == 1
     assert recurrent_kwargs(SPECS["CuDNNGRU"], "article") == {
         "recurrent_activation": "sigmoid",
         "reset_after": True,
@@ -37,5 +39,6 @@ def test_architecture_is_the_articles(name):
     first, second, activation = model.layers
     assert (first.units, first.return_sequences, second.units, second.return_sequences) == (50, True, 1, False)
     assert first.use_cudnn is False and activation.activation.__name__ == "sigmoid"
+    assert first.cell.implementation == second.cell.implementation == 1
     assert model.output_shape == (None, 1)
     assert layer_config(SPECS[name], "article")["recurrent_activation"].startswith("keras2_hard_sigmoid")
