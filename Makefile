@@ -76,12 +76,15 @@ test-engine: $(VENV)/.dev wheelhouse/cpu/.complete
 
 test: test-unit test-engine
 
-# Re-render every committed report from its results file (runs nothing); the main one
-# with the quick verdict's validation when QUICK names a quick-profile results file.
+# Re-render every committed report from its results file (runs nothing), then the summary
+# across them. A paper-size run set `X-paper` is validated against a quick `X-quick` beside
+# it; the main one against QUICK when that names a quick-profile results file.
 QUICK ?= $(wildcard $(OUT)/runs/cpu-quick/results.json)
 reports: $(VENV)/.runtime
-	for f in $(OUT)/runs/*/results.json; do $(PY) reproduce.py report $$f; done
+	for f in $(OUT)/runs/*/results.json; do q=$${f%-paper/results.json}-quick/results.json; \
+	  $(PY) reproduce.py report $$f $$([ "$$q" != "$$f" ] && [ -f "$$q" ] && echo --quick $$q) || exit 1; done
 	$(PY) reproduce.py report $(OUT)/results.json $(if $(QUICK),--quick $(QUICK))
+	$(PY) reproduce.py compare $(OUT) --out $(OUT)
 
 # Refresh the locks from requirements/*.in (needs uv).
 lock:

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cudnn_repro import results  # noqa: E402
+from cudnn_repro.analysis import validate_prediction  # noqa: E402
 from cudnn_repro.claims import load_article  # noqa: E402
 from cudnn_repro.report import validation_section  # noqa: E402
 
@@ -58,7 +59,8 @@ def main() -> None:
     report = [sys.executable, str(ROOT / "reproduce.py"), "report", str(full_file), "--quick", str(quick_file)]
     subprocess.run(report, check=True)
     print()
-    print(validation_section(results.load(full_file), results.load(quick_file), load_article()))
+    quick = results.load(quick_file)
+    print(validation_section(validate_prediction(results.load(full_file), quick, load_article()), quick))
     share = quick_wall / full_wall
     print(f"\nWhole commands: quick {quick_wall:.1f} s, full {full_wall:.1f} s, quick / full = {share:.3f}")
 

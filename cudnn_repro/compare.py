@@ -142,17 +142,20 @@ def plot_ratios(sets: list[RunSet], article: Article, path: Path) -> Path | None
     fig, axes = plt.subplots(1, len(claims), figsize=(4 * len(claims), 4), squeeze=False)
     drawn = False
     for ax, (i, claim) in zip(axes[0], claims, strict=True):
-        ax.axhspan(claim.low, claim.high or claim.low * 100, color="tab:green", alpha=0.12, label="accepted")
         ax.axhline(claim.article_value, color="tab:gray", linestyle="--", label="article")
+        seen = [claim.low, claim.article_value]
         for x, rs in enumerate(sets):
             e = rs.analysis.verdicts[i].estimate
             if e is None:
                 continue
             drawn = True
             low, high = (e.low, e.high) if e.low is not None else (e.point, e.point)
+            seen += [low, high]
             marker = "o" if rs.analysis.basis == "measured" else "s"
             ax.errorbar([x], [e.point], yerr=[[e.point - low], [high - e.point]], fmt=marker, capsize=3)
         ax.set_yscale("log")
+        ax.set_ylim(min(seen) / 1.5, max(seen) * 1.5)
+        ax.axhspan(claim.low, claim.high or max(seen) * 1.5, color="tab:green", alpha=0.12, label="accepted")
         ax.set_title(f"{claim.numerator} / {claim.denominator}", fontsize=9)
         ax.set_xticks(range(len(sets)), [rs.name for rs in sets], rotation=60, ha="right", fontsize=7)
     axes[0][0].set_ylabel("time ratio (o measured, s predicted)")

@@ -24,17 +24,39 @@ def test_smoke_run_writes_results_report_and_figure(tmp_path):
     status = {r["model"]: r["status"] for r in results["runs"]}
     assert status == {"LSTM": "ok", "GRU": "ok", "CuDNNLSTM": "not_run", "CuDNNGRU": "not_run"}
     assert results["environment"]["argv"][0] == "reproduce.py" and results["environment"]["packages"]["keras"]
+    assert results["settings"]["tf32"] is False
+    assert results["environment"]["backend"]["tf32_flags"] == {"tensor_float_32_execution": False}
+    assert results["environment"]["lock"]["differs"] == {}  # the test venv is the locked one
+    (call,) = results["invocations"]
+    assert call["command"] == results["environment"]["argv"] and call["runs_before"] == 0 and call["ended"]
+    assert {r["model"]: r.get("parameters") for r in results["runs"]} == {
+        "LSTM": 10608,
+        "GRU": 7956,
+        "CuDNNLSTM": None,
+        "CuDNNGRU": None,
+    }
     report = (out / "REPORT.md").read_text()
     assert "**not verifiable** | CuDNNLSTM not run: no CUDA GPU visible to TensorFlow" in report
     assert "IMDB-shaped synthetic data: timings valid, accuracy not comparable" in report
     assert "plain loop: `StatelessWhile`" in report
     assert (out / "figure.png").read_bytes()[:4] == b"\x89PNG"
 
+    assert json.loads((out / "verdicts.json").read_text())["claims"][0]["verdict"] == "not verifiable"
+
     # The report is a function of the results file alone.
     (out / "REPORT.md").unlink()
     again = reproduce("report", str(out / "results.json"))
     assert again.returncode == 0, again.stderr
     assert (out / "REPORT.md").read_text() == report
+
+    # --check: not verifiable claims leave the verdict undecided (5); errors are one line (1).
+    assert reproduce("report", "--check", str(out / "results.json")).returncode == 5
+    missing = reproduce("report", str(tmp_path / "missing.json"))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr and "error: cannot read" in missing.stderr
+
+    summary = reproduce("compare", str(out), "--out", str(tmp_path / "summary"))
+    assert summary.returncode == 0, summary.stderr
+    assert "`../paper`" in (tmp_path / "summary" / "SUMMARY.md").read_text()
 
 
 def test_interrupted_run_keeps_finished_models_and_resumes(tmp_path):
@@ -58,6 +80,7 @@ def test_interrupted_run_keeps_finished_models_and_resumes(tmp_path):
     assert "1 run(s) already done" in resumed.stderr and "LSTM run" not in resumed.stderr
     second = load(out)
     assert second["runs"][0] == first["runs"][0] and second["runs"][1]["model"] == "GRU"
+    assert [c["runs_before"] for c in second["invocations"]] == [0, 1]  # the resumed command is on record
 
     other = reproduce(*TINY, "--models", "LSTM,GRU", "--epochs", "3", "--out", str(out))
     assert other.returncode == 1 and "epochs: 2 -> 3" in other.stderr and "--force" in other.stderr
@@ -93,6 +116,7 @@ def test_help_explains_every_option():
         "--imdb-path",
         "--out",
         "--force",
+        "--tf32",
         "paper",
         "quick",
         "smoke",
