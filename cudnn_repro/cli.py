@@ -155,15 +155,13 @@ def forwarded_run_options(args: argparse.Namespace) -> list[str]:
 
 def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
     """Write the report; return the verdicts' exit status (see `report --check`)."""
-    from .analysis import analyse
     from .report import write_report
     from .verdicts import exit_status
 
-    data, article = results.load(results_file), load_article()
     quick = results.load(quick_file) if quick_file else None
-    path = write_report(data, article, out_dir, quick)
+    path, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
     print(f"report: {path}")
-    return exit_status(analyse(data, article))
+    return exit_status(analysis)
 
 
 def compare(args: argparse.Namespace) -> int:

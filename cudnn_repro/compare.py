@@ -73,9 +73,7 @@ def load_run_sets(paths: list[Path], out_dir: Path, article: Article) -> list[Ru
 def verdict_cell(v: Verdict) -> str:
     if v.estimate is None:
         return v.label
-    unit = "x" if isinstance(v.claim, RatioClaim) else " s"
-    fmt = ratio if unit == "x" else None
-    value = estimate_text(v.estimate, fmt, unit) if fmt else estimate_text(v.estimate, unit=unit)
+    value = estimate_text(v.estimate, ratio, "x") if isinstance(v.claim, RatioClaim) else estimate_text(v.estimate)
     return f"{v.label}: {value}"
 
 

@@ -409,7 +409,8 @@ def render(
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
-def write_report(results: dict, article: Article, out_dir: Path, quick: dict | None = None) -> Path:
+def write_report(results: dict, article: Article, out_dir: Path, quick: dict | None = None) -> tuple[Path, Analysis]:
+    """REPORT.md, figure.png and verdicts.json in out_dir; the report's path and its analysis."""
     from .plot import plot_times
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -418,4 +419,4 @@ def write_report(results: dict, article: Article, out_dir: Path, quick: dict | N
     verdicts.write(analysis, article, out_dir)
     path = out_dir / REPORT_NAME
     path.write_text(render(results, analysis, article, figure.name if figure else None, quick))
-    return path
+    return path, analysis

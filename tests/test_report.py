@@ -56,7 +56,7 @@ def test_cpu_report_says_what_could_not_be_verified(cpu_results):
 @pytest.mark.parametrize("fixture", ["gpu_results", "cpu_results"])
 def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fixture):
     results = request.getfixturevalue(fixture)
-    path = write_report(results, ARTICLE, tmp_path)
+    path, _ = write_report(results, ARTICLE, tmp_path)
     assert path.read_text().count("![Article vs this run's fit times](figure.png)") == 1
     assert (tmp_path / "figure.png").stat().st_size > 1000
     records = json.loads((tmp_path / VERDICTS_NAME).read_text())
