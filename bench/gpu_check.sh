@@ -26,8 +26,8 @@ nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,power.limit --format=cs
 stage() {  # stage SECONDS NAME ARGS...
   local limit=$1 name=$2
   shift 2
-  echo "== $name: at most $limit s: reproduce.py $* --data synthetic --force"
-  timeout "$limit" "$python" reproduce.py run "$@" --data synthetic --force --out "$out/$name"
+  echo "== $name: at most $limit s: reproduce.py --stack keras3 $* --data synthetic --force"
+  timeout "$limit" "$python" reproduce.py run --stack keras3 "$@" --data synthetic --force --out "$out/$name"
   echo "== $name: exit $?"
 }
 

@@ -108,6 +108,12 @@ def find_stalls(run: dict) -> list[Stall]:
     return [Stall(run["repeat"], i + 1, s - usual) for i, s in enumerate(setup) if s - usual > threshold]
 
 
+def parameters(runs: list[dict]) -> int | None:
+    """The model's parameter count: from a fitted run, or the keras2 stack's built layer record."""
+    counts = [r.get("parameters") or r.get("layer", {}).get("parameters") for r in runs]
+    return next((c for c in counts if c), None)
+
+
 def estimate(values: list[float]) -> Estimate | None:
     return stats.log_estimate(values) if values else None
 
@@ -119,6 +125,7 @@ def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, bas
         summary.unavailable = "not run yet (interrupted run?)"
     elif invalid:
         summary.unavailable = f"{invalid[0]['status'].replace('_', ' ')}: {invalid[0]['reason']}"
+    summary.parameters = parameters(runs)
     ok = summary.ok_runs
     if not ok:
         return summary
@@ -133,7 +140,6 @@ def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, bas
     summary.step_estimate = estimate(list(summary.steady_step.values()))
     summary.stalls = [s for r in ok for s in find_stalls(r)]
     summary.accuracy_pct = 100 * statistics.median(r["test_accuracy"] for r in ok)
-    summary.parameters = next((r["parameters"] for r in ok if "parameters" in r), None)
     summary.throttle_reasons = sorted({t for r in ok for t in r.get("telemetry", {}).get("throttle_reasons", [])})
     if basis in ("measured", "predicted") and not summary.unavailable:
         summary.article_size = {r["repeat"]: predict.article_size_seconds(r, settings, size) for r in ok}

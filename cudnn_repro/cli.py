@@ -16,7 +16,7 @@ from pathlib import Path
 from . import results
 from .claims import load_article
 from .data import IMDB_ENV, DatasetError
-from .settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES, Settings
+from .settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES, STACKS, Settings
 
 OTHER_COMMANDS = """other commands (each has --help):
   container   the same run inside the pinned Docker image (docker-py), results on the host
@@ -104,14 +104,20 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--math",
         choices=MATH_MODES,
-        help="article: the plain pair computes Keras 2.0.9's math (hard_sigmoid, GRU reset-before); "
-        "matched: exactly cuDNN's math, so only the kernel differs (default article)",
+        help="keras3 stack only. article: the plain pair computes Keras 2.0.9's math (hard_sigmoid, GRU "
+        "reset-before, implementation=1); matched: exactly cuDNN's math, so only the kernel differs (default article)",
     )
     run.add_argument(
         "--data",
         choices=DATA_SOURCES,
         help="auto: real IMDB if a file or the download exists, else synthetic (flagged); "
         "imdb: real or fail; synthetic: always (default auto)",
+    )
+    run.add_argument(
+        "--stack",
+        choices=STACKS,
+        help="keras2: the article's own classes (LSTM, GRU, CuDNNLSTM, CuDNNGRU) through tf_keras on "
+        "TensorFlow; keras3: Keras 3 layers with use_cudnn, on KERAS_BACKEND's backend (default keras2)",
     )
     run.add_argument(
         "--tf32",
@@ -140,6 +146,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "math": args.math,
         "data": args.data,
         "tf32": args.tf32 or None,
+        "stack": args.stack,
     }
     return dataclasses.replace(PROFILES[args.profile], **{k: v for k, v in overrides.items() if v is not None})
 
@@ -147,7 +154,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def forwarded_run_options(args: argparse.Namespace) -> list[str]:
     """The run options, as the container's own `reproduce.py run` takes them (without --out)."""
     argv = ["--profile", args.profile] + (["--force"] if args.force else []) + (["--tf32"] if args.tf32 else [])
-    for name in ("models", "epochs", "train_samples", "test_samples", "steps_per_epoch", "repeats", "math", "data"):
+    names = ("models", "epochs", "train_samples", "test_samples", "steps_per_epoch", "repeats", "math", "data", "stack")
+    for name in names:
         if getattr(args, name) is not None:
             argv += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     return argv
@@ -246,13 +254,14 @@ def run_container(args: argparse.Namespace) -> int | None:
 
 
 def run_locally(settings: Settings, args: argparse.Namespace) -> int:
+    from .keras2 import StackError
     from .provenance import ProvenanceError
     from .workload import run
 
     status = 0
     try:
         run(settings, args.out, args.imdb_path, args.force)
-    except (DatasetError, results.ResultsError) as error:
+    except (DatasetError, results.ResultsError, StackError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except ProvenanceError as error:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("keras", "tensorflow", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
+PACKAGES = ("keras", "tf-keras", "tensorflow", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
 
 
 def collect_python(d: dict) -> None:

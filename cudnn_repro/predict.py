@@ -47,8 +47,8 @@ def method(settings: dict, size: dict) -> str:
             f"batches), widened by the predictor's validated error of {validated_error():.0%}"
         )
     return (
-        f"predicted by scaling whole epochs of a {settings['train_samples']:,}-review subset (an earlier, "
-        f"unvalidated quick method), widened by today's predictor's validated error of {validated_error():.0%}"
+        f"predicted by scaling whole epochs of a {settings['train_samples']:,}-review run (unvalidated: the quick "
+        f"profile predicts from per-step times), widened by the predictor's validated error of {validated_error():.0%}"
     )
 
 

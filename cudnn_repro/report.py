@@ -188,29 +188,21 @@ def telemetry_section(analysis: Analysis) -> str:
 
 def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]:
     s, env = results["settings"], results["environment"]
-    out = [
-        f"Keras {env['packages'].get('keras', '?')} (Keras 3) on the {s['backend']} backend, not "
-        f"{article.software['keras']} on {article.software['backend']}; `CuDNNLSTM`/`CuDNNGRU` are "
-        "`LSTM`/`GRU(use_cudnn=True)`, the plain layers `use_cudnn=False`.",
-        f"XLA {'on' if s['jit_compile'] else 'off'} (`jit_compile={s['jit_compile']}`)"
-        + ("; JAX always compiles its training step." if s["jit_compile"] else "; as in 2017."),
-    ]
-    if s["math"] == "article":
-        out.append(
-            "Plain pair computes the 2017 math: Keras 2's `hard_sigmoid` (clip(0.2x+0.5, 0, 1)) gates, "
-            "GRU reset-before with one bias"
-            + (", `implementation=1`" if "implementation" in first_layer(results, "LSTM", "GRU") else "")
-            + "; the cuDNN pair computes sigmoid gates and GRU reset-after, as cuDNN must."
-        )
+    if s.get("stack", "keras3") == "keras2":
+        optimizer = first_layer(results, *s["models"]).get("optimizer", "Adam")
+        out = [
+            f"tf_keras {s['tf_keras']} (Keras 2's API, with the v1 classes `LSTM`, `GRU`, `CuDNNLSTM`, `CuDNNGRU` "
+            f"that the notebook imported) on TensorFlow {env['packages'].get('tensorflow', '?')}, not "
+            f"{article.software['keras']} on {article.software['backend']}.",
+            "XLA off, as in 2017.",
+            "Every layer keeps tf_keras's Keras 2 defaults, nothing overridden, as in the notebook (each model's "
+            "class, gates, implementation and reset_after, read back from the built layer, are in the table above).",
+            f"`optimizer='adam'`, as in the notebook, gives tf_keras's {optimizer}; Keras 2.0.9's default epsilon "
+            f"was 1e-8. Test accuracy evaluated with batch size {s['batch_size']} (the notebook used "
+            f"{article.evaluate_batch_size}; the result does not depend on it).",
+        ]
     else:
-        out.append(
-            "`--math matched`: the plain pair computes exactly the cuDNN math (sigmoid, GRU reset-after); "
-            "only the kernel differs."
-        )
-    out.append(
-        "Adam epsilon set to Keras 2.0.9's 1e-8; test accuracy evaluated with batch size "
-        f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it)."
-    )
+        out = keras3_deviations(results, article)
     for key, label in (
         ("train_samples", "training reviews"),
         ("test_samples", "test reviews"),
@@ -258,6 +250,34 @@ def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]
     return out
 
 
+def keras3_deviations(results: dict, article: Article) -> list[str]:
+    s, env = results["settings"], results["environment"]
+    out = [
+        f"Keras {env['packages'].get('keras', '?')} (Keras 3) on the {s['backend']} backend, not "
+        f"{article.software['keras']} on {article.software['backend']}; `CuDNNLSTM`/`CuDNNGRU` are "
+        "`LSTM`/`GRU(use_cudnn=True)`, the plain layers `use_cudnn=False`.",
+        f"XLA {'on' if s['jit_compile'] else 'off'} (`jit_compile={s['jit_compile']}`)"
+        + ("; JAX always compiles its training step." if s["jit_compile"] else "; as in 2017."),
+    ]
+    if s["math"] == "article":
+        out.append(
+            "Plain pair computes the 2017 math: Keras 2's `hard_sigmoid` (clip(0.2x+0.5, 0, 1)) gates, "
+            "GRU reset-before with one bias"
+            + (", `implementation=1`" if "implementation" in first_layer(results, "LSTM", "GRU") else "")
+            + "; the cuDNN pair computes sigmoid gates and GRU reset-after, as cuDNN must."
+        )
+    else:
+        out.append(
+            "`--math matched`: the plain pair computes exactly the cuDNN math (sigmoid, GRU reset-after); "
+            "only the kernel differs."
+        )
+    out.append(
+        "Adam epsilon set to Keras 2.0.9's 1e-8; test accuracy evaluated with batch size "
+        f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it)."
+    )
+    return out
+
+
 def first_layer(results: dict, *models: str) -> dict:
     """The recorded layer options of the first run of any of these models."""
     return next((r["layer"] for r in results["runs"] if r["model"] in models), {})
@@ -278,8 +298,9 @@ def computed_section(results: dict, analysis: Analysis, article: Article) -> str
     for r in results["runs"]:
         layers.setdefault(r["model"], r["layer"])
     layer_rows = [
-        [name, ", ".join(f"{k}={v}" for k, v in cfg.items()), analysis.models[name].parameters or "-"]
+        [name, ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "parameters"), m.parameters or "-"]
         for name, cfg in layers.items()
+        for m in [analysis.models[name]]
     ]
     origin = f"`{data['path']}`, SHA-256 `{data['sha256']}`" if data["sha256"] else f"seed {data.get('seed')}"
     lines = [

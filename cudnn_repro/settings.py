@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 MODELS = ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
 MATH_MODES = ("article", "matched")
+# keras2: the article's own classes through tf_keras (TensorFlow only); keras3: Keras 3 on any backend.
+STACKS = ("keras2", "keras3")
 DATA_SOURCES = ("auto", "imdb", "synthetic")
 
 
@@ -30,6 +32,7 @@ class Settings:
     data: str = "auto"
     seed: int = 1234
     tf32: bool = False  # the 2017 GTX 1060 had no TF32: full FP32 unless asked
+    stack: str = "keras2"
 
     def __post_init__(self) -> None:
         unknown = set(self.models) - set(MODELS)
@@ -39,6 +42,10 @@ class Settings:
             raise ValueError(f"--math must be one of {MATH_MODES}")
         if self.data not in DATA_SOURCES:
             raise ValueError(f"--data must be one of {DATA_SOURCES}")
+        if self.stack not in STACKS:
+            raise ValueError(f"--stack must be one of {STACKS}")
+        if self.stack == "keras2" and self.math != "article":
+            raise ValueError("--math applies to the keras3 stack; keras2 builds the notebook's layers as they are")
         for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats", "steps_per_epoch"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")

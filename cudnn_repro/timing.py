@@ -15,8 +15,9 @@ import keras
 from . import backend
 
 
-class EpochTimer(keras.callbacks.Callback):
-    """Per-epoch wall times and steady per-step times, with progress and time left.
+class EpochClock:
+    """Per-epoch wall times and steady per-step times, with progress and time left; mixed
+    into each stack's Callback class (Keras 3 below, tf_keras in keras2.py).
 
     A step's time is read between the starts of consecutive batches, so no hook runs
     at a batch's end (Keras then keeps dispatching those asynchronously).
@@ -52,6 +53,10 @@ class EpochTimer(keras.callbacks.Callback):
         )
 
 
+class EpochTimer(EpochClock, keras.callbacks.Callback):
+    """The clock as a Keras 3 callback."""
+
+
 def fit_options(settings) -> dict:
     """The notebook's fit call: no validation, no progress bar."""
     return {
@@ -62,9 +67,8 @@ def fit_options(settings) -> dict:
     }
 
 
-def timed_fit(model: keras.Model, data, settings, label: str) -> dict:
+def timed_fit(model, data, settings, timer: EpochClock) -> dict:
     """Fit as the notebook did (verbose=0, no validation), then evaluate on the test set."""
-    timer = EpochTimer(label, settings.epochs)
     start = time.perf_counter()
     model.fit(data.x_train, data.y_train, callbacks=[timer], **fit_options(settings))
     backend.synchronize()

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import keras
 
-from . import backend, provenance, results
+from . import backend, keras2, provenance, results
 from .data import load_dataset
 from .environment import collect_environment, comparable
 from .models import SPECS, build_model, layer_config
 from .settings import Settings
 from .telemetry import GpuSampler
-from .timing import timed_fit
+from .timing import EpochTimer, timed_fit
 
 
 def log(message: str) -> None:
@@ -52,13 +52,29 @@ def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -
 KERAS_NO_CUDNN = "cuDNN is not supported for this layer configuration"
 
 
-def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> dict:
+def fresh_model(spec, settings: Settings):
+    """A new, seeded model of the run's stack."""
+    if settings.stack == "keras2":
+        keras2.reset(settings.seed)
+        return keras2.build_model(spec, settings.maxlen)
     keras.backend.clear_session()
     keras.utils.set_random_seed(settings.seed)
-    model = build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
+    return build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
+
+
+def layer_record(spec, settings: Settings) -> dict:
+    """How the recurrent layers are configured: keras2's read back from a built model."""
+    if settings.stack == "keras2":
+        return keras2.layer_config(fresh_model(spec, settings))
+    return layer_config(spec, settings.math)
+
+
+def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> dict:
+    model = fresh_model(spec, settings)
+    timer = keras2.timer(label, settings.epochs) if settings.stack == "keras2" else EpochTimer(label, settings.epochs)
     sampler.start()
     try:
-        record = timed_fit(model, data, settings, label)
+        record = timed_fit(model, data, settings, timer)
     except ValueError as error:
         if KERAS_NO_CUDNN not in str(error):
             raise
@@ -79,7 +95,13 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
     path = out_dir / results.RESULTS_NAME
     data = load_dataset(settings, imdb_path)
     backend.set_tf32(settings.tf32)
+    if settings.stack == "keras2" and backend.name() != "tensorflow":
+        raise keras2.StackError(
+            f"the keras2 stack runs on TensorFlow, not KERAS_BACKEND={backend.name()}: pass --stack keras3"
+        )
     run_settings = settings.to_dict() | {"backend": backend.name(), "jit_compile": backend.jit_compile()}
+    if settings.stack == "keras2":
+        run_settings["tf_keras"] = keras2.version()
     state = open_results(path, run_settings, data.info, force)
     cuda_ok, cuda_reason = backend.cuda_status()
     sampler = GpuSampler()
@@ -88,7 +110,7 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
     for i, (repeat, name) in enumerate(plan, 1):
         spec = SPECS[name]
         label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{settings.repeats}"
-        record = {"model": name, "repeat": repeat, "layer": layer_config(spec, settings.math), "started": results.now()}
+        record = {"model": name, "repeat": repeat, "layer": layer_record(spec, settings), "started": results.now()}
         if spec.cudnn and not cuda_ok:
             record |= {"status": "not_run", "reason": cuda_reason}
         else:

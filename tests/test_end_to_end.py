@@ -21,8 +21,16 @@ def test_smoke_run_writes_results_report_and_figure(tmp_path):
     assert done.returncode == 0, done.stderr
     results = load(out)
     assert results["settings"]["backend"] == "tensorflow" and results["settings"]["jit_compile"] is False
+    assert results["settings"]["stack"] == "keras2" and results["settings"]["tf_keras"] == "2.21.0"
     status = {r["model"]: r["status"] for r in results["runs"]}
     assert status == {"LSTM": "ok", "GRU": "ok", "CuDNNLSTM": "not_run", "CuDNNGRU": "not_run"}
+    layers = {r["model"]: r["layer"] for r in results["runs"]}
+    assert layers["CuDNNLSTM"]["class"] == "tf_keras.src.layers.rnn.cudnn_lstm.CuDNNLSTM"
+    assert layers["CuDNNLSTM"]["parameters"] == 10812 and layers["CuDNNGRU"]["parameters"] == 8109
+    assert (
+        layers["GRU"] | {"recurrent_activation": "hard_sigmoid", "implementation": 1, "reset_after": False}
+        == (layers["GRU"])
+    )
     assert results["environment"]["argv"][0] == "reproduce.py" and results["environment"]["packages"]["keras"]
     assert results["settings"]["tf32"] is False
     assert results["environment"]["backend"]["tf32_flags"] == {"tensor_float_32_execution": False}
@@ -88,10 +96,11 @@ def test_interrupted_run_keeps_finished_models_and_resumes(tmp_path):
 
 def test_jax_backend_runs_the_workload(tmp_path):
     out = tmp_path / "jax"
-    done = reproduce(*TINY, "--models", "LSTM,GRU,CuDNNLSTM", "--out", str(out), backend="jax")
+    done = reproduce(*TINY, "--stack", "keras3", "--models", "LSTM,GRU,CuDNNLSTM", "--out", str(out), backend="jax")
     assert done.returncode == 0, done.stderr
     results = load(out)
     assert results["settings"]["backend"] == "jax" and results["settings"]["jit_compile"] is True
+    assert results["settings"]["stack"] == "keras3" and "tf_keras" not in results["settings"]
     lstm, gru, cudnn = results["runs"]
     assert lstm["status"] == gru["status"] == "ok"
     assert lstm["provenance"]["ran_cudnn"] is False and lstm["provenance"]["loop_ops"]["stablehlo.while"] >= 2
@@ -117,6 +126,7 @@ def test_help_explains_every_option():
         "--out",
         "--force",
         "--tf32",
+        "--stack",
         "paper",
         "quick",
         "smoke",
@@ -127,6 +137,11 @@ def test_help_explains_every_option():
 def test_bad_input_is_a_clear_error(tmp_path):
     bad = reproduce("--profile", "smoke", "--models", "LSTM,BiLSTM", "--out", str(tmp_path))
     assert bad.returncode == 2 and "unknown model(s) ['BiLSTM']" in bad.stderr
+    mixed = reproduce("--profile", "smoke", "--math", "matched", "--out", str(tmp_path))
+    assert mixed.returncode == 2 and "--math applies to the keras3 stack" in mixed.stderr
+    off_tf = reproduce(*TINY, "--out", str(tmp_path / "j"), backend="jax")
+    assert off_tf.returncode == 1 and "the keras2 stack runs on TensorFlow" in off_tf.stderr
+    assert "Traceback" not in off_tf.stderr
     corrupt = tmp_path / "imdb.npz"
     corrupt.write_bytes(b"PK\x03\x04 truncated")
     done = reproduce("--profile", "smoke", "--imdb-path", str(corrupt), "--out", str(tmp_path / "o"))

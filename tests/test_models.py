@@ -42,3 +42,23 @@ def test_architecture_is_the_articles(name):
     assert first.cell.implementation == second.cell.implementation == 1
     assert model.output_shape == (None, 1)
     assert layer_config(SPECS[name], "article")["recurrent_activation"].startswith("keras2_hard_sigmoid")
+
+
+@pytest.mark.parametrize(
+    ("name", "parameters", "defaults"),
+    [
+        ("LSTM", 10608, {"recurrent_activation": "hard_sigmoid", "implementation": 1}),
+        ("GRU", 7956, {"recurrent_activation": "hard_sigmoid", "implementation": 1, "reset_after": False}),
+        ("CuDNNLSTM", 10812, {}),  # two biases per gate, as in 2017
+        ("CuDNNGRU", 8109, {}),
+    ],
+)
+def test_keras2_stack_builds_the_articles_own_classes(name, parameters, defaults):
+    from cudnn_repro import keras2
+
+    model = keras2.build_model(SPECS[name], 300)
+    record = keras2.layer_config(model)
+    assert record["class"].startswith("tf_keras.") and record["class"].endswith(f".{name}")
+    assert record["parameters"] == model.count_params() == parameters
+    assert record | defaults == record  # the 2017 defaults, untouched
+    assert model.output_shape == (None, 1) and model.layers[0].units == 50

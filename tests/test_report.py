@@ -34,7 +34,7 @@ def test_gpu_report_gives_verdicts_evidence_and_telemetry(gpu_results):
     report = rendered(gpu_results)
     assert "| CuDNN LSTM trains about 10 times faster than the existing LSTM    | 10.29x" in report
     assert "This run (predicted)" in report and "This run's article-size times are **predicted by" in report
-    assert "scaling whole epochs of a 1,000-review subset (an earlier, unvalidated" in report
+    assert "scaling whole epochs of a 1,000-review run (unvalidated" in report
     assert "**indicative: not reproduced**" in report and "range of 2 runs" in report
     assert "95 % bootstrap" not in report
     assert "cuDNN: `CudnnRnnBackward0` x2, `aten::_cudnn_rnn` x2" in report
