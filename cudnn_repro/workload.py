@@ -48,8 +48,12 @@ def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -
     return fresh
 
 
-# Keras' words when a backend has no cuDNN kernel for a layer that demands one.
-KERAS_NO_CUDNN = "cuDNN is not supported for this layer configuration"
+# The frameworks' words when a layer that demands cuDNN finds no cuDNN kernel: Keras 3's, and
+# TensorFlow's for Keras 2's CuDNN classes (their op has GPU kernels only).
+NO_CUDNN = {
+    "cuDNN is not supported for this layer configuration": "the Keras {backend} backend has no cuDNN kernel for it",
+    "No OpKernel was registered to support Op 'CudnnRNN": "TensorFlow has no kernel for its CudnnRNN op here",
+}
 
 
 def fresh_model(spec, settings: Settings):
@@ -75,10 +79,11 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> 
     sampler.start()
     try:
         record = timed_fit(model, data, settings, timer)
-    except ValueError as error:
-        if KERAS_NO_CUDNN not in str(error):
+    except Exception as error:
+        reason = next((why for words, why in NO_CUDNN.items() if words in str(error)), None)
+        if reason is None:
             raise
-        return {"status": "not_run", "reason": f"the Keras {backend.name()} backend has no cuDNN kernel for it"}
+        return {"status": "not_run", "reason": reason.format(backend=backend.name())}
     finally:
         telemetry = sampler.stop()
     batch = slice(0, settings.batch_size)

@@ -34,9 +34,17 @@ def test_plain_model_is_recognised_as_plain(name):
         provenance.check(name, True, evidence)
 
 
-def test_forced_cudnn_without_gpu_is_not_run_never_a_time():
-    record = workload.measure(SPECS["CuDNNLSTM"], TINY, tiny_data(), GpuSampler(), "test")
-    assert record == {"status": "not_run", "reason": "the Keras tensorflow backend has no cuDNN kernel for it"}
+@pytest.mark.parametrize(
+    ("stack", "reason"),
+    [
+        ("keras3", "the Keras tensorflow backend has no cuDNN kernel for it"),
+        ("keras2", "TensorFlow has no kernel for its CudnnRNN op here"),
+    ],
+)
+def test_forced_cudnn_without_gpu_is_not_run_never_a_time(stack, reason):
+    settings = dataclasses.replace(TINY, stack=stack)
+    record = workload.measure(SPECS["CuDNNLSTM"], settings, tiny_data(), GpuSampler(), "test")
+    assert record == {"status": "not_run", "reason": reason}
 
 
 def test_workload_records_cudnn_models_as_not_run(tmp_path, monkeypatch):
