@@ -19,8 +19,11 @@ WHEEL_TAGS := --only-binary=:all: --python-version 3.11 --implementation cp --ab
 LOCK := uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
 CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIVE),--image-archive $(ARCHIVE))
 
-.PHONY: reproduce reproduce-quick test test-unit test-engine lint wheelhouse image image-archive \
+.DEFAULT_GOAL := help
+.PHONY: help venv reproduce reproduce-quick test test-unit test-engine lint wheelhouse image image-archive \
   reports lock gpu-wheels bench clean
+
+venv: $(VENV)/.runtime  ## the local virtual environment, from requirements/runtime.lock
 
 $(VENV)/.runtime: requirements/runtime.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +34,17 @@ $(VENV)/.dev: $(VENV)/.runtime requirements/dev.lock
 	$(PY) -m pip install -q --require-hashes -r requirements/dev.lock
 	touch $@
 
+help:  ## this list
+	@printf 'make %-16s %s\n' reproduce "the article-size reproduction, in the pinned image when possible (RUNNER, VARIANT, PROFILE, ARGS)"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "make %-16s %s\n", $$1, $$2}'
+
 # Every pinned wheel of one image, for offline (air-gapped) builds.
 .SECONDEXPANSION:
 wheelhouse/%/.complete: requirements/$$(LOCK_$$*) | $(VENV)/.runtime
 	$(PY) -m pip download -q --require-hashes --no-deps $(WHEEL_TAGS) -d wheelhouse/$* -r $<
 	touch $@
 
-wheelhouse: wheelhouse/$(VARIANT)/.complete
+wheelhouse: wheelhouse/$(VARIANT)/.complete  ## every pinned wheel of one image (VARIANT=cpu|gpu), for offline builds
 
 ifeq ($(RUNNER),local)
 reproduce: $(VENV)/.runtime
@@ -49,58 +56,59 @@ reproduce: $(VENV)/.runtime
 	  --profile $(PROFILE) --out $(OUT) $(ARGS)
 endif
 
-reproduce-quick:
+reproduce-quick:  ## the quick verdict: minutes, 3 repeats, article-size times predicted
 	$(MAKE) reproduce PROFILE=quick ARGS="--repeats 3 $(ARGS)"
 
-image: wheelhouse/$(VARIANT)/.complete
+image: wheelhouse/$(VARIANT)/.complete  ## build the pinned image offline from the wheelhouse
 	$(PY) reproduce.py image --variant $(VARIANT) $(if $(BASE),--base $(BASE))
 
 # Registries delete old images: keep a `docker save` archive with its SHA-256 beside it.
-image-archive: wheelhouse/$(VARIANT)/.complete
+image-archive: wheelhouse/$(VARIANT)/.complete  ## the image as a docker-save archive with its SHA-256, for air-gapped AE
 	$(PY) reproduce.py image --variant $(VARIANT) $(if $(BASE),--base $(BASE)) \
 	  --archive dist/cudnn-repro-$(VARIANT).tar
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev  ## ruff and hadolint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/hadolint docker/Dockerfile
 
-test-unit: lint
+test-unit: lint  ## lint, unit and end-to-end tests (no Docker)
 	$(PY) -m pytest --ignore=tests/engine
 
 # Against the real Docker engine: builds a Debian 12 base with debootstrap (needs root)
 # and the CPU image offline from the wheelhouse. Fails, never skips, without an engine.
-test-engine: $(VENV)/.dev wheelhouse/cpu/.complete
+test-engine: $(VENV)/.dev wheelhouse/cpu/.complete  ## tests against the real Docker engine (needs root)
 	command -v debootstrap >/dev/null || (apt-get update -q && apt-get install -y -q debootstrap)
 	$(PY) -m pytest tests/engine
 
-test: test-unit test-engine
+test: test-unit test-engine  ## everything CI runs
 
 # Re-render every committed report from its results file (runs nothing), then the summary
 # across them. A paper-size run set `X-paper` is validated against a quick `X-quick` beside
 # it; the main one against QUICK when that names a quick-profile results file.
 QUICK ?= $(wildcard $(OUT)/runs/cpu-quick/results.json)
-reports: $(VENV)/.runtime
+reports: $(VENV)/.runtime  ## re-render every report in paper/ and paper/SUMMARY.md, running nothing
 	for f in $(OUT)/runs/*/results.json; do q=$${f%-paper/results.json}-quick/results.json; \
 	  $(PY) reproduce.py report $$f $$([ "$$q" != "$$f" ] && [ -f "$$q" ] && echo --quick $$q) || exit 1; done
 	$(PY) reproduce.py report $(OUT)/results.json $(if $(QUICK),--quick $(QUICK))
 	$(PY) reproduce.py compare $(OUT) --out $(OUT)
 
-# Refresh the locks from requirements/*.in (needs uv).
-lock:
-	cd requirements && $(LOCK) runtime.in -o runtime.lock && $(LOCK) dev.in -o dev.lock && $(LOCK) gpu.in -o gpu.lock
+# Refresh the locks from pyproject.toml's dependencies and requirements/*.in (needs uv).
+lock:  ## recompile requirements/*.lock from pyproject.toml and requirements/*.in (needs uv)
+	cd requirements && $(LOCK) ../pyproject.toml -o runtime.lock && $(LOCK) dev.in -o dev.lock \
+	  && $(LOCK) ../pyproject.toml gpu.in -o gpu.lock
 
 # Keras and the two dependencies a PyTorch+JAX GPU machine lacks, for bench/gpu_check.sh
 # where no index answers (Python 3.12, x86-64).
-gpu-wheels:
+gpu-wheels:  ## Keras wheels for a PyTorch+JAX GPU machine without an index (bench/gpu_check.sh)
 	$(PYTHON) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
 	  --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 -d .whl \
 	  keras==3.15.1 namex==0.1.0 optree==0.20.0
 
 # Quick-verdict validation (about 30 min on 2 cores) and harness overhead.
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev  ## the benchmarks: quick-vs-full validation, harness overhead
 	$(PY) bench/quick_vs_full.py --models LSTM,GRU
 	$(PY) bench/harness_overhead.py
 
-clean:
+clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out

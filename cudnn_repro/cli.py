@@ -10,13 +10,28 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from pathlib import Path
 
-from . import results
+from . import __version__, results, verdicts
 from .claims import load_article
 from .data import IMDB_ENV, DatasetError
 from .settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES, STACKS, Settings
+
+COMMANDS = ("run", "container", "image", "report", "compare")
+# Exit codes, one meaning each (README's table); 4 and 5 are `report --check`'s verdicts.
+OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, INTERRUPTED = 0, 1, 2, 3, 6, 7, 130
+EXIT_CODES = f"""exit codes:
+  {OK}    done
+  {INPUT_ERROR}    bad input: a dataset, results file, output folder or stack that cannot be used
+  {USAGE}    bad command line
+  {PROVENANCE}    a model ran another kernel than its name promises (the run stops)
+  {verdicts.SOME_NOT_REPRODUCED}    report --check: some claim firmly not reproduced
+  {verdicts.UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
+  {ENGINE}    no usable Docker engine or GPU runtime, or the image could not be made
+  {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
+  {INTERRUPTED}  interrupted (Ctrl-C): finished runs are kept, the same command resumes"""
 
 OTHER_COMMANDS = """other commands (each has --help):
   container   the same run inside the pinned Docker image (docker-py), results on the host
@@ -30,19 +45,21 @@ Set KERAS_BACKEND=tensorflow|torch|jax to choose the backend (default tensorflow
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="reproduce.py",
+        prog=Path(sys.argv[0]).name,
         description="Reproduce the article's claim that cuDNN LSTM/GRU train about 10x faster "
-        "than the plain layers (IMDB, Keras), and report a verdict per claim.",
+        "than the plain layers (IMDB, Keras), and report a verdict per claim. Without a command, "
+        "`run` is meant: `reproduce.py --profile quick` is `reproduce.py run --profile quick`.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Set KERAS_BACKEND=tensorflow|torch|jax to choose the backend (default tensorflow).",
+        epilog="Set KERAS_BACKEND=tensorflow|torch|jax to choose the keras3 stack's backend.\n\n" + EXIT_CODES,
     )
-    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     run = sub.add_parser(
         "run",
         help="run the models and write results + report (the default)",
         description="Run the four models, check the article's claims, write results.json, REPORT.md, figure.png.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=OTHER_COMMANDS,
+        epilog=OTHER_COMMANDS + "\n\n" + EXIT_CODES,
     )
     add_run_options(run)
     container = sub.add_parser("container", help="the same run inside the pinned Docker image (docker-py)")
@@ -67,8 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="when no Docker engine answers or the image cannot be made, say so and run locally",
     )
     image = sub.add_parser("image", help="build the pinned image offline, and optionally archive it")
-    image.add_argument("--variant", choices=("cpu", "gpu"), default="cpu")
-    image.add_argument("--wheelhouse", type=Path, default=Path("wheelhouse"))
+    image.add_argument("--variant", choices=("cpu", "gpu"), default="cpu", help="which image (default cpu)")
+    image.add_argument(
+        "--wheelhouse", type=Path, default=Path("wheelhouse"), help="folder of pinned wheels (make wheelhouse)"
+    )
     image.add_argument("--base", help="base image to build on instead of the pinned one")
     image.add_argument("--archive", type=Path, help="also `docker save` it here, with a .sha256 beside it")
     report = sub.add_parser("report", help="re-render REPORT.md and verdicts.json from a results file")
@@ -92,8 +111,8 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
         "--profile",
         choices=sorted(PROFILES),
         default="paper",
-        help="paper: the article's size (25,000 reviews, 10 epochs); quick: a 1,000-review "
-        "subset whose steady epochs predict the article-size times; smoke: tiny, for tests",
+        help="paper: the article's size (25,000 reviews, 10 epochs); quick: the same 25,000 reviews, "
+        "3 epochs of 10 steps, whose steady per-step times predict the article-size times; smoke: tiny, for tests",
     )
     run.add_argument("--models", help=f"comma-separated subset of {','.join(MODELS)} (default: all four)")
     run.add_argument("--epochs", type=int, help="override the profile's epochs")
@@ -176,12 +195,14 @@ def compare(args: argparse.Namespace) -> int:
     from .compare import write_summary
 
     print(f"summary: {write_summary(args.paths, args.out, load_article())}")
-    return 0
+    return OK
 
 
 def main(argv: list[str] | None = None) -> int:
+    # TensorFlow's start-up noise (CPU-feature banners, cuInit errors), hidden as in the image.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("run", "container", "image", "report", "compare"):
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         argv.insert(0, "run")
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -193,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             return compare(args)
     except results.ResultsError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return INPUT_ERROR
     if args.command == "image":
         return make_image(args)
     try:
@@ -209,9 +230,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def make_image(args: argparse.Namespace) -> int:
     from . import engine
-    from .container import VARIANTS, build_image
+    from .container import VARIANTS, build_image, require_checkout
 
     try:
+        require_checkout()
         client = engine.connect()
         image = build_image(client, VARIANTS[args.variant], args.wheelhouse, args.base)
         print(f"built {VARIANTS[args.variant].tag}: {image}")
@@ -220,8 +242,8 @@ def make_image(args: argparse.Namespace) -> int:
             print(f"archived: {args.archive} ({engine.save_archive(client, image, args.archive)})")
     except engine.EngineError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
+        return ENGINE
+    return OK
 
 
 def run_container(args: argparse.Namespace) -> int | None:
@@ -236,18 +258,19 @@ def run_container(args: argparse.Namespace) -> int | None:
         )
     except ContainerFailed as error:
         print(f"error: {error}", file=sys.stderr)
-        status = error.exit_code
+        # The workload's own codes keep their meaning; anything else is a failed container.
+        status = error.exit_code if error.exit_code in (INPUT_ERROR, PROVENANCE, INTERRUPTED) else CONTAINER_FAILED
     except EngineError as error:
         if not args.fallback_local or isinstance(error, GpuRuntimeError):
             print(f"error: {error}", file=sys.stderr)
-            return 2
+            return ENGINE
         print(f"{error}\nfalling back to a local run (its results record no image)", file=sys.stderr)
         return None
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}", file=sys.stderr)
-        status = 130
+        status = INTERRUPTED
     else:
-        status = 0
+        status = OK
     if (args.out / results.RESULTS_NAME).exists():
         render(args.out / results.RESULTS_NAME, args.out)
     return status
@@ -258,22 +281,22 @@ def run_locally(settings: Settings, args: argparse.Namespace) -> int:
     from .provenance import ProvenanceError
     from .workload import run
 
-    status = 0
+    status = OK
     try:
         run(settings, args.out, args.imdb_path, args.force)
     except (DatasetError, results.ResultsError, StackError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return INPUT_ERROR
     except ProvenanceError as error:
         print(f"error: {error}", file=sys.stderr)
-        status = 3
+        status = PROVENANCE
     except KeyboardInterrupt:
         print(
             f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}; "
             "run the same command again to resume",
             file=sys.stderr,
         )
-        status = 130
+        status = INTERRUPTED
     results_file = args.out / results.RESULTS_NAME
     if results_file.exists():
         render(results_file, args.out)

@@ -77,8 +77,19 @@ def inputs_digest(files: dict[str, Path], buildargs: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+def require_checkout() -> None:
+    """The image is built from the repository's files: an installed package has none of them."""
+    missing = [name for name in ("docker/Dockerfile", "requirements", "reproduce.py") if not (ROOT / name).exists()]
+    if missing:
+        raise engine.EngineError(
+            f"building the image needs a checkout of the repository ({', '.join(missing)} missing under {ROOT}): "
+            "run this from a git clone, not an installed package"
+        )
+
+
 def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = None) -> str:
     """Build offline, or reuse the image already built from exactly the same inputs."""
+    require_checkout()
     commit, dirty = git_state()
     buildargs = {
         "LOCK": variant.lock,

@@ -6,6 +6,7 @@ container's exit code and where its logs were kept.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import sys
 import tarfile
@@ -50,6 +51,14 @@ def connect() -> docker.DockerClient:
     except docker.errors.DockerException as error:
         raise EngineError(f"no Docker engine answers ({error})") from error
     return client
+
+
+def decode_stream(chunks: Iterable[bytes]) -> Iterable[str]:
+    """UTF-8 text from a byte stream whose chunks may split a character."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    for chunk in chunks:
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
 
 
 def show(lines: Iterable[str]) -> None:
@@ -113,7 +122,7 @@ def run(
     )  # fmt: skip
     try:
         container.start()
-        show(chunk.decode(errors="replace") for chunk in container.logs(stream=True, follow=True))
+        show(decode_stream(container.logs(stream=True, follow=True)))
         exit_code = container.wait()["StatusCode"]
         if exit_code != 0:
             log_path = log_dir / f"container-{container.short_id}.log"

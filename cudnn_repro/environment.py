@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .telemetry import NoVisibleGpu, selected_gpu
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("keras", "tf-keras", "tensorflow", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
 
@@ -62,7 +64,57 @@ def collect_cpu(d: dict) -> None:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    d["cpu"] = {"model": model, "logical_cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0))}
+    freq = read_text("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq")
+    d["cpu"] = {
+        "model": model,
+        "logical_cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        # None where the machine exposes no cpufreq (most VMs and containers)
+        "governor": read_text("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+        "mhz": int(freq) // 1000 if freq and freq.isdigit() else None,
+    }
+
+
+def read_text(path: str) -> str | None:
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
+        return None
+
+
+def collect_load(d: dict) -> None:
+    """What else was running: CPU timings on a shared machine swing with it."""
+    d["load_average"] = [round(x, 2) for x in os.getloadavg()]
+
+
+# Named one by one, never by prefix: TF_* also catches Terraform's variables, tokens among them.
+VARIABLES = (
+    "CUDA_DEVICE_ORDER",
+    "CUDA_VISIBLE_DEVICES",
+    "CUBLAS_WORKSPACE_CONFIG",
+    "KERAS_BACKEND",
+    "NVIDIA_TF32_OVERRIDE",
+    "OMP_NUM_THREADS",
+    "TF_CPP_MIN_LOG_LEVEL",
+    "TF_CUDNN_DETERMINISTIC",
+    "TF_CUDNN_USE_AUTOTUNE",
+    "TF_DETERMINISTIC_OPS",
+    "TF_ENABLE_ONEDNN_OPTS",
+    "TF_FORCE_GPU_ALLOW_GROWTH",
+    "TF_GPU_ALLOCATOR",
+    "TF_GPU_THREAD_MODE",
+    "TF_NUM_INTEROP_THREADS",
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_USE_LEGACY_KERAS",
+    "TF_XLA_FLAGS",
+    "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE",
+    "XLA_FLAGS",
+)
+
+
+def collect_variables(d: dict) -> None:
+    """The environment variables that change how the backends compute or which GPU they use."""
+    d["variables"] = {k: os.environ[k] for k in VARIABLES if k in os.environ}
 
 
 def collect_gpu(d: dict) -> None:
@@ -73,10 +125,16 @@ def collect_gpu(d: dict) -> None:
     except Exception as error:  # no NVML library or driver means no NVIDIA GPU to describe
         d["gpu"] = {"present": False, "reason": f"NVML unavailable: {error}"}
         return
-    handle = pynvml.nvmlDeviceGetHandleByIndex(0)
+    try:
+        handle, chosen_by = selected_gpu(pynvml)
+    except NoVisibleGpu as error:
+        d["gpu"] = {"present": False, "reason": str(error), "count": pynvml.nvmlDeviceGetCount()}
+        return
     cuda = pynvml.nvmlSystemGetCudaDriverVersion()
     d["gpu"] = {
         "present": True,
+        "selected": chosen_by,
+        "uuid": pynvml.nvmlDeviceGetUUID(handle),
         "count": pynvml.nvmlDeviceGetCount(),
         "name": pynvml.nvmlDeviceGetName(handle),
         "driver": pynvml.nvmlSystemGetDriverVersion(),
@@ -163,6 +221,8 @@ def collect_environment() -> dict:
         collect_packages,
         collect_lock,
         collect_cpu,
+        collect_load,
+        collect_variables,
         collect_gpu,
         collect_backend,
         collect_source,

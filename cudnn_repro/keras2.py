@@ -77,10 +77,10 @@ def reset(seed: int) -> None:
     tf_keras.utils.set_random_seed(seed)
 
 
-def timer(label: str, epochs: int) -> EpochClock:
+def timer(label: str, epochs: int, after: float | None) -> EpochClock:
     import tf_keras
 
     class Keras2Timer(EpochClock, tf_keras.callbacks.Callback):
         """The same epoch and step timer, as a tf_keras callback."""
 
-    return Keras2Timer(label, epochs)
+    return Keras2Timer(label, epochs, after)

@@ -350,14 +350,22 @@ def environment_section(results: dict) -> str:
         [
             "CPU",
             f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores, "
-            f"{env['cpu'].get('usable_cores', '?')} usable)",
+            f"{env['cpu'].get('usable_cores', '?')} usable; governor {env['cpu'].get('governor') or 'not exposed'}, "
+            f"{env['cpu'].get('mhz') or '?'} MHz)",
         ],
+        ["Load average (1, 5, 15 min) at start", ", ".join(map(str, env.get("load_average", []))) or "not recorded"],
         [
             "GPU",
-            f"{gpu['name']} x{gpu['count']}, {gpu['memory_gib']} GiB, "
-            f"driver {gpu['driver']} (CUDA {gpu['driver_cuda']})"
+            f"{gpu['name']} (of {gpu['count']}; chosen by CUDA_VISIBLE_DEVICES entry {gpu.get('selected', '0')}), "
+            f"{gpu['memory_gib']} GiB, driver {gpu['driver']} (CUDA {gpu['driver_cuda']})"
             if gpu.get("present")
             else f"none ({gpu['reason']})",
+        ],
+        [
+            "Variables",
+            ", ".join(f"`{k}={v}`" for k, v in env["variables"].items()) or "none set"
+            if "variables" in env
+            else "not recorded",
         ],
         ["Backend build", ", ".join(f"{k} {v}" for k, v in env["backend"].items())],
         ["Git commit", f"{env['git']['commit']}{' (uncommitted changes)' if env['git']['dirty'] else ''}"],

@@ -5,6 +5,7 @@ A timing taken while the GPU throttled is not the GPU's speed; the summary says 
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 
@@ -21,12 +22,30 @@ THROTTLE_REASONS = {
 }
 
 
+class NoVisibleGpu(Exception):
+    """CUDA_VISIBLE_DEVICES hides every GPU."""
+
+
+def selected_gpu(pynvml) -> tuple[object, str]:
+    """The NVML handle of the GPU that CUDA uses first, and the CUDA_VISIBLE_DEVICES entry
+    that chose it: a GPU-/MIG- UUID, or an index (NVML counts in PCI bus order, as CUDA does
+    with CUDA_DEVICE_ORDER=PCI_BUS_ID). Device 0 when the variable is unset."""
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is not None and not visible.strip():
+        raise NoVisibleGpu("CUDA_VISIBLE_DEVICES is empty: no GPU is visible to CUDA")
+    first = visible.split(",")[0].strip() if visible else "0"
+    if first.startswith(("GPU-", "MIG-")):
+        return pynvml.nvmlDeviceGetHandleByUUID(first), first
+    return pynvml.nvmlDeviceGetHandleByIndex(int(first)), first
+
+
 def decode_throttle(mask: int) -> list[str]:
     return [name for bit, name in THROTTLE_REASONS.items() if mask & bit]
 
 
 class GpuSampler:
-    """Samples GPU 0 every `interval` seconds in a thread between start() and stop()."""
+    """Samples the GPU CUDA uses (see selected_gpu) every `interval` seconds, in a thread
+    between start() and stop()."""
 
     def __init__(self, interval: float = 0.5):
         self.interval = interval
@@ -39,8 +58,8 @@ class GpuSampler:
 
             pynvml.nvmlInit()
             self._nvml = pynvml
-            self._handle = pynvml.nvmlDeviceGetHandleByIndex(0)
-        except Exception as error:  # no library, no driver or no GPU: all mean "no telemetry"
+            self._handle, _ = selected_gpu(pynvml)
+        except Exception as error:  # no library, no driver or no visible GPU: all mean "no telemetry"
             self.unavailable = f"NVML unavailable: {error}"
 
     def start(self) -> None:

@@ -7,12 +7,12 @@ last loss is read back to the host, and torch's CUDA queue is synchronised.
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 
 import keras
 
 from . import backend
+from .progress import clock, log
 
 
 class EpochClock:
@@ -23,20 +23,27 @@ class EpochClock:
     at a batch's end (Keras then keeps dispatching those asynchronously).
     """
 
-    def __init__(self, label: str, epochs: int):
+    HEARTBEAT = 60.0  # seconds between "still in this epoch" lines
+
+    def __init__(self, label: str, epochs: int, after: float | None = None):
         super().__init__()
         self.label = label
         self.epochs = epochs
+        self.after = after  # seconds the rest of the plan should take after this fit, if known
         self.seconds: list[float] = []
         self.step_seconds: list[float | None] = []
         self.setup_seconds: list[float] = []  # epoch start to its first batch: Keras' data iterator
 
     def on_epoch_begin(self, epoch, logs=None):
         self._batch_starts = []
-        self._start = time.perf_counter()
+        self._start = self._beat = time.perf_counter()
 
     def on_train_batch_begin(self, batch, logs=None):
-        self._batch_starts.append(time.perf_counter())
+        now = time.perf_counter()
+        self._batch_starts.append(now)
+        if now - self._beat > self.HEARTBEAT:
+            self._beat = now
+            log(f"  {self.label} epoch {len(self.seconds) + 1}: batch {batch + 1}, {clock(now - self._start)} in")
 
     def on_epoch_end(self, epoch, logs=None):
         float((logs or {}).get("loss", 0.0))
@@ -46,11 +53,8 @@ class EpochClock:
         self.setup_seconds.append(starts[0] - self._start)
         self.step_seconds.append((starts[-1] - starts[0]) / (len(starts) - 1) if len(starts) > 1 else None)
         left = (self.epochs - epoch - 1) * statistics.median(self.seconds[1:] or self.seconds)
-        print(
-            f"  {self.label} epoch {epoch + 1}/{self.epochs}: {self.seconds[-1]:.1f} s, about {left:.0f} s left",
-            file=sys.stderr,
-            flush=True,
-        )
+        plan = f", {clock(left + self.after)} for the whole plan" if self.after is not None else ""
+        log(f"  {self.label} epoch {epoch + 1}/{self.epochs}: {clock(self.seconds[-1])}, {clock(left)} left{plan}")
 
 
 class EpochTimer(EpochClock, keras.callbacks.Callback):
@@ -73,6 +77,7 @@ def timed_fit(model, data, settings, timer: EpochClock) -> dict:
     model.fit(data.x_train, data.y_train, callbacks=[timer], **fit_options(settings))
     backend.synchronize()
     fit_seconds = time.perf_counter() - start
+    log(f"  {timer.label}: fit {clock(fit_seconds)}; evaluating on {len(data.x_test):,} test reviews")
     loss, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=settings.batch_size, verbose=0)
     return {
         "fit_seconds": fit_seconds,

@@ -7,7 +7,6 @@ results file and nothing else decides a verdict here.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import keras
@@ -16,13 +15,10 @@ from . import backend, keras2, provenance, results
 from .data import load_dataset
 from .environment import collect_environment, comparable
 from .models import SPECS, build_model, layer_config
+from .progress import clock, log, plan_left
 from .settings import Settings
 from .telemetry import GpuSampler
 from .timing import EpochTimer, timed_fit
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -> dict:
@@ -73,9 +69,11 @@ def layer_record(spec, settings: Settings) -> dict:
     return layer_config(spec, settings.math)
 
 
-def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str) -> dict:
+def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, after: float | None = None) -> dict:
+    """One timed fit; `after` is what the rest of the plan should take, for the progress lines."""
     model = fresh_model(spec, settings)
-    timer = keras2.timer(label, settings.epochs) if settings.stack == "keras2" else EpochTimer(label, settings.epochs)
+    clock_class = keras2.timer if settings.stack == "keras2" else EpochTimer
+    timer = clock_class(label, settings.epochs, after)
     sampler.start()
     try:
         record = timed_fit(model, data, settings, timer)
@@ -112,7 +110,14 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
     sampler = GpuSampler()
     done = results.finished(state)
     plan = [(r, name) for r in range(settings.repeats) for name in settings.models if (name, r) not in done]
+    cudnn = {name: spec.cudnn for name, spec in SPECS.items()}
+    fits: dict[str, list[float]] = {}
+    for r in state["runs"]:
+        if r["status"] == "ok":
+            fits.setdefault(r["model"], []).append(r["fit_seconds"])
     for i, (repeat, name) in enumerate(plan, 1):
+        runnable = [n for _, n in plan[i:] if cuda_ok or not cudnn[n]]
+        after = plan_left(runnable, fits, cudnn)
         spec = SPECS[name]
         label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{settings.repeats}"
         record = {"model": name, "repeat": repeat, "layer": layer_record(spec, settings), "started": results.now()}
@@ -120,8 +125,9 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
             record |= {"status": "not_run", "reason": cuda_reason}
         else:
             steps = f", {settings.steps_per_epoch} steps each" if settings.steps_per_epoch else ""
-            log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs{steps}")
-            record |= measure(spec, settings, data, sampler, label)
+            left = f"; the rest of the plan: about {clock(after)}" if after is not None else ""
+            log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs{steps}{left}")
+            record |= measure(spec, settings, data, sampler, label, after)
         state["runs"].append(record)
         try:
             if record["status"] == "ok":
@@ -132,8 +138,9 @@ def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: 
         finally:
             results.save(state, path)
         if record["status"] == "ok":
+            fits.setdefault(name, []).append(record["fit_seconds"])
             accuracy = 100 * record["test_accuracy"]
-            log(f"{label}: fit {record['fit_seconds']:.1f} s, test accuracy {accuracy:.2f} % (saved)")
+            log(f"{label}: fit {clock(record['fit_seconds'])}, test accuracy {accuracy:.2f} % (saved)")
         else:
             log(f"{label}: not run: {record['reason']}")
     return state

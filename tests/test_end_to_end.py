@@ -44,7 +44,7 @@ def test_smoke_run_writes_results_report_and_figure(tmp_path):
         "CuDNNGRU": None,
     }
     report = (out / "REPORT.md").read_text()
-    assert "**not verifiable** |" in report and "| CuDNNLSTM not run: no CUDA GPU visible to TensorFlow" in report
+    assert "**not verifiable**" in report and "| CuDNNLSTM not run: no CUDA GPU visible to TensorFlow" in report
     assert "IMDB-shaped synthetic data: timings valid, accuracy not comparable" in report
     assert "plain loop: `StatelessWhile`" in report
     assert (out / "figure.png").read_bytes()[:4] == b"\x89PNG"
@@ -108,10 +108,28 @@ def test_jax_backend_runs_the_workload(tmp_path):
     assert "XLA on (`jit_compile=True`); JAX always compiles" in (out / "REPORT.md").read_text()
 
 
-def test_help_explains_every_option():
+def test_installed_package_gives_the_same_cli(tmp_path):
+    site = tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(ROOT)]
+    installed = subprocess.run(pip, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    assert {"claims.json", "prediction_error.json"} <= {p.name for p in (site / "cudnn_repro").iterdir()}
+    env = os.environ | {"PYTHONPATH": str(site)}
+    script = [str(site / "bin" / "cudnn-repro")]
+    done = subprocess.run([*script, "--help"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("usage: cudnn-repro") and "compare" in done.stdout
+    image = subprocess.run([*script, "image"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert image.returncode == 6 and "needs a checkout" in image.stderr and "Traceback" not in image.stderr
+
+
+def test_help_lists_commands_exit_codes_and_every_option():
     done = reproduce("--help")
+    assert done.returncode == 0 and done.stdout.startswith("usage: reproduce.py")
+    for command in ("run", "container", "image", "report", "compare"):
+        assert f"    {command}" in done.stdout
+    assert "exit codes:" in done.stdout and "130  interrupted" in done.stdout
+    assert reproduce("--version").stdout.startswith("reproduce.py 0.")
     text = reproduce("run", "--help").stdout
-    assert done.returncode == 0 and "report" in done.stdout
     for option in (
         "--profile",
         "--models",

@@ -96,7 +96,7 @@ def test_no_engine_says_so_and_falls_back_to_a_local_run(tmp_path):
     out = tmp_path / "paper"
     args = ["container", *SMOKE, "--models", "LSTM", "--out", str(out)]
     refused = reproduce(*args, env_extra=env_host)
-    assert refused.returncode == 2 and "no Docker engine answers" in refused.stderr
+    assert refused.returncode == 6 and "no Docker engine answers" in refused.stderr
     done = reproduce(*args, "--fallback-local", env_extra=env_host)
     assert done.returncode == 0, done.stderr
     assert "falling back to a local run" in done.stderr
