@@ -1,4 +1,4 @@
-"""Command line: options -> run -> report, in that order.
+"""Command line: parse, then hand each command to the pipeline (pipeline.py).
 
 python reproduce.py --profile paper             # the article's size
 python reproduce.py --profile quick --repeats 3 # predicted article-size verdicts in minutes
@@ -12,27 +12,15 @@ import argparse
 import dataclasses
 import os
 import sys
+import typing
 from pathlib import Path
 
-from . import __version__, results, verdicts
-from .claims import load_article
-from .data import IMDB_ENV, DatasetError
-from .settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES, STACKS, Settings
+from . import __version__, pipeline
+from .data import IMDB_ENV
+from .pipeline import EXIT_CODES
+from .settings import OPTIONS, PROFILES, Settings
 
 COMMANDS = ("run", "container", "image", "report", "compare")
-# Exit codes, one meaning each (README's table); 4 and 5 are `report --check`'s verdicts.
-OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, INTERRUPTED = 0, 1, 2, 3, 6, 7, 130
-EXIT_CODES = f"""exit codes:
-  {OK}    done
-  {INPUT_ERROR}    bad input: a dataset, results file, output folder or stack that cannot be used
-  {USAGE}    bad command line
-  {PROVENANCE}    a model ran another kernel than its name promises (the run stops)
-  {verdicts.SOME_NOT_REPRODUCED}    report --check: some claim firmly not reproduced
-  {verdicts.UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
-  {ENGINE}    no usable Docker engine or GPU runtime, or the image could not be made
-  {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
-  {INTERRUPTED}  interrupted (Ctrl-C): finished runs are kept, the same command resumes"""
-
 OTHER_COMMANDS = """other commands (each has --help):
   container   the same run inside the pinned Docker image (docker-py), results on the host
   image       build the pinned image offline from the wheelhouse; --archive to docker-save it
@@ -40,7 +28,7 @@ OTHER_COMMANDS = """other commands (each has --help):
               --check exits 0 all reproduced, 4 some not reproduced, 5 undecided
   compare     one SUMMARY.md across many results files or folders
 
-Set KERAS_BACKEND=tensorflow|torch|jax to choose the backend (default tensorflow)."""
+Set KERAS_BACKEND=tensorflow|torch|jax to choose the keras3 stack's backend (default tensorflow)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,7 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
 def add_run_options(run: argparse.ArgumentParser) -> None:
+    """The profile, then every overridable setting from settings.OPTIONS, then where to read and write."""
     run.add_argument(
         "--profile",
         choices=sorted(PROFILES),
@@ -114,36 +107,16 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
         help="paper: the article's size (25,000 reviews, 10 epochs); quick: the same 25,000 reviews, "
         "3 epochs of 10 steps, whose steady per-step times predict the article-size times; smoke: tiny, for tests",
     )
-    run.add_argument("--models", help=f"comma-separated subset of {','.join(MODELS)} (default: all four)")
-    run.add_argument("--epochs", type=int, help="override the profile's epochs")
-    run.add_argument("--train-samples", type=int, help="override the profile's number of training reviews")
-    run.add_argument("--test-samples", type=int, help="override the profile's number of test reviews")
-    run.add_argument("--steps-per-epoch", type=int, help="override the profile's steps per epoch (quick: 10)")
-    run.add_argument("--repeats", type=int, help="runs per model, interleaved across models (default 1)")
-    run.add_argument(
-        "--math",
-        choices=MATH_MODES,
-        help="keras3 stack only. article: the plain pair computes Keras 2.0.9's math (hard_sigmoid, GRU "
-        "reset-before, implementation=1); matched: exactly cuDNN's math, so only the kernel differs (default article)",
-    )
-    run.add_argument(
-        "--data",
-        choices=DATA_SOURCES,
-        help="auto: real IMDB if a file or the download exists, else synthetic (flagged); "
-        "imdb: real or fail; synthetic: always (default auto)",
-    )
-    run.add_argument(
-        "--stack",
-        choices=STACKS,
-        help="keras2: the article's own classes (LSTM, GRU, CuDNNLSTM, CuDNNGRU) through tf_keras on "
-        "TensorFlow; keras3: Keras 3 layers with use_cudnn, on KERAS_BACKEND's backend (default keras2)",
-    )
-    run.add_argument(
-        "--tf32",
-        action="store_true",
-        help="allow TF32 tensor-core math in float32 matmuls and cuDNN (default off: the article's "
-        "GTX 1060 computed full FP32; Ampere and newer GPUs would otherwise use TF32)",
-    )
+    types = typing.get_type_hints(Settings)
+    for name, option in OPTIONS.items():
+        kind = types[name]
+        if kind is bool:
+            run.add_argument(flag(name), action="store_true", default=None, help=option.help)
+        elif name == "models":
+            run.add_argument(flag(name), type=lambda text: tuple(text.split(",")), help=option.help)
+        else:
+            number = int in typing.get_args(kind) or kind is int
+            run.add_argument(flag(name), type=int if number else str, choices=option.choices, help=option.help)
     run.add_argument("--imdb-path", help=f"path to imdb.npz (also ${IMDB_ENV}); default: the Keras cache")
     run.add_argument(
         "--out",
@@ -155,47 +128,20 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    overrides = {
-        "models": tuple(args.models.split(",")) if args.models else None,
-        "epochs": args.epochs,
-        "train_samples": args.train_samples,
-        "test_samples": args.test_samples,
-        "steps_per_epoch": args.steps_per_epoch,
-        "repeats": args.repeats,
-        "math": args.math,
-        "data": args.data,
-        "tf32": args.tf32 or None,
-        "stack": args.stack,
-    }
-    return dataclasses.replace(PROFILES[args.profile], **{k: v for k, v in overrides.items() if v is not None})
+    overrides = {name: getattr(args, name) for name in OPTIONS if getattr(args, name) is not None}
+    return dataclasses.replace(PROFILES[args.profile], **overrides)
 
 
 def forwarded_run_options(args: argparse.Namespace) -> list[str]:
     """The run options, as the container's own `reproduce.py run` takes them (without --out)."""
-    argv = ["--profile", args.profile] + (["--force"] if args.force else []) + (["--tf32"] if args.tf32 else [])
-    names = ("models", "epochs", "train_samples", "test_samples", "steps_per_epoch", "repeats", "math", "data", "stack")
-    for name in names:
-        if getattr(args, name) is not None:
-            argv += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    argv = ["--profile", args.profile] + (["--force"] if args.force else [])
+    for name in OPTIONS:
+        value = getattr(args, name)
+        if value is True:
+            argv.append(flag(name))
+        elif value is not None:
+            argv += [flag(name), ",".join(value) if isinstance(value, tuple) else str(value)]
     return argv
-
-
-def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
-    """Write the report; return the verdicts' exit status (see `report --check`)."""
-    from .report import write_report
-    from .verdicts import exit_status
-
-    quick = results.load(quick_file) if quick_file else None
-    path, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
-    print(f"report: {path}")
-    return exit_status(analysis)
-
-
-def compare(args: argparse.Namespace) -> int:
-    from .compare import write_summary
-
-    print(f"summary: {write_summary(args.paths, args.out, load_article())}")
-    return OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,98 +152,18 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "run")
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        if args.command == "report":
-            status = render(args.results, args.out or args.results.parent, args.quick)
-            return status if args.check else 0
-        if args.command == "compare":
-            return compare(args)
-    except results.ResultsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return INPUT_ERROR
+    if args.command == "report":
+        return pipeline.report(args.results, args.out or args.results.parent, args.quick, args.check)
+    if args.command == "compare":
+        return pipeline.compare(args.paths, args.out)
     if args.command == "image":
-        return make_image(args)
+        return pipeline.make_image(args)
     try:
         settings = settings_from(args)
     except ValueError as error:
         parser.error(str(error))
     if args.command == "container":
-        status = run_container(args)
+        status = pipeline.run_container(args, forwarded_run_options(args))
         if status is not None:
             return status
-    return run_locally(settings, args)
-
-
-def make_image(args: argparse.Namespace) -> int:
-    from . import engine
-    from .container import VARIANTS, build_image, require_checkout
-
-    try:
-        require_checkout()
-        client = engine.connect()
-        image = build_image(client, VARIANTS[args.variant], args.wheelhouse, args.base)
-        print(f"built {VARIANTS[args.variant].tag}: {image}")
-        if args.archive:
-            args.archive.parent.mkdir(parents=True, exist_ok=True)
-            print(f"archived: {args.archive} ({engine.save_archive(client, image, args.archive)})")
-    except engine.EngineError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return ENGINE
-    return OK
-
-
-def run_container(args: argparse.Namespace) -> int | None:
-    """Exit status of a containerised run, or None when it falls back to a local run."""
-    from .container import run_in_container
-    from .engine import ContainerFailed, EngineError, GpuRuntimeError
-
-    options = forwarded_run_options(args)
-    try:
-        run_in_container(
-            options, args.out, args.variant, args.wheelhouse, args.image_archive, args.base, args.imdb_path
-        )
-    except ContainerFailed as error:
-        print(f"error: {error}", file=sys.stderr)
-        # The workload's own codes keep their meaning; anything else is a failed container.
-        status = error.exit_code if error.exit_code in (INPUT_ERROR, PROVENANCE, INTERRUPTED) else CONTAINER_FAILED
-    except EngineError as error:
-        if not args.fallback_local or isinstance(error, GpuRuntimeError):
-            print(f"error: {error}", file=sys.stderr)
-            return ENGINE
-        print(f"{error}\nfalling back to a local run (its results record no image)", file=sys.stderr)
-        return None
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}", file=sys.stderr)
-        status = INTERRUPTED
-    else:
-        status = OK
-    if (args.out / results.RESULTS_NAME).exists():
-        render(args.out / results.RESULTS_NAME, args.out)
-    return status
-
-
-def run_locally(settings: Settings, args: argparse.Namespace) -> int:
-    from .keras2 import StackError
-    from .provenance import ProvenanceError
-    from .workload import run
-
-    status = OK
-    try:
-        run(settings, args.out, args.imdb_path, args.force)
-    except (DatasetError, results.ResultsError, StackError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return INPUT_ERROR
-    except ProvenanceError as error:
-        print(f"error: {error}", file=sys.stderr)
-        status = PROVENANCE
-    except KeyboardInterrupt:
-        print(
-            f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}; "
-            "run the same command again to resume",
-            file=sys.stderr,
-        )
-        status = INTERRUPTED
-    results_file = args.out / results.RESULTS_NAME
-    if results_file.exists():
-        render(results_file, args.out)
-    return status
+    return pipeline.run_locally(settings, args)

@@ -13,6 +13,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .environment import comparable
+
 SCHEMA = "cudnn-repro/results"
 VERSION = 1
 RESULTS_NAME = "results.json"
@@ -80,8 +82,9 @@ def save(results: dict, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def check_resumable(results: dict, settings: dict, path: Path) -> None:
-    """Refuse to mix runs made with different settings into one file."""
+def check_resumable(results: dict, settings: dict, environment: dict, data: dict, path: Path) -> None:
+    """The one rule for adding runs to a file: the same settings, machine, software and data
+    source, or the runs would not be comparable."""
     old = results["settings"]
     diff = {k: (old.get(k), settings.get(k)) for k in settings.keys() | old.keys() if old.get(k) != settings.get(k)}
     if diff:
@@ -89,6 +92,15 @@ def check_resumable(results: dict, settings: dict, path: Path) -> None:
         raise ResultsError(
             f"{path} holds runs made with other settings ({changes}); "
             "pass --force to start over, or --out to write elsewhere"
+        )
+    before, now = comparable(results["environment"]), comparable(environment)
+    changed = [k for k in now if before[k] != now[k]]
+    if results["data"]["source"] != data["source"]:
+        changed.append("data")
+    if changed:
+        raise ResultsError(
+            f"{path} was measured with another {', '.join(changed)}; its runs and this one "
+            "would not be comparable. Pass --force to start over, or --out to write elsewhere"
         )
 
 

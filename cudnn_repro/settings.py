@@ -56,6 +56,43 @@ class Settings:
         return d
 
 
+@dataclass(frozen=True)
+class Option:
+    help: str
+    choices: tuple[str, ...] | None = None
+
+
+# The settings a user may override, each declared once: the command line's run options and the
+# container's forwarded command line are both made from this table (cli.py), typed by Settings.
+OPTIONS: dict[str, Option] = {
+    "models": Option(f"comma-separated subset of {','.join(MODELS)} (default: all four)"),
+    "epochs": Option("override the profile's epochs"),
+    "train_samples": Option("override the profile's number of training reviews"),
+    "test_samples": Option("override the profile's number of test reviews"),
+    "steps_per_epoch": Option("override the profile's steps per epoch (quick: 10)"),
+    "repeats": Option("runs per model, interleaved across models (default 1)"),
+    "stack": Option(
+        "keras2: the article's own classes (LSTM, GRU, CuDNNLSTM, CuDNNGRU) through tf_keras on TensorFlow; "
+        "keras3: Keras 3 layers with use_cudnn, on KERAS_BACKEND's backend (default keras2)",
+        STACKS,
+    ),
+    "math": Option(
+        "keras3 stack only. article: the plain pair computes Keras 2.0.9's math (hard_sigmoid, GRU reset-before, "
+        "implementation=1); matched: exactly cuDNN's math, so only the kernel differs (default article)",
+        MATH_MODES,
+    ),
+    "data": Option(
+        "auto: real IMDB if a file or the download exists, else synthetic (flagged); imdb: real or fail; "
+        "synthetic: always (default auto)",
+        DATA_SOURCES,
+    ),
+    "tf32": Option(
+        "allow TF32 tensor-core math in float32 matmuls and cuDNN (default off: the article's GTX 1060 computed "
+        "full FP32; Ampere and newer GPUs would otherwise use TF32)"
+    ),
+}
+
+
 # paper: the article's size. quick: the article's data and input pipeline, but 10 steps
 # per epoch; its steady steps predict the article-size times (predict.py). smoke: tiny,
 # for tests; it checks plumbing only.

@@ -13,7 +13,7 @@ import keras
 
 from . import backend, keras2, provenance, results
 from .data import load_dataset
-from .environment import collect_environment, comparable
+from .environment import collect_environment
 from .models import SPECS, build_model, layer_config
 from .progress import clock, log, plan_left
 from .settings import Settings
@@ -25,16 +25,7 @@ def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -
     environment = collect_environment()
     if path.exists() and not force:
         existing = results.load(path)
-        results.check_resumable(existing, run_settings, path)
-        before, now = comparable(existing["environment"]), comparable(environment)
-        changed = [k for k in now if before[k] != now[k]] + (
-            ["data"] if existing["data"]["source"] != data_info["source"] else []
-        )
-        if changed:
-            raise results.ResultsError(
-                f"{path} was measured with another {', '.join(changed)}; its runs and this one "
-                "would not be comparable. Pass --force to start over, or --out to write elsewhere"
-            )
+        results.check_resumable(existing, run_settings, environment, data_info, path)
         log(f"resuming {path}: {len(existing['runs'])} run(s) already done")
         results.start_invocation(existing, environment)
         return existing

@@ -33,7 +33,8 @@ def test_unreadable_file_is_a_clear_error(tmp_path):
 
 def test_resume_refuses_other_settings(tmp_path, cpu_results):
     settings = cpu_results["settings"]
-    results.check_resumable(cpu_results, dict(settings), tmp_path)
+    env, data = cpu_results["environment"], cpu_results["data"]
+    results.check_resumable(cpu_results, dict(settings), env, data, tmp_path)
     with pytest.raises(results.ResultsError, match=r"epochs: 3 -> 10.*--force"):
-        results.check_resumable(cpu_results, settings | {"epochs": 10}, tmp_path)
+        results.check_resumable(cpu_results, settings | {"epochs": 10}, env, data, tmp_path)
     assert results.finished(cpu_results) == {("LSTM", 0), ("GRU", 0)}

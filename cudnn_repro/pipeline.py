@@ -1,0 +1,132 @@
+"""The pipeline behind each command: run -> results -> report, and the exit status.
+
+cli.py only parses; every command's work and every exit code is decided here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import results, verdicts
+from .claims import load_article
+from .data import DatasetError
+from .settings import Settings
+
+# Exit codes, one meaning each (README's table); 4 and 5 are `report --check`'s verdicts.
+OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, INTERRUPTED = 0, 1, 2, 3, 6, 7, 130
+EXIT_CODES = f"""exit codes:
+  {OK}    done
+  {INPUT_ERROR}    bad input: a dataset, results file, output folder or stack that cannot be used
+  {USAGE}    bad command line
+  {PROVENANCE}    a model ran another kernel than its name promises (the run stops)
+  {verdicts.SOME_NOT_REPRODUCED}    report --check: some claim firmly not reproduced
+  {verdicts.UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
+  {ENGINE}    no usable Docker engine or GPU runtime, or the image could not be made
+  {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
+  {INTERRUPTED}  interrupted (Ctrl-C): finished runs are kept, the same command resumes"""
+
+
+def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
+    """Write the report; return the verdicts' exit status (see `report --check`)."""
+    from .report import write_report
+
+    quick = results.load(quick_file) if quick_file else None
+    path, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
+    print(f"report: {path}")
+    return verdicts.exit_status(analysis)
+
+
+def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bool) -> int:
+    try:
+        status = render(results_file, out_dir, quick_file)
+    except results.ResultsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
+    return status if check else OK
+
+
+def compare(paths: list[Path], out_dir: Path) -> int:
+    from .compare import write_summary
+
+    try:
+        print(f"summary: {write_summary(paths, out_dir, load_article())}")
+    except results.ResultsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
+    return OK
+
+
+def make_image(args: argparse.Namespace) -> int:
+    from . import engine
+    from .container import VARIANTS, build_image, require_checkout
+
+    try:
+        require_checkout()
+        client = engine.connect()
+        image = build_image(client, VARIANTS[args.variant], args.wheelhouse, args.base)
+        print(f"built {VARIANTS[args.variant].tag}: {image}")
+        if args.archive:
+            args.archive.parent.mkdir(parents=True, exist_ok=True)
+            print(f"archived: {args.archive} ({engine.save_archive(client, image, args.archive)})")
+    except engine.EngineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return ENGINE
+    return OK
+
+
+def run_container(args: argparse.Namespace, options: list[str]) -> int | None:
+    """Exit status of a containerised run, or None when it falls back to a local run."""
+    from .container import run_in_container
+    from .engine import ContainerFailed, EngineError, GpuRuntimeError
+
+    try:
+        run_in_container(
+            options, args.out, args.variant, args.wheelhouse, args.image_archive, args.base, args.imdb_path
+        )
+    except ContainerFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        # The workload's own codes keep their meaning; anything else is a failed container.
+        status = error.exit_code if error.exit_code in (INPUT_ERROR, PROVENANCE, INTERRUPTED) else CONTAINER_FAILED
+    except EngineError as error:
+        if not args.fallback_local or isinstance(error, GpuRuntimeError):
+            print(f"error: {error}", file=sys.stderr)
+            return ENGINE
+        print(f"{error}\nfalling back to a local run (its results record no image)", file=sys.stderr)
+        return None
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}", file=sys.stderr)
+        status = INTERRUPTED
+    else:
+        status = OK
+    if (args.out / results.RESULTS_NAME).exists():
+        render(args.out / results.RESULTS_NAME, args.out)
+    return status
+
+
+def run_locally(settings: Settings, args: argparse.Namespace) -> int:
+    from .keras2 import StackError
+    from .provenance import ProvenanceError
+    from .workload import run
+
+    status = OK
+    try:
+        run(settings, args.out, args.imdb_path, args.force)
+    except (DatasetError, results.ResultsError, StackError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
+    except ProvenanceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        status = PROVENANCE
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are kept in {args.out / results.RESULTS_NAME}; "
+            "run the same command again to resume",
+            file=sys.stderr,
+        )
+        status = INTERRUPTED
+    results_file = args.out / results.RESULTS_NAME
+    if results_file.exists():
+        render(results_file, args.out)
+    return status
