@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     if args.command == "container":
-        status = pipeline.run_container(args, forwarded_run_options(args))
+        status = pipeline.run_container(args, settings, forwarded_run_options(args))
         if status is not None:
             return status
     return pipeline.run_locally(settings, args)

@@ -17,7 +17,7 @@ from pathlib import Path
 from docker.types import Mount
 
 from . import __version__, engine
-from .data import keras_cache_path
+from .data import OFFLINE_ENV, find_imdb
 from .environment import ROOT, collect_gpu, git_state
 
 
@@ -120,17 +120,25 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
         ) from error
 
 
-def mounts_for(out_dir: Path, imdb_path: str | None) -> tuple[list[Mount], str | None]:
-    """Results folder read-write; the dataset read-only. Returns the dataset path inside."""
+INNER_IMDB = "/data/imdb.npz"
+IMAGE_UID = 1000  # the image's own unprivileged user (docker/Dockerfile)
+
+
+def mounts_for(out_dir: Path, imdb_file: Path | None) -> list[Mount]:
+    """The output folder read-write; the one dataset file, if any, read-only. Nothing else."""
     mounts = [Mount("/results", str(out_dir.resolve()), type="bind")]
-    if imdb_path:
-        source = Path(imdb_path).resolve()
-        mounts.append(Mount("/imdb", str(source.parent), type="bind", read_only=True))
-        return mounts, f"/imdb/{source.name}"
-    cache = keras_cache_path().parent
-    if cache.is_dir():
-        mounts.append(Mount("/tmp/keras/datasets", str(cache.resolve()), type="bind", read_only=True))
-    return mounts, None
+    if imdb_file:
+        mounts.append(Mount(INNER_IMDB, str(imdb_file.resolve()), type="bind", read_only=True))
+    return mounts
+
+
+def container_user(out_dir: Path) -> str:
+    """The host user's ids, so the results are theirs; never root inside: a root host user
+    gets the image's own user, and the output folder is handed to it."""
+    if os.getuid() != 0:
+        return f"{os.getuid()}:{os.getgid()}"
+    os.chown(out_dir, IMAGE_UID, IMAGE_UID)
+    return f"{IMAGE_UID}:{IMAGE_UID}"
 
 
 def run_in_container(
@@ -138,10 +146,14 @@ def run_in_container(
     out_dir: Path,
     variant_name: str,
     wheelhouse: Path,
+    data_mode: str,
     archive: Path | None = None,
     base: str | None = None,
     imdb_path: str | None = None,
 ) -> None:
+    # The host finds (or downloads) the dataset first: the container has no network and
+    # writes nowhere but its output folder. A bad dataset stops here, before any build.
+    imdb_file = find_imdb(data_mode, imdb_path)
     client = engine.connect()
     variant = choose_variant(variant_name)
     image = engine.load_archive(client, archive) if archive else build_image(client, variant, wheelhouse, base)
@@ -150,14 +162,18 @@ def run_in_container(
     info = engine.describe(client, image)
     print(f"image {info['id']} ({info['labels'].get('io.cudnn-repro.variant')})", file=sys.stderr)
     out_dir.mkdir(parents=True, exist_ok=True)
-    mounts, inner_imdb = mounts_for(out_dir, imdb_path)
     commit, dirty = git_state()
     environment = {
+        "HOME": "/tmp",
         "CUDNN_REPRO_IMAGE_ID": info["id"],
         "CUDNN_REPRO_IMAGE_DIGEST": info["digest"] or "",
         "CUDNN_REPRO_GIT_DIRTY": "1" if dirty else "0",
         "CUDNN_REPRO_HOST_COMMAND": shlex.join(sys.argv),
     } | ({"CUDNN_REPRO_GIT_COMMIT": commit} if commit else {})
-    command = ["run", *run_args, "--out", "/results"] + (["--imdb-path", inner_imdb] if inner_imdb else [])
-    user = f"{os.getuid()}:{os.getgid()}"
+    command = ["run", *run_args, "--out", "/results"]
+    if imdb_file:
+        command += ["--imdb-path", INNER_IMDB]
+    else:
+        environment[OFFLINE_ENV] = "1"
+    mounts, user = mounts_for(out_dir, imdb_file), container_user(out_dir)
     engine.run(client, image, command, mounts, environment, user, variant.name == "gpu", out_dir)

@@ -23,6 +23,7 @@ IMDB_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz
 # The hash keras.datasets.imdb.load_data checks the download against.
 IMDB_SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 IMDB_ENV = "CUDNN_REPRO_IMDB"
+OFFLINE_ENV = "CUDNN_REPRO_OFFLINE"  # "1": never download (set for the container by the host)
 # keras.datasets.imdb.load_data defaults (unchanged since Keras 2.0.9).
 SHUFFLE_SEED, START_CHAR, OOV_CHAR, INDEX_FROM = 113, 1, 2, 3
 IMDB_VOCABULARY = 88584  # distinct words in the published word index
@@ -118,18 +119,40 @@ def to_article_arrays(reviews: list, labels: np.ndarray, n: int, maxlen: int) ->
     return x.reshape(len(x), maxlen, 1).astype("float32"), labels[:n].astype("float32")
 
 
-def load_dataset(settings, imdb_path: str | None = None) -> Dataset:
-    explicit = imdb_path or os.environ.get(IMDB_ENV)
+def find_imdb(mode: str, explicit: str | None = None, download: bool = True) -> Path | None:
+    """The verified imdb.npz to use, or None for the flagged synthetic set (mode "auto" only).
+
+    In order: --imdb-path, $CUDNN_REPRO_IMDB, the Keras cache, a download into the cache.
+    A named file that is missing or wrong is an error, never a reason to fall back."""
+    if mode == "synthetic":
+        return None
+    explicit = explicit or os.environ.get(IMDB_ENV)
     path = Path(explicit) if explicit else keras_cache_path()
-    if settings.data != "synthetic":
-        if explicit and not path.is_file():
-            raise DatasetError(f"{path} does not exist (given by --imdb-path or ${IMDB_ENV})")
-        if path.is_file() or download_imdb(path):
-            train, test = read_imdb_npz(path, settings.num_words, IMDB_SHA256)
-            info = {"source": "imdb", "path": str(path), "sha256": IMDB_SHA256, "note": "real IMDB (Keras imdb.npz)"}
-            return _assemble(train, test, settings, info)
-        if settings.data == "imdb":
-            raise DatasetError(f"no imdb.npz at {path} and the download failed; pass --imdb-path")
+    if explicit and not path.is_file():
+        raise DatasetError(f"{path} does not exist (given by --imdb-path or ${IMDB_ENV})")
+    if path.is_file() or (download and download_imdb(path)):
+        actual = sha256_of(path)
+        if actual != IMDB_SHA256:
+            raise DatasetError(
+                f"{path} is not the published imdb.npz (SHA-256 {actual}, expected {IMDB_SHA256}); "
+                "it is corrupt or truncated. Delete it to download it again, or point "
+                f"--imdb-path / ${IMDB_ENV} at a good copy."
+            )
+        return path
+    if mode == "imdb":
+        where = "the download is off here (the host found none)" if not download else "the download failed"
+        raise DatasetError(f"no imdb.npz at {path} and {where}; pass --imdb-path")
+    return None
+
+
+def load_dataset(settings, imdb_path: str | None = None) -> Dataset:
+    # In a container the host has already looked for the file (and downloaded it if it could):
+    # the container has no network and never writes outside its output folder.
+    path = find_imdb(settings.data, imdb_path, download=os.environ.get(OFFLINE_ENV) != "1")
+    if path is not None:
+        train, test = read_imdb_npz(path, settings.num_words, IMDB_SHA256)
+        info = {"source": "imdb", "path": str(path), "sha256": IMDB_SHA256, "note": "real IMDB (Keras imdb.npz)"}
+        return _assemble(train, test, settings, info)
     print(f"WARNING: {SYNTHETIC_NOTE}", file=sys.stderr)
     train = synthetic_imdb(settings.train_samples, settings.num_words, settings.seed)
     test = synthetic_imdb(settings.test_samples, settings.num_words, settings.seed + 1)

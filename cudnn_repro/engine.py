@@ -104,6 +104,19 @@ def describe(client: docker.DockerClient, image: str) -> dict:
     return {"id": found.id, "digest": (found.attrs.get("RepoDigests") or [None])[0], "labels": found.labels}
 
 
+# What the workload gets: no network (the host resolved the data), a read-only root with a
+# scratch /tmp (Keras, TensorFlow and matplotlib are pointed there), no capabilities, no
+# privilege gain, bounded processes. A GPU run adds only its device request.
+LOCKED_DOWN = {
+    "network_mode": "none",
+    "read_only": True,
+    "tmpfs": {"/tmp": "rw,size=2g,mode=1777"},
+    "cap_drop": ["ALL"],
+    "security_opt": ["no-new-privileges"],
+    "pids_limit": 4096,
+}
+
+
 def run(
     client: docker.DockerClient,
     image: str,
@@ -118,7 +131,7 @@ def run(
     `log_dir`; Ctrl-C stops the container. The container is always removed."""
     container = client.containers.create(
         image, command, mounts=mounts, environment=environment, user=user, init=True,
-        device_requests=[GPU_REQUEST] if gpu else None,
+        device_requests=[GPU_REQUEST] if gpu else None, **LOCKED_DOWN,
     )  # fmt: skip
     try:
         container.start()

@@ -6,6 +6,8 @@ cli.py only parses; every command's work and every exit code is decided here.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -76,15 +78,19 @@ def make_image(args: argparse.Namespace) -> int:
     return OK
 
 
-def run_container(args: argparse.Namespace, options: list[str]) -> int | None:
+def run_container(args: argparse.Namespace, settings: Settings, options: list[str]) -> int | None:
     """Exit status of a containerised run, or None when it falls back to a local run."""
     from .container import run_in_container
     from .engine import ContainerFailed, EngineError, GpuRuntimeError
 
     try:
         run_in_container(
-            options, args.out, args.variant, args.wheelhouse, args.image_archive, args.base, args.imdb_path
-        )
+            options, args.out, args.variant, args.wheelhouse, settings.data, args.image_archive, args.base,
+            args.imdb_path,
+        )  # fmt: skip
+    except DatasetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
     except ContainerFailed as error:
         print(f"error: {error}", file=sys.stderr)
         # The workload's own codes keep their meaning; anything else is a failed container.
@@ -105,7 +111,35 @@ def run_container(args: argparse.Namespace, options: list[str]) -> int | None:
     return status
 
 
+BACKENDS = ("tensorflow", "torch", "jax")
+
+
+def backend_problem() -> str | None:
+    """Why KERAS_BACKEND cannot work here, checked before Keras is imported (Keras itself
+    would fail with a traceback)."""
+    name = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if name not in BACKENDS:
+        return f"KERAS_BACKEND={name} is not one of {', '.join(BACKENDS)}"
+    if importlib.util.find_spec(name) is None:
+        return f"KERAS_BACKEND={name}, but {name} is not installed in this Python environment"
+    return None
+
+
+def out_problem(out: Path) -> str | None:
+    """Why results cannot be written under --out, found before anything slow starts."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder"
+    existing = next(p for p in [out, *out.resolve().parents] if p.exists())
+    if not os.access(existing, os.W_OK):
+        return f"--out {out}: {existing} is not writable by this user"
+    return None
+
+
 def run_locally(settings: Settings, args: argparse.Namespace) -> int:
+    problem = out_problem(args.out) or backend_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return INPUT_ERROR
     from .keras2 import StackError
     from .provenance import ProvenanceError
     from .workload import run
@@ -115,6 +149,9 @@ def run_locally(settings: Settings, args: argparse.Namespace) -> int:
         run(settings, args.out, args.imdb_path, args.force)
     except (DatasetError, results.ResultsError, StackError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
+    except OSError as error:  # the output folder: a file, not writable, or a full disk
+        print(f"error: cannot write to {args.out}: {error.strerror or error}", file=sys.stderr)
         return INPUT_ERROR
     except ProvenanceError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -7,9 +7,14 @@ leaves every finished model on disk.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import math
 import os
+import socket
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +23,7 @@ from .environment import comparable
 SCHEMA = "cudnn-repro/results"
 VERSION = 1
 RESULTS_NAME = "results.json"
+LOCK_NAME = ".results.lock"
 
 
 class ResultsError(Exception):
@@ -55,31 +61,101 @@ def start_invocation(results: dict, environment: dict) -> None:
     )
 
 
+REQUIRED = ("created", "settings", "environment", "data", "runs")
+STATUSES = ("ok", "not_run", "invalid")
+
+
 def load(path: Path) -> dict:
+    """A results file that can be trusted, or ResultsError saying why not: a bad value in it
+    must never become a verdict."""
     try:
         results = json.loads(Path(path).read_text())
-    except (OSError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ResultsError(f"cannot read results file {path}: {error}") from error
-    if results.get("schema") != SCHEMA or results.get("version") != VERSION:
-        raise ResultsError(
-            f"{path} is not a {SCHEMA} v{VERSION} file "
-            f"(schema {results.get('schema')!r}, version {results.get('version')!r})"
-        )
+    if not isinstance(results, dict) or results.get("schema") != SCHEMA or results.get("version") != VERSION:
+        found = (results.get("schema"), results.get("version")) if isinstance(results, dict) else type(results).__name__
+        raise ResultsError(f"{path} is not a {SCHEMA} v{VERSION} file (found {found!r})")
+    missing = [key for key in REQUIRED if key not in results]
+    if missing:
+        raise ResultsError(f"{path} lacks {', '.join(missing)}: not a complete results file")
+    problems = run_problems(results["runs"])
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ResultsError(f"{path}: {problems[0]}{more}; this file cannot be judged")
     return results
 
 
+def positive(x) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and x > 0
+
+
+def run_problems(runs) -> list[str]:
+    """What makes these run records unusable: duplicates, unknown statuses, times that are
+    not finite and positive."""
+    if not isinstance(runs, list):
+        return ["runs is not a list"]
+    problems, seen = [], set()
+    for i, run in enumerate(runs):
+        if not isinstance(run, dict) or run.get("status") not in STATUSES or "model" not in run:
+            problems.append(f"run {i + 1} is not a run record")
+            continue
+        key = (run["model"], run.get("repeat"))
+        if key in seen:
+            problems.append(f"{run['model']} run {run.get('repeat')} appears twice")
+        seen.add(key)
+        if run["status"] != "ok":
+            continue
+        times = [run.get("fit_seconds"), *(run.get("epoch_seconds") or [None])]
+        times += [s for s in run.get("step_seconds", []) if s is not None]
+        if not all(positive(t) for t in times):
+            problems.append(f"{run['model']} run {run.get('repeat')} has a time that is not a positive number")
+    return problems
+
+
 def save(results: dict, path: Path) -> None:
+    """Write a temporary file, flush it to disk, then rename it over the old one: a crash or a
+    full disk leaves the previous file whole and no temporary file behind."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     results["updated"] = now()
     if results.get("invocations"):
         results["invocations"][-1]["ended"] = results["updated"]
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; results are meant to be shared
-    with os.fdopen(fd, "w") as f:
-        json.dump(results, f, indent=1, sort_keys=True)
-        f.write("\n")
-    os.replace(tmp, path)
+    try:
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are meant to be shared
+        with os.fdopen(fd, "w") as f:
+            json.dump(results, f, indent=1, sort_keys=True)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def exclusive(out_dir: Path) -> Iterator[None]:
+    """One run per output folder. The kernel drops the lock when its holder dies (kill -9
+    too), so a stale lock is simply taken over; a live one is named in the refusal."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / LOCK_NAME).open("a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another run"
+            raise ResultsError(f"{out_dir} is in use by {holder}; wait for it, or pass another --out") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"PID {os.getpid()} on {socket.gethostname()}, started {now()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.seek(0)
+            f.truncate()
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def check_resumable(results: dict, settings: dict, environment: dict, data: dict, path: Path) -> None:

@@ -86,6 +86,12 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, aft
 
 
 def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: bool = False) -> dict:
+    """Every planned fit, saved after each; one run per output folder at a time."""
+    with results.exclusive(out_dir):
+        return run_plan(settings, out_dir, imdb_path, force)
+
+
+def run_plan(settings: Settings, out_dir: Path, imdb_path: str | None, force: bool) -> dict:
     path = out_dir / results.RESULTS_NAME
     data = load_dataset(settings, imdb_path)
     backend.set_tf32(settings.tf32)

@@ -157,6 +157,14 @@ def test_bad_input_is_a_clear_error(tmp_path):
     assert bad.returncode == 2 and "unknown model(s) ['BiLSTM']" in bad.stderr
     mixed = reproduce("--profile", "smoke", "--math", "matched", "--out", str(tmp_path))
     assert mixed.returncode == 2 and "--math applies to the keras3 stack" in mixed.stderr
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    for case in (
+        reproduce(*TINY, "--out", str(a_file)),
+        reproduce(*TINY, "--out", str(tmp_path / "b"), backend="bogus"),
+        reproduce(*TINY, "--out", str(tmp_path / "t"), backend="torch"),  # not installed here
+    ):
+        assert case.returncode == 1 and case.stderr.startswith("error: ") and "Traceback" not in case.stderr
     off_tf = reproduce(*TINY, "--out", str(tmp_path / "j"), backend="jax")
     assert off_tf.returncode == 1 and "the keras2 stack runs on TensorFlow" in off_tf.stderr
     assert "Traceback" not in off_tf.stderr

@@ -1,8 +1,13 @@
 """The results file: versioned, atomic, and never mixed across settings."""
 
 import json
+import os
+import re
+import subprocess
+import sys
 
 import pytest
+from helpers import ROOT
 
 from cudnn_repro import results
 
@@ -38,3 +43,76 @@ def test_resume_refuses_other_settings(tmp_path, cpu_results):
     with pytest.raises(results.ResultsError, match=r"epochs: 3 -> 10.*--force"):
         results.check_resumable(cpu_results, settings | {"epochs": 10}, env, data, tmp_path)
     assert results.finished(cpu_results) == {("LSTM", 0), ("GRU", 0)}
+
+
+def broken(cpu_results: dict, how: str):
+    """A results file damaged one way, as a user or a disk might damage it."""
+    runs = cpu_results["runs"]
+    if how == "binary":
+        return b"\x89PNG\r\n\x1a\n\x00\xff\xfe"
+    if how == "list":
+        return json.dumps([cpu_results])
+    if how == "no keys":
+        return json.dumps({"schema": results.SCHEMA, "version": results.VERSION})
+    if how == "negative":
+        return json.dumps(cpu_results | {"runs": [runs[0] | {"fit_seconds": -5.0}, *runs[1:]]})
+    if how == "nan":
+        return json.dumps(cpu_results | {"runs": [runs[0] | {"epoch_seconds": [float("nan")]}, *runs[1:]]})
+    if how == "duplicate":
+        return json.dumps(cpu_results | {"runs": [runs[0], runs[0], *runs[1:]]})
+    if how == "empty":
+        return ""
+    raise ValueError(how)
+
+
+# Each damaged file, and the words its one-line refusal must contain.
+DAMAGE = {
+    "binary": "cannot read results file",
+    "list": "is not a cudnn-repro/results v1 file (found 'list')",
+    "no keys": "lacks created, settings, environment, data, runs",
+    "negative": "LSTM run 0 has a time that is not a positive number",
+    "nan": "LSTM run 0 has a time that is not a positive number",
+    "duplicate": "LSTM run 0 appears twice",
+    "empty": "cannot read results file",
+}
+
+
+@pytest.mark.parametrize(("how", "words"), DAMAGE.items())
+def test_damaged_results_never_become_a_verdict(tmp_path, cpu_results, how, words):
+    path = tmp_path / "results.json"
+    data = broken(cpu_results, how)
+    path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data)
+    with pytest.raises(results.ResultsError, match=re.escape(words)):
+        results.load(path)
+
+
+def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, cpu_results, monkeypatch):
+    path = tmp_path / "results.json"
+    results.save(cpu_results, path)
+    before = path.read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(results.os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        results.save(cpu_results | {"runs": []}, path)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+HOLD = "import sys, time; from pathlib import Path; from cudnn_repro import results\n" \
+       "with results.exclusive(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)"  # fmt: skip
+
+
+def test_one_run_per_output_folder_and_a_dead_holder_is_taken_over(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert holder.stdout.readline().strip() == "held"
+    with (
+        pytest.raises(results.ResultsError, match=rf"is in use by PID {holder.pid} on .*started"),
+        results.exclusive(tmp_path),
+    ):
+        pass
+    holder.kill()  # kill -9: no chance to clean up
+    holder.wait()
+    with results.exclusive(tmp_path):
+        assert (tmp_path / results.LOCK_NAME).read_text().startswith(f"PID {os.getpid()}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 
 import pytest
 from docker.types import Mount
@@ -36,7 +38,9 @@ def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, result
     monkeypatch.setattr(os, "getgid", lambda: 4321)
     options = [*SMOKE, "--models", "LSTM,CuDNNLSTM"]
     wheelhouse = container.ROOT / "wheelhouse"
-    container.run_in_container(options, results_dir, "cpu", wheelhouse, base="cudnn-repro-test-base:bookworm")
+    container.run_in_container(
+        options, results_dir, "cpu", wheelhouse, "synthetic", base="cudnn-repro-test-base:bookworm"
+    )
     results_file = results_dir / "results.json"
     assert results_file.stat().st_uid == 4321 and (results_dir / "REPORT.md").stat().st_uid == 4321
     results = json.loads(results_file.read_text())
@@ -45,6 +49,42 @@ def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, result
     assert results["environment"]["git"]["commit"]
     assert [r["status"] for r in results["runs"]] == ["ok", "not_run"]
     assert "no CUDA GPU visible to TensorFlow" in (results_dir / "REPORT.md").read_text()
+
+
+def test_reproduction_container_is_locked_down_and_never_root(client, cpu_image, tmp_path, monkeypatch):
+    """Also the regression test for a Keras datasets folder without imdb.npz: the host looks
+    for the data (the download fails here), the container gets no mount of that folder and
+    no network, and the run uses the flagged synthetic set instead of crashing."""
+    (tmp_path / "keras" / "datasets").mkdir(parents=True)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    out = tmp_path / "out"
+    out.mkdir()
+    options = [*SMOKE[:2], "--train-samples", "100", "--test-samples", "100", "--models", "LSTM", "--data", "auto"]
+    wheelhouse = container.ROOT / "wheelhouse"
+    run = threading.Thread(
+        target=container.run_in_container,
+        args=(options, out, "cpu", wheelhouse, "auto"),
+        kwargs={"base": "cudnn-repro-test-base:bookworm"},
+    )
+    run.start()
+    attrs = None
+    for _ in range(600):
+        running = client.containers.list(filters={"ancestor": cpu_image})
+        if running:
+            attrs = client.api.inspect_container(running[0].id)
+            break
+        time.sleep(0.5)
+    run.join()
+    assert attrs is not None, "no reproduction container was seen running"
+    host = attrs["HostConfig"]
+    assert host["NetworkMode"] == "none" and host["ReadonlyRootfs"] is True
+    assert host["CapDrop"] == ["ALL"] and "no-new-privileges" in host["SecurityOpt"]
+    assert host["PidsLimit"] > 0 and "/tmp" in host["Tmpfs"] and not host.get("DeviceRequests")
+    assert attrs["Config"]["User"] == ("1000:1000" if os.getuid() == 0 else f"{os.getuid()}:{os.getgid()}")
+    assert [(m["Destination"], m["RW"]) for m in attrs["Mounts"]] == [("/results", True)]
+    assert attrs["Config"]["Env"].count("CUDNN_REPRO_OFFLINE=1") == 1
+    results = json.loads((out / "results.json").read_text())
+    assert results["data"]["source"] == "synthetic" and [r["status"] for r in results["runs"]] == ["ok"]
 
 
 def test_gpu_request_without_gpu_runtime_gives_the_fix(client, base_image):
