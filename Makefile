@@ -51,6 +51,7 @@ reproduce: $(VENV)/.runtime
 	$(PY) reproduce.py run --profile $(PROFILE) --out $(OUT) $(ARGS)
 else
 reproduce: $(VENV)/.runtime
+	$(if $(filter gpu,$(VARIANT)),$(PY) reproduce.py container --variant gpu --preflight $(if $(filter auto,$(RUNNER)),--fallback-local))
 	$(if $(ARCHIVE),,$(if $(filter auto,$(RUNNER)),-)$(MAKE) wheelhouse VARIANT=$(VARIANT))
 	$(PY) reproduce.py container $(CONTAINER_ARGS) $(if $(filter auto,$(RUNNER)),--fallback-local) \
 	  --profile $(PROFILE) --out $(OUT) $(ARGS)

@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     container.add_argument("--image-archive", type=Path, help="load this `make image-archive` file, do not build")
     container.add_argument("--base", help="base image to build on instead of the pinned one (tests, air-gapped)")
     container.add_argument(
+        "--preflight",
+        action="store_true",
+        help="only check that the engine answers and, for the GPU image, can give a container the GPU",
+    )
+    container.add_argument(
         "--fallback-local",
         action="store_true",
         help="when no Docker engine answers or the image cannot be made, say so and run locally",
@@ -162,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_from(args)
     except ValueError as error:
         parser.error(str(error))
+    if args.command == "container" and args.preflight:
+        return pipeline.preflight(args.variant, args.fallback_local)
     if args.command == "container":
         status = pipeline.run_container(args, settings, forwarded_run_options(args))
         if status is not None:

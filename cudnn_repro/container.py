@@ -77,6 +77,16 @@ def inputs_digest(files: dict[str, Path], buildargs: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+def preflight(variant_name: str) -> str:
+    """What `container --preflight` checks, before `make reproduce` fetches any wheel."""
+    client = engine.connect()
+    variant = choose_variant(variant_name)
+    if variant.name == "gpu":
+        engine.gpu_preflight_early(client)
+        return "the engine answers, and gives a container the GPU (or cannot be asked before a build)"
+    return "the engine answers (CPU image)"
+
+
 def require_checkout() -> None:
     """The image is built from the repository's files: an installed package has none of them."""
     missing = [name for name in ("docker/Dockerfile", "requirements", "reproduce.py") if not (ROOT / name).exists()]
@@ -156,6 +166,8 @@ def run_in_container(
     imdb_file = find_imdb(data_mode, imdb_path)
     client = engine.connect()
     variant = choose_variant(variant_name)
+    if variant.name == "gpu":
+        engine.gpu_preflight_early(client)
     image = engine.load_archive(client, archive) if archive else build_image(client, variant, wheelhouse, base)
     if variant.name == "gpu":
         engine.gpu_preflight(client, image)

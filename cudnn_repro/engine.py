@@ -92,11 +92,28 @@ def build(client: docker.DockerClient, files: dict[str, Path], tag: str, buildar
 
 
 def gpu_preflight(client: docker.DockerClient, image: str) -> None:
-    """Ask the engine for a GPU device request in a throwaway container."""
+    """Ask the engine for a GPU device request in a throwaway container. The engine refuses
+    at start, after creating it: it is removed either way (`run(remove=True)` would keep it)."""
+    container = client.containers.create(image, entrypoint=["true"], device_requests=[GPU_REQUEST])
     try:
-        client.containers.run(image, entrypoint=["true"], device_requests=[GPU_REQUEST], remove=True)
+        container.start()
+        container.wait()
     except docker.errors.APIError as error:
         raise GpuRuntimeError(f"{error.explanation or error}\n{GPU_FIX}") from error
+    finally:
+        container.remove(force=True)
+
+
+def gpu_preflight_early(client: docker.DockerClient) -> None:
+    """The same request with any image already here, before gigabytes of wheels are fetched or
+    an image is built. Only the engine's own refusal counts: any other failure (an image with
+    no `true`, say) leaves the check to the one after the build."""
+    for image in client.images.list()[:1]:
+        try:
+            gpu_preflight(client, image.id)
+        except GpuRuntimeError as error:
+            if "could not select device driver" in str(error):
+                raise
 
 
 def describe(client: docker.DockerClient, image: str) -> dict:

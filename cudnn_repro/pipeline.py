@@ -78,6 +78,21 @@ def make_image(args: argparse.Namespace) -> int:
     return OK
 
 
+def preflight(variant: str, fallback_local: bool) -> int:
+    """A missing GPU runtime always stops here; a missing engine only without --fallback-local."""
+    from .container import preflight as check
+    from .engine import EngineError, GpuRuntimeError
+
+    try:
+        print(check(variant))
+    except EngineError as error:
+        if not fallback_local or isinstance(error, GpuRuntimeError):
+            print(f"error: {error}", file=sys.stderr)
+            return ENGINE
+        print(f"{error}\nthe run will fall back to a local one", file=sys.stderr)
+    return OK
+
+
 def run_container(args: argparse.Namespace, settings: Settings, options: list[str]) -> int | None:
     """Exit status of a containerised run, or None when it falls back to a local run."""
     from .container import run_in_container

@@ -95,6 +95,14 @@ def test_gpu_request_without_gpu_runtime_gives_the_fix(client, base_image):
     assert "NVIDIA Container Toolkit" in message and "make reproduce VARIANT=cpu" in message
 
 
+def test_gpu_preflight_comes_before_any_download_or_build(client, base_image):
+    """`make reproduce` on a GPU host asks this first; here, with no GPU runtime, it gives the fix."""
+    before = len(client.containers.list(all=True))
+    done = reproduce("container", "--variant", "gpu", "--preflight")
+    assert done.returncode == 6 and "NVIDIA Container Toolkit" in done.stderr and "Traceback" not in done.stderr
+    assert len(client.containers.list(all=True)) == before  # the probe leaves no container behind
+
+
 def test_failing_container_keeps_its_logs_and_exit_code(client, cpu_image, results_dir):
     command = ["run", "--profile", "smoke", "--data", "imdb", "--imdb-path", "/missing/imdb.npz", "--out", "/results"]
     mounts = [Mount("/results", str(results_dir), type="bind")]
