@@ -12,6 +12,7 @@ import time
 import keras
 
 from . import backend
+from .interrupt import checkpoint
 from .progress import clock, log
 
 
@@ -39,13 +40,18 @@ class EpochClock:
         self._start = self._beat = time.perf_counter()
 
     def on_train_batch_begin(self, batch, logs=None):
+        checkpoint()
         now = time.perf_counter()
         self._batch_starts.append(now)
         if now - self._beat > self.HEARTBEAT:
             self._beat = now
             log(f"  {self.label} epoch {len(self.seconds) + 1}: batch {batch + 1}, {clock(now - self._start)} in")
 
+    def on_test_batch_begin(self, batch, logs=None):
+        checkpoint()
+
     def on_epoch_end(self, epoch, logs=None):
+        checkpoint()
         float((logs or {}).get("loss", 0.0))
         backend.synchronize()
         self.seconds.append(time.perf_counter() - self._start)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import keras
 
-from . import backend, keras2, provenance, results
+from . import backend, interrupt, keras2, provenance, results
 from .data import load_dataset
 from .environment import collect_environment
 from .models import SPECS, build_model, layer_config
@@ -87,7 +87,7 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, aft
 
 def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: bool = False) -> dict:
     """Every planned fit, saved after each; one run per output folder at a time."""
-    with results.exclusive(out_dir):
+    with results.exclusive(out_dir), interrupt.deferred():
         return run_plan(settings, out_dir, imdb_path, force)
 
 
@@ -113,6 +113,7 @@ def run_plan(settings: Settings, out_dir: Path, imdb_path: str | None, force: bo
         if r["status"] == "ok":
             fits.setdefault(r["model"], []).append(r["fit_seconds"])
     for i, (repeat, name) in enumerate(plan, 1):
+        interrupt.checkpoint()
         runnable = [n for _, n in plan[i:] if cuda_ok or not cudnn[n]]
         after = plan_left(runnable, fits, cudnn)
         spec = SPECS[name]

@@ -69,3 +69,20 @@ def test_container_logs_decode_characters_split_across_chunks():
     data = text.encode()
     chunks = [data[i : i + 3] for i in range(0, len(data), 3)]  # splits the multi-byte characters
     assert "".join(decode_stream(chunks)) == text
+
+
+def test_ctrl_c_is_acted_on_at_the_next_checkpoint_and_a_second_one_at_once():
+    import os
+    import signal
+    import time
+
+    from cudnn_repro import interrupt
+
+    with interrupt.deferred():
+        os.kill(os.getpid(), signal.SIGINT)  # lands anywhere: only a flag is set
+        with pytest.raises(KeyboardInterrupt):
+            interrupt.checkpoint()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # Python raises it at the next bytecode
+    interrupt.checkpoint()  # outside the block nothing is pending
