@@ -108,12 +108,14 @@ def gpu_preflight_early(client: docker.DockerClient) -> None:
     """The same request with any image already here, before gigabytes of wheels are fetched or
     an image is built. Only the engine's own refusal counts: any other failure (an image with
     no `true`, say) leaves the check to the one after the build."""
-    for image in client.images.list()[:1]:
-        try:
-            gpu_preflight(client, image.id)
-        except GpuRuntimeError as error:
-            if "could not select device driver" in str(error):
-                raise
+    images = client.images.list()
+    if not images:
+        return
+    try:
+        gpu_preflight(client, images[0].id)
+    except GpuRuntimeError as error:
+        if "could not select device driver" in str(error):
+            raise
 
 
 def describe(client: docker.DockerClient, image: str) -> dict:

@@ -297,11 +297,8 @@ def computed_section(results: dict, analysis: Analysis, article: Article) -> str
     layers = {}
     for r in results["runs"]:
         layers.setdefault(r["model"], r["layer"])
-    layer_rows = [
-        [name, ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "parameters"), m.parameters or "-"]
-        for name, cfg in layers.items()
-        for m in [analysis.models[name]]
-    ]
+    options = {name: ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "parameters") for name, cfg in layers.items()}
+    layer_rows = [[name, text, analysis.models[name].parameters or "-"] for name, text in options.items()]
     origin = f"`{data['path']}`, SHA-256 `{data['sha256']}`" if data["sha256"] else f"seed {data.get('seed')}"
     lines = [
         "## What was computed",
