@@ -20,7 +20,8 @@ LOCK := uv pip compile --quiet --generate-hashes --python-version 3.11 --python-
 CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIVE),--image-archive $(ARCHIVE))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reproduce reproduce-quick test test-unit test-engine lint wheelhouse image image-archive \
+.PHONY: help venv reproduce reproduce-quick reproduce-slurm test test-unit test-engine test-slurm lint wheelhouse \
+  image image-archive \
   reports lock gpu-wheels bench clean
 
 venv: $(VENV)/.runtime  ## the local virtual environment, from requirements/runtime.lock
@@ -60,6 +61,12 @@ endif
 reproduce-quick:  ## the quick verdict: minutes, 3 repeats, article-size times predicted
 	$(MAKE) reproduce PROFILE=quick ARGS="--repeats 3 $(ARGS)"
 
+# On a Slurm cluster, from a checkout on the shared filesystem: one job array per GPU kind,
+# a task per stack/backend, then the summary; SLURM_ARGS as `reproduce.py slurm --help` lists.
+SLURM_ARGS ?= --dry-run
+reproduce-slurm: $(VENV)/.runtime  ## the run as Slurm job arrays and a summary (SLURM_ARGS; --dry-run by default)
+	$(PY) reproduce.py slurm --profile $(PROFILE) --out $(OUT) $(SLURM_ARGS)
+
 image: wheelhouse/$(VARIANT)/.complete  ## build the pinned image offline from the wheelhouse
 	$(PY) reproduce.py image --variant $(VARIANT) $(if $(BASE),--base $(BASE))
 
@@ -74,7 +81,7 @@ lint: $(VENV)/.dev  ## ruff and hadolint
 	$(VENV)/bin/hadolint docker/Dockerfile
 
 test-unit: lint  ## lint, unit and end-to-end tests (no Docker)
-	$(PY) -m pytest --ignore=tests/engine
+	$(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm
 
 # Against the real Docker engine: builds a Debian 12 base with debootstrap (needs root)
 # and the CPU image offline from the wheelhouse. Fails, never skips, without an engine.
@@ -82,7 +89,13 @@ test-engine: $(VENV)/.dev wheelhouse/cpu/.complete  ## tests against the real Do
 	command -v debootstrap >/dev/null || (apt-get update -q && apt-get install -y -q debootstrap)
 	$(PY) -m pytest tests/engine
 
-test: test-unit test-engine  ## everything CI runs
+# On a real one-node Slurm cluster (munge, slurmctld, slurmd from Debian's packages, needs root).
+# Fails, never skips, when the cluster cannot start.
+test-slurm: $(VENV)/.dev  ## tests on a one-node Slurm cluster started for them (needs root)
+	command -v slurmctld >/dev/null || (apt-get update -q && apt-get install -y -q slurmctld slurmd slurm-client munge)
+	$(PY) -m pytest tests/slurm
+
+test: test-unit test-engine test-slurm  ## everything CI runs
 
 # Re-render every committed report from its results file (runs nothing), then the summary
 # across them. A paper-size run set `X-paper` is validated against a quick `X-quick` beside

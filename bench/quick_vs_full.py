@@ -1,16 +1,20 @@
 """Validate the quick verdict: run the quick profile and the article-size run side by side.
 
-    python bench/quick_vs_full.py --models LSTM,GRU --full-out paper --quick-out paper/runs/cpu-quick
+    python bench/quick_vs_full.py --models LSTM,GRU --pairs 3
 
-Both runs go through reproduce.py, one after the other in this one invocation, on the
-same machine. Prints, per model, the quick profile's predicted article-size fit time
-against the measured one, and the quick run's time as a fraction of the full run's; the
-full run's report gets the same comparison. Targets: within 10 %, under 10 % of the time.
+Each pair is a quick run then an article-size run, through reproduce.py, in this one
+invocation on the same machine; pairs follow each other, so drift in the machine's speed
+shows up as pair-to-pair spread. Prints, per pair and model, the quick profile's predicted
+article-size fit time against the measured one, whether the report's widened interval
+covered it, and the quick run's share of the time; then the median error per model.
+Targets: median error within 5 %, quick under 10 % of the time. Every results file is kept
+under --out (pair-N/quick, pair-N/full) so the predictor can be re-checked without rerunning.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import time
@@ -19,10 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tabulate import tabulate  # noqa: E402
+
 from cudnn_repro import results  # noqa: E402
-from cudnn_repro.analysis import validate_prediction  # noqa: E402
+from cudnn_repro.analysis import analyse, validate_prediction  # noqa: E402
 from cudnn_repro.claims import load_article  # noqa: E402
-from cudnn_repro.report import validation_section  # noqa: E402
 
 
 def timed_run(profile: str, models: str, out: Path, extra: list[str]) -> float:
@@ -43,26 +48,49 @@ def timed_run(profile: str, models: str, out: Path, extra: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def pair_rows(pair: int, quick_file: Path, full_file: Path, share: float) -> list[list]:
+    """One row per model: prediction (unwidened), measurement, error, and the widened interval's coverage."""
+    article = load_article()
+    quick, full = results.load(quick_file), results.load(full_file)
+    widened = analyse(quick, article).models
+    rows = []
+    for r in validate_prediction(full, quick, article).rows:
+        interval = widened[r.model].size_estimate
+        low, high = (interval.low, interval.high) if interval.low is not None else (interval.point, interval.point)
+        covered = "yes" if low <= r.measured.point <= high else "no"
+        rows.append([pair, r.model, r.predicted.point, r.measured.point, r.error, f"[{low:.1f}, {high:.1f}]", covered,
+                     share])  # fmt: skip
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default="LSTM,GRU")
     parser.add_argument("--repeats", type=int, default=3, help="quick-profile runs per model")
-    parser.add_argument("--full-out", type=Path, default=Path("bench/out/full"))
-    parser.add_argument("--quick-out", type=Path, default=Path("bench/out/quick"))
+    parser.add_argument("--pairs", type=int, default=3, help="quick/full pairs, one after the other")
+    parser.add_argument("--out", type=Path, default=Path("bench/out/quick_vs_full"))
     parser.add_argument("--data", default="auto")
     args = parser.parse_args()
     extra = ["--data", args.data, "--force"]
-    quick_wall = timed_run("quick", args.models, args.quick_out, [*extra, "--repeats", str(args.repeats)])
-    full_wall = timed_run("paper", args.models, args.full_out, extra)
-
-    quick_file, full_file = args.quick_out / results.RESULTS_NAME, args.full_out / results.RESULTS_NAME
-    report = [sys.executable, str(ROOT / "reproduce.py"), "report", str(full_file), "--quick", str(quick_file)]
-    subprocess.run(report, check=True)
-    print()
-    quick = results.load(quick_file)
-    print(validation_section(validate_prediction(results.load(full_file), quick, load_article()), quick))
-    share = quick_wall / full_wall
-    print(f"\nWhole commands: quick {quick_wall:.1f} s, full {full_wall:.1f} s, quick / full = {share:.3f}")
+    rows = []
+    for pair in range(1, args.pairs + 1):
+        quick_out, full_out = args.out / f"pair-{pair}" / "quick", args.out / f"pair-{pair}" / "full"
+        quick_wall = timed_run("quick", args.models, quick_out, [*extra, "--repeats", str(args.repeats)])
+        full_wall = timed_run("paper", args.models, full_out, extra)
+        name = results.RESULTS_NAME
+        rows += pair_rows(pair, quick_out / name, full_out / name, quick_wall / full_wall)
+        print(tabulate(rows[-len(args.models.split(",")) :], floatfmt=".3f"), flush=True)
+    headers = ["Pair", "Model", "Predicted (s)", "Measured (s)", "Error", "Widened interval (s)", "Covered",
+               "Quick / full time"]  # fmt: skip
+    print(f"\n{tabulate(rows, headers, floatfmt=('d', '', '.1f', '.1f', '+.1%', '', '', '.3f'))}\n")
+    for model in args.models.split(","):
+        errors = [r[4] for r in rows if r[1] == model]
+        covered = sum(r[6] == "yes" for r in rows if r[1] == model)
+        print(
+            f"{model}: median error {statistics.median(errors):+.1%}, median |error| "
+            f"{statistics.median(abs(e) for e in errors):.1%}, widened interval covered {covered}/{len(errors)}"
+        )
+    print(f"quick / full time: median {statistics.median(r[7] for r in rows):.3f}")
 
 
 if __name__ == "__main__":

@@ -19,14 +19,16 @@ from . import __version__, pipeline
 from .data import IMDB_ENV
 from .pipeline import EXIT_CODES
 from .settings import OPTIONS, PROFILES, Settings
+from .slurm import DEFAULT_SWEEP, RUNTIMES, TIME_LIMITS
 
-COMMANDS = ("run", "container", "image", "report", "compare")
+COMMANDS = ("run", "container", "image", "report", "compare", "slurm")
 OTHER_COMMANDS = """other commands (each has --help):
   container   the same run inside the pinned Docker image (docker-py), results on the host
   image       build the pinned image offline from the wheelhouse; --archive to docker-save it
   report      re-render REPORT.md and verdicts.json from a results.json, running nothing;
               --check exits 0 all reproduced, 4 some not reproduced, 5 undecided
   compare     one SUMMARY.md across many results files or folders
+  slurm       the run on a Slurm cluster: a job array per GPU kind, stacks x backends, one summary
 
 Set KERAS_BACKEND=tensorflow|torch|jax to choose the keras3 stack's backend (default tensorflow)."""
 
@@ -96,6 +98,50 @@ def build_parser() -> argparse.ArgumentParser:
     compare = sub.add_parser("compare", help="one SUMMARY.md across many results files or folders")
     compare.add_argument("paths", type=Path, nargs="+", help="results.json files, or folders to search for them")
     compare.add_argument("--out", type=Path, default=Path("paper"), help="folder for SUMMARY.md (default paper/)")
+    slurm = sub.add_parser(
+        "slurm",
+        help="the run on a Slurm cluster: a job array per GPU kind, one task per stack/backend, then one summary",
+        description="Submit the reproduction as Slurm job arrays (submitit): each task writes "
+        "<out>/runs/<site>-<gpu>-<stack>-<backend>/, then a summary job writes <out>/SUMMARY.md. "
+        "<out> must be on a filesystem every node sees.",
+    )
+    add_run_options(slurm, skip=("stack",))
+    slurm.add_argument(
+        "--gpu",
+        action="append",
+        help="a GPU kind: NAME[,partition=P][,gres=G|none][,constraint=C], once per kind "
+        "(default: gpu,gres=gpu:1 on the default partition)",
+    )
+    slurm.add_argument(
+        "--sweep",
+        default=DEFAULT_SWEEP,
+        help=f"stack/backend combinations, one task each (default {DEFAULT_SWEEP})",
+    )
+    slurm.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default="venv",
+        help="venv: this virtual environment (on the shared filesystem); apptainer, pyxis, docker: the pinned "
+        "image given by --image (default venv)",
+    )
+    slurm.add_argument(
+        "--image",
+        type=Path,
+        help="apptainer: a .sif or the `make image-archive` .tar; pyxis: an enroot .sqsh; docker: the archive",
+    )
+    slurm.add_argument("--account", help="Slurm account to charge")
+    slurm.add_argument(
+        "--time",
+        type=int,
+        help="minutes per task (default by profile: "
+        + ", ".join(f"{p} {m}" for p, m in TIME_LIMITS.items())
+        + "); a task that runs out is requeued and resumes",
+    )
+    slurm.add_argument("--cpus-per-task", type=int, default=8, help="CPU cores per task (default 8)")
+    slurm.add_argument("--site", help="the cluster's name in run folder names (default: this host's short name)")
+    slurm.add_argument(
+        "--dry-run", action="store_true", help="print the job scripts and each task's command; submit nothing"
+    )
     return parser
 
 
@@ -103,7 +149,7 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def add_run_options(run: argparse.ArgumentParser) -> None:
+def add_run_options(run: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
     """The profile, then every overridable setting from settings.OPTIONS, then where to read and write."""
     run.add_argument(
         "--profile",
@@ -114,6 +160,8 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
     )
     types = typing.get_type_hints(Settings)
     for name, option in OPTIONS.items():
+        if name in skip:
+            continue
         kind = types[name]
         if kind is bool:
             run.add_argument(flag(name), action="store_true", default=None, help=option.help)
@@ -133,7 +181,7 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    overrides = {name: getattr(args, name) for name in OPTIONS if getattr(args, name) is not None}
+    overrides = {name: getattr(args, name) for name in OPTIONS if getattr(args, name, None) is not None}
     return dataclasses.replace(PROFILES[args.profile], **overrides)
 
 
@@ -141,7 +189,7 @@ def forwarded_run_options(args: argparse.Namespace) -> list[str]:
     """The run options, as the container's own `reproduce.py run` takes them (without --out)."""
     argv = ["--profile", args.profile] + (["--force"] if args.force else [])
     for name in OPTIONS:
-        value = getattr(args, name)
+        value = getattr(args, name, None)
         if value is True:
             argv.append(flag(name))
         elif value is not None:
@@ -167,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_from(args)
     except ValueError as error:
         parser.error(str(error))
+    if args.command == "slurm":
+        return pipeline.slurm(args, settings, forwarded_run_options(args))
     if args.command == "container" and args.preflight:
         return pipeline.preflight(args.variant, args.fallback_local)
     if args.command == "container":

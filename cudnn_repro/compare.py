@@ -15,11 +15,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from . import predict
+from . import outcome, predict
 from . import results as results_file
 from .analysis import NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict, analyse, validate_prediction
 from .claims import Article, RatioClaim
 from .environment import ROOT
+from .plot import save_figure
 from .report import estimate_text, ratio, table
 from .stats import LEVEL
 
@@ -42,6 +43,15 @@ class RunSet:
         s = self.results["settings"]
         return f"{s.get('stack', 'keras3')}/{s['backend']}"
 
+    def runtime(self) -> str:
+        """Where the workload ran: the Slurm task's runtime, a container, or a local run; and the job."""
+        env = self.results["environment"]
+        launcher = env.get("launcher", {})
+        where = launcher.get("CUDNN_REPRO_RUNTIME") or ("container" if env["container"]["in_container"] else "local")
+        array = [launcher.get(k) for k in ("SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID")]
+        job = "_".join(array) if all(array) else launcher.get("SLURM_JOB_ID")
+        return f"{where}, Slurm job {job}" if job else where
+
     def tf32(self) -> str:
         tf32 = self.results["settings"].get("tf32")
         return "not controlled" if tf32 is None else "on" if tf32 else "off"
@@ -57,17 +67,32 @@ def find_results(paths: list[Path]) -> list[Path]:
             found.append(path)
         else:
             raise results_file.ResultsError(f"{path}: no such file or folder")
-    if not found:
-        raise results_file.ResultsError(f"no {results_file.RESULTS_NAME} under {', '.join(map(str, paths))}")
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
-def load_run_sets(paths: list[Path], out_dir: Path, article: Article) -> list[RunSet]:
-    sets = []
+def load_run_sets(paths: list[Path], out_dir: Path, article: Article) -> tuple[list[RunSet], dict[Path, str]]:
+    """The readable run sets, and why each file found in a folder could not be read (a file
+    named on the command line must be readable)."""
+    named = {p.resolve() for p in paths if p.is_file()}
+    sets, unreadable = [], {}
     for path in find_results(paths):
-        data = results_file.load(path)
+        try:
+            data = results_file.load(path)
+        except results_file.ResultsError as error:
+            if path in named:
+                raise
+            unreadable[path.parent] = str(error)
+            continue
         sets.append(RunSet(os.path.relpath(path.parent, out_dir.resolve()), path, data, analyse(data, article)))
-    return sets
+    return sets, unreadable
+
+
+def missing_run_sets(paths: list[Path], unreadable: dict[Path, str], out_dir: Path) -> list[tuple[str, str]]:
+    """Run folders that should be in the summary and are not: unfinished tasks, unreadable files."""
+    why = {d.resolve(): reason for d, reason in outcome.unfinished(paths)}
+    for folder, reason in unreadable.items():
+        why.setdefault(folder, reason)  # a failed task's own reason already says what went wrong
+    return [(os.path.relpath(d, out_dir.resolve()), reason) for d, reason in sorted(why.items())]
 
 
 def verdict_cell(v: Verdict) -> str:
@@ -82,10 +107,11 @@ def run_set_table(sets: list[RunSet], article: Article) -> str:
     for rs in sets:
         s, a = rs.results["settings"], rs.analysis
         times = [estimate_text(a.models[m].size_estimate) if m in a.models else "-" for m in article.fit_seconds]
-        rows.append([f"`{rs.name}`", rs.machine(), rs.stack(), s["profile"], s["repeats"], rs.tf32(), a.basis, *times])
-    headers = ["Run set", "Machine", "Stack/backend", "Profile", "Repeats", "TF32", "Basis"]
+        row = [f"`{rs.name}`", rs.machine(), rs.stack(), rs.runtime(), s["profile"], s["repeats"], rs.tf32(), a.basis]
+        rows.append(row + times)
+    headers = ["Run set", "Machine", "Stack/backend", "Ran in", "Profile", "Repeats", "TF32", "Basis"]
     headers += [f"{m} (s)" for m in article.fit_seconds]
-    article_row = ["article", article.gpu, f"{article.software['keras']}", "paper", 1, "no TF32", "measured"]
+    article_row = ["article", article.gpu, f"{article.software['keras']}", "-", "paper", 1, "no TF32", "measured"]
     article_row += [f"{t:g}" for t in article.fit_seconds.values()]
     return table([article_row, *rows], headers)
 
@@ -159,13 +185,14 @@ def plot_ratios(sets: list[RunSet], article: Article, path: Path) -> Path | None
     axes[0][0].set_ylabel("time ratio (o measured, s predicted)")
     axes[0][0].legend(fontsize=7)
     fig.tight_layout()
-    if drawn:
-        fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path if drawn else None
+    if not drawn:
+        plt.close(fig)
+        return None
+    save_figure(fig, path)
+    return path
 
 
-def render(sets: list[RunSet], article: Article, figure: str | None) -> str:
+def render(sets: list[RunSet], article: Article, figure: str | None, missing: list[tuple[str, str]]) -> str:
     lines = [
         "# Summary across run sets: cuDNN vs plain LSTM/GRU training time",
         "",
@@ -199,6 +226,16 @@ def render(sets: list[RunSet], article: Article, figure: str | None) -> str:
             "",
             validation,
         ]
+    if missing:
+        lines += [
+            "",
+            "## Run sets missing from this summary",
+            "",
+            "Scheduled tasks that did not finish (each one's log is `task.log` in its folder) and results files "
+            "that cannot be read: none of their times appear above.",
+            "",
+            *[f"- `{name}`: {why}" for name, why in missing],
+        ]
     warned = [(rs.name, w) for rs in sets for w in rs.analysis.warnings]
     if warned:
         lines += ["", "## Warnings, by run set", "", *[f"- `{name}`: {w.message}" for name, w in warned]]
@@ -208,9 +245,12 @@ def render(sets: list[RunSet], article: Article, figure: str | None) -> str:
 
 
 def write_summary(paths: list[Path], out_dir: Path, article: Article) -> Path:
+    sets, unreadable = load_run_sets(paths, out_dir, article)
+    missing = missing_run_sets(paths, unreadable, out_dir)
+    if not sets and not missing:
+        raise results_file.ResultsError(f"no {results_file.RESULTS_NAME} under {', '.join(map(str, paths))}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    sets = load_run_sets(paths, out_dir, article)
     figure = plot_ratios(sets, article, out_dir / FIGURE_NAME)
     path = out_dir / SUMMARY_NAME
-    path.write_text(render(sets, article, figure.name if figure else None))
+    results_file.write_atomically(path, render(sets, article, figure.name if figure else None, missing))
     return path

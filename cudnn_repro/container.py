@@ -18,7 +18,7 @@ from docker.types import Mount
 
 from . import __version__, engine
 from .data import OFFLINE_ENV, find_imdb
-from .environment import ROOT, collect_gpu, git_state
+from .environment import LAUNCHER_VARIABLES, ROOT, collect_gpu, git_state
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,16 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
         ) from error
 
 
+# Where the image keeps things (docker/Dockerfile) and where a run mounts its output and data.
+INNER_REPRODUCE = "/opt/cudnn-repro/reproduce.py"
+INNER_OUT = "/results"
 INNER_IMDB = "/data/imdb.npz"
 IMAGE_UID = 1000  # the image's own unprivileged user (docker/Dockerfile)
 
 
 def mounts_for(out_dir: Path, imdb_file: Path | None) -> list[Mount]:
     """The output folder read-write; the one dataset file, if any, read-only. Nothing else."""
-    mounts = [Mount("/results", str(out_dir.resolve()), type="bind")]
+    mounts = [Mount(INNER_OUT, str(out_dir.resolve()), type="bind")]
     if imdb_file:
         mounts.append(Mount(INNER_IMDB, str(imdb_file.resolve()), type="bind", read_only=True))
     return mounts
@@ -182,7 +185,8 @@ def run_in_container(
         "CUDNN_REPRO_GIT_DIRTY": "1" if dirty else "0",
         "CUDNN_REPRO_HOST_COMMAND": shlex.join(sys.argv),
     } | ({"CUDNN_REPRO_GIT_COMMIT": commit} if commit else {})
-    command = ["run", *run_args, "--out", "/results"]
+    environment |= {k: os.environ[k] for k in LAUNCHER_VARIABLES if k in os.environ}
+    command = ["run", *run_args, "--out", INNER_OUT]
     if imdb_file:
         command += ["--imdb-path", INNER_IMDB]
     else:

@@ -112,6 +112,24 @@ VARIABLES = (
 )
 
 
+# How the run was launched: by this package's Slurm tasks (the runtime they chose) and Slurm.
+LAUNCHER_VARIABLES = (
+    "CUDNN_REPRO_RUNTIME",
+    "SLURM_CLUSTER_NAME",
+    "SLURM_JOB_ID",
+    "SLURM_ARRAY_JOB_ID",
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_JOB_PARTITION",
+    "SLURMD_NODENAME",
+    "SLURM_RESTART_COUNT",
+)
+
+
+def collect_launcher(d: dict) -> None:
+    """Which scheduler job and container runtime ran this; empty for a run started by hand."""
+    d["launcher"] = {k: os.environ[k] for k in LAUNCHER_VARIABLES if k in os.environ}
+
+
 def collect_variables(d: dict) -> None:
     """The environment variables that change how the backends compute or which GPU they use."""
     d["variables"] = {k: os.environ[k] for k in VARIABLES if k in os.environ}
@@ -227,6 +245,7 @@ def collect_environment() -> dict:
         collect_backend,
         collect_source,
         collect_container,
+        collect_launcher,
     ):
         collect(d)
     return d

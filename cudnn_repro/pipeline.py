@@ -14,10 +14,10 @@ from pathlib import Path
 from . import results, verdicts
 from .claims import load_article
 from .data import DatasetError
-from .settings import Settings
+from .settings import BACKENDS, Settings
 
 # Exit codes, one meaning each (README's table); 4 and 5 are `report --check`'s verdicts.
-OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, INTERRUPTED = 0, 1, 2, 3, 6, 7, 130
+OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, SCHEDULER, INTERRUPTED = 0, 1, 2, 3, 6, 7, 8, 130
 EXIT_CODES = f"""exit codes:
   {OK}    done
   {INPUT_ERROR}    bad input: a dataset, results file, output folder or stack that cannot be used
@@ -27,6 +27,7 @@ EXIT_CODES = f"""exit codes:
   {verdicts.UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
   {ENGINE}    no usable Docker engine or GPU runtime, or the image could not be made
   {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
+  {SCHEDULER}    slurm: Slurm refused the submission (sbatch's own message follows)
   {INTERRUPTED}  interrupted (Ctrl-C): finished runs are kept, the same command resumes"""
 
 
@@ -46,6 +47,9 @@ def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bo
     except results.ResultsError as error:
         print(f"error: {error}", file=sys.stderr)
         return INPUT_ERROR
+    except OSError as error:
+        print(f"error: cannot write the report to {out_dir}: {error.strerror or error}", file=sys.stderr)
+        return INPUT_ERROR
     return status if check else OK
 
 
@@ -56,6 +60,9 @@ def compare(paths: list[Path], out_dir: Path) -> int:
         print(f"summary: {write_summary(paths, out_dir, load_article())}")
     except results.ResultsError as error:
         print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
+    except OSError as error:
+        print(f"error: cannot write the summary to {out_dir}: {error.strerror or error}", file=sys.stderr)
         return INPUT_ERROR
     return OK
 
@@ -126,9 +133,6 @@ def run_container(args: argparse.Namespace, settings: Settings, options: list[st
     return status
 
 
-BACKENDS = ("tensorflow", "torch", "jax")
-
-
 def backend_problem() -> str | None:
     """Why KERAS_BACKEND cannot work here, checked before Keras is imported (Keras itself
     would fail with a traceback)."""
@@ -182,3 +186,42 @@ def run_locally(settings: Settings, args: argparse.Namespace) -> int:
     if results_file.exists():
         render(results_file, args.out)
     return status
+
+
+def slurm(args: argparse.Namespace, settings: Settings, options: list[str]) -> int:
+    """Submit the sweep (or print its job scripts); the dataset is found here, once, for every task."""
+    from submitit.core.utils import FailedJobError, FailedSubmissionError
+
+    from .data import find_imdb
+    from .slurm import TIME_LIMITS, GpuKind, Sweep, SweepError, default_site, parse_sweep, scripts, submit
+
+    try:
+        imdb = find_imdb(settings.data, args.imdb_path, download=not args.dry_run)
+        sweep = Sweep(
+            out=args.out,
+            site=args.site or default_site(),
+            gpus=tuple(GpuKind.parse(g) for g in args.gpu or ["gpu"]),
+            combos=parse_sweep(args.sweep),
+            run_options=tuple(options),
+            runtime=args.runtime,
+            image=args.image.resolve() if args.image else None,
+            imdb=imdb.resolve() if imdb else None,
+            account=args.account,
+            time_min=args.time or TIME_LIMITS[settings.profile],
+            cpus_per_task=args.cpus_per_task,
+        )
+    except (SweepError, DatasetError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
+    if args.dry_run:
+        print(scripts(sweep))
+        return OK
+    try:
+        arrays, summary = submit(sweep)
+    except (FailedJobError, FailedSubmissionError, OSError) as error:
+        print(f"error: Slurm refused the submission: {str(error).strip().splitlines()[-1]}", file=sys.stderr)
+        return SCHEDULER
+    tasks = sum(len(sweep.tasks(g)) for g in sweep.gpus)
+    print(f"submitted {tasks} task(s) as job(s) {', '.join(arrays)}: run folders under {sweep.out / 'runs'}")
+    print(f"summary job {summary} runs after them: {sweep.out / 'SUMMARY.md'}; logs in {sweep.logs}")
+    return OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib
@@ -11,6 +12,7 @@ import matplotlib.pyplot as plt
 
 from .analysis import Analysis
 from .claims import Article
+from .results import write_atomically
 
 
 def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
@@ -33,6 +35,13 @@ def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
     ax.set_ylabel("fit wall time, 10 epochs at article size (s, log)")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)
     return path
+
+
+def save_figure(fig, path: Path) -> None:
+    """Rendered in memory, then written atomically: a full disk leaves no truncated PNG."""
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=100)
+    plt.close(fig)
+    write_atomically(path, png.getvalue())

@@ -13,6 +13,7 @@ from tabulate import tabulate
 from . import verdicts
 from .analysis import STALL_SECONDS, STALL_SHARE, Analysis, ModelSummary, Validation, analyse, validate_prediction
 from .claims import Article, RatioClaim
+from .results import write_atomically
 from .stats import LEVEL, MIN_RUNS, Estimate
 
 REPORT_NAME = "REPORT.md"
@@ -444,5 +445,5 @@ def write_report(results: dict, article: Article, out_dir: Path, quick: dict | N
     figure = plot_times(analysis, article, out_dir / FIGURE_NAME)
     verdicts.write(analysis, article, out_dir)
     path = out_dir / REPORT_NAME
-    path.write_text(render(results, analysis, article, figure.name if figure else None, quick))
+    write_atomically(path, render(results, analysis, article, figure.name if figure else None, quick))
     return path, analysis

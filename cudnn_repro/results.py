@@ -1,8 +1,9 @@
 """The results file: the one contract between the workload and everything that reads it.
 
-It carries a schema name and version (unknown ones are rejected), is written with
-sorted keys, and is replaced atomically after every model run, so an interrupted run
-leaves every finished model on disk.
+It carries a schema name and version (unknown ones are rejected), is checked against the
+published JSON Schema (results.schema.json) on every read, is written with sorted keys,
+and is replaced atomically after every model run, so an interrupted run leaves every
+finished model on disk.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
+
+import jsonschema
 
 from .environment import comparable
 
@@ -57,11 +61,20 @@ def start_invocation(results: dict, environment: dict) -> None:
             "packages": environment["packages"],
             "lock": environment["lock"],
             "git": environment["git"],
+            "launcher": environment["launcher"],
         }
     )
 
 
-REQUIRED = ("created", "settings", "environment", "data", "runs")
+# The published format (JSON Schema); load() checks every file against it.
+SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
+
+
+@cache
+def validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
+
+
 STATUSES = ("ok", "not_run", "invalid")
 
 
@@ -75,9 +88,10 @@ def load(path: Path) -> dict:
     if not isinstance(results, dict) or results.get("schema") != SCHEMA or results.get("version") != VERSION:
         found = (results.get("schema"), results.get("version")) if isinstance(results, dict) else type(results).__name__
         raise ResultsError(f"{path} is not a {SCHEMA} v{VERSION} file (found {found!r})")
-    missing = [key for key in REQUIRED if key not in results]
-    if missing:
-        raise ResultsError(f"{path} lacks {', '.join(missing)}: not a complete results file")
+    error = jsonschema.exceptions.best_match(validator().iter_errors(results))
+    if error is not None:
+        where = "/".join(map(str, error.absolute_path)) or "the top level"
+        raise ResultsError(f"{path} does not match {SCHEMA_FILE.name} at {where}: {error.message}")
     problems = run_problems(results["runs"])
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -113,19 +127,27 @@ def run_problems(runs) -> list[str]:
 
 
 def save(results: dict, path: Path) -> None:
-    """Write a temporary file, flush it to disk, then rename it over the old one: a crash or a
-    full disk leaves the previous file whole and no temporary file behind."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Stamp and write atomically: a crash or a full disk leaves the previous file whole."""
     results["updated"] = now()
     if results.get("invocations"):
         results["invocations"][-1]["ended"] = results["updated"]
+    write_json(results, path)
+
+
+def write_json(data: dict, path: Path) -> None:
+    write_atomically(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """A temporary file beside it, fsynced, renamed over the old one: a crash or a full disk
+    leaves the old file whole (or none), never a partial one, and no temporary file behind."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are meant to be shared
-        with os.fdopen(fd, "w") as f:
-            json.dump(results, f, indent=1, sort_keys=True)
-            f.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; results and reports are meant to be shared
+        with os.fdopen(fd, "wb") as f:
+            f.write(content.encode() if isinstance(content, str) else content)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -14,6 +14,7 @@ MATH_MODES = ("article", "matched")
 # keras2: the article's own classes through tf_keras (TensorFlow only); keras3: Keras 3 on any backend.
 STACKS = ("keras2", "keras3")
 DATA_SOURCES = ("auto", "imdb", "synthetic")
+BACKENDS = ("tensorflow", "torch", "jax")  # KERAS_BACKEND's choices
 
 
 @dataclass(frozen=True)

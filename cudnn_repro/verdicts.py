@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .analysis import NOT_REPRODUCED, REPRODUCED, Analysis
 from .claims import Article
+from .results import write_atomically
 
 VERDICTS_NAME = "verdicts.json"
 SCHEMA = "cudnn-repro/verdicts"
@@ -49,7 +50,7 @@ def records(analysis: Analysis, article: Article) -> dict:
 
 def write(analysis: Analysis, article: Article, out_dir: Path) -> Path:
     path = out_dir / VERDICTS_NAME
-    path.write_text(json.dumps(records(analysis, article), indent=1, sort_keys=True) + "\n")
+    write_atomically(path, json.dumps(records(analysis, article), indent=1, sort_keys=True) + "\n")
     return path
 
 

@@ -125,7 +125,7 @@ def test_installed_package_gives_the_same_cli(tmp_path):
 def test_help_lists_commands_exit_codes_and_every_option():
     done = reproduce("--help")
     assert done.returncode == 0 and done.stdout.startswith("usage: reproduce.py")
-    for command in ("run", "container", "image", "report", "compare"):
+    for command in ("run", "container", "image", "report", "compare", "slurm"):
         assert f"    {command}" in done.stdout
     assert "exit codes:" in done.stdout and "130  interrupted" in done.stdout
     assert reproduce("--version").stdout.startswith("reproduce.py 0.")

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import jsonschema
 import pytest
 from helpers import ROOT
 
@@ -62,6 +63,12 @@ def broken(cpu_results: dict, how: str):
         return json.dumps(cpu_results | {"runs": [runs[0], runs[0], *runs[1:]]})
     if how == "empty":
         return ""
+    if how == "unknown model":
+        return json.dumps(cpu_results | {"runs": [runs[0] | {"model": "BiLSTM"}, *runs[1:]]})
+    if how == "not run without reason":
+        return json.dumps(cpu_results | {"runs": [{"model": "CuDNNLSTM", "repeat": 0, "status": "not_run"}]})
+    if how == "text epochs":
+        return json.dumps(cpu_results | {"settings": cpu_results["settings"] | {"epochs": "10"}})
     raise ValueError(how)
 
 
@@ -69,12 +76,24 @@ def broken(cpu_results: dict, how: str):
 DAMAGE = {
     "binary": "cannot read results file",
     "list": "is not a cudnn-repro/results v1 file (found 'list')",
-    "no keys": "lacks created, settings, environment, data, runs",
-    "negative": "LSTM run 0 has a time that is not a positive number",
+    "no keys": "does not match results.schema.json at the top level: 'created' is a required property",
+    "negative": "does not match results.schema.json at runs/0/fit_seconds: -5.0 is less than or equal to the minimum",
     "nan": "LSTM run 0 has a time that is not a positive number",
     "duplicate": "LSTM run 0 appears twice",
     "empty": "cannot read results file",
+    "unknown model": "at runs/0/model: 'BiLSTM' is not one of",
+    "not run without reason": "at runs/0: 'reason' is a required property",
+    "text epochs": "at settings/epochs: '10' is not of type 'integer'",
 }
+
+
+def test_the_published_schema_is_valid_and_every_committed_file_meets_it():
+    schema = json.loads(results.SCHEMA_FILE.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    committed = sorted(ROOT.glob("paper/**/results.json")) + sorted(ROOT.glob("tests/fixtures/*results.json"))
+    assert len(committed) >= 10
+    for path in committed:
+        results.load(path)
 
 
 @pytest.mark.parametrize(("how", "words"), DAMAGE.items())

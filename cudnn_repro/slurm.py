@@ -1,0 +1,272 @@
+"""Past one machine: the reproduction as Slurm job arrays, submitted with submitit.
+
+A Slurm job asks for one partition and one GRES, so each GPU kind gets its own job array;
+its tasks are the stack/backend combinations asked for, each writing its own run folder,
+<out>/runs/<site>-<gpu>-<stack>-<backend>/. One summary job waits for every array
+(afterany) and runs `compare` over <out>/runs/, listing the tasks that did not finish.
+A preempted or timed-out task is requeued (submitit's checkpointing) and resumes its
+results file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shlex
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import submitit
+from submitit.slurm.slurm import _make_sbatch_string
+
+from . import outcome
+from .container import INNER_IMDB, INNER_OUT, INNER_REPRODUCE
+from .data import OFFLINE_ENV
+from .results import now
+from .settings import BACKENDS, STACKS
+
+RUNTIMES = ("venv", "apptainer", "pyxis", "docker")
+RUNTIME_ENV = "CUDNN_REPRO_RUNTIME"
+DEFAULT_SWEEP = "keras2/tensorflow,keras3/tensorflow,keras3/torch,keras3/jax"
+# Minutes a task may run, by profile; one that runs out is requeued and resumes its results.
+TIME_LIMITS = {"smoke": 10, "quick": 30, "paper": 240}
+SUMMARY_MINUTES = 15
+# Each job script puts this package first on the path: submitit unpickles the task there, and
+# a checkout's package is then found from any working folder.
+SETUP = [f"export PYTHONPATH={shlex.quote(str(Path(__file__).resolve().parent.parent))}${{PYTHONPATH:+:$PYTHONPATH}}"]
+MAX_TIMEOUTS = 3  # requeues after running out of time, per task (preemptions are not counted)
+
+
+class SweepError(ValueError):
+    """A sweep that cannot be submitted as asked; the message says what to change."""
+
+
+class TaskFailed(RuntimeError):
+    """The task's command exited non-zero; Slurm then records the task as failed."""
+
+
+@dataclass(frozen=True)
+class GpuKind:
+    name: str
+    partition: str | None = None
+    gres: str | None = "gpu:1"  # None: no GPU asked for (the CPU-only smoke test)
+    constraint: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> GpuKind:
+        """NAME[,partition=P][,gres=G|none][,constraint=C], e.g. `a100,partition=gpu,gres=gpu:a100:1`."""
+        name, *pairs = text.split(",")
+        fields: dict[str, str | None] = {}
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep or key not in ("partition", "gres", "constraint"):
+                raise SweepError(f"--gpu {text}: expected NAME[,partition=P][,gres=G|none][,constraint=C]")
+            fields[key] = None if value == "none" else value
+        if not name.replace("-", "").isalnum():
+            raise SweepError(f"--gpu {text}: the name must be letters, digits and dashes (it names run folders)")
+        return cls(name, **fields)
+
+    @property
+    def has_gpu(self) -> bool:
+        return self.gres is not None
+
+
+def parse_sweep(text: str) -> tuple[tuple[str, str], ...]:
+    """`stack/backend,...`; keras2 is the article's classes on TensorFlow only."""
+    combos = []
+    for item in text.split(","):
+        stack, _, backend = item.partition("/")
+        if stack not in STACKS or backend not in BACKENDS:
+            raise SweepError(f"--sweep {item}: expected STACK/BACKEND with a stack in {STACKS}, backend in {BACKENDS}")
+        if stack == "keras2" and backend != "tensorflow":
+            raise SweepError(f"--sweep {item}: the keras2 stack runs on TensorFlow only")
+        combos.append((stack, backend))
+    return tuple(dict.fromkeys(combos))
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    gpu: GpuKind
+    stack: str
+    backend: str
+    run_dir: Path
+
+
+@dataclass(frozen=True)
+class Sweep:
+    out: Path
+    site: str
+    gpus: tuple[GpuKind, ...]
+    combos: tuple[tuple[str, str], ...]
+    run_options: tuple[str, ...]  # forwarded to every task's `run`, without --stack and --out
+    runtime: str
+    image: Path | None
+    imdb: Path | None  # resolved on the submitting host; None: synthetic data, flagged
+    account: str | None
+    time_min: int
+    cpus_per_task: int
+
+    def __post_init__(self) -> None:
+        if self.runtime != "venv" and self.image is None:
+            raise SweepError(f"--runtime {self.runtime} needs --image (see README, 'Many machines')")
+        if self.runtime == "venv":
+            missing = sorted({b for _, b in self.combos if importlib.util.find_spec(b) is None})
+            if missing:
+                raise SweepError(f"--sweep asks for {', '.join(missing)}, not installed in this venv ({sys.prefix})")
+        elif any(b != "tensorflow" for _, b in self.combos):
+            raise SweepError(f"the pinned image holds TensorFlow only: --runtime {self.runtime} runs */tensorflow")
+
+    @property
+    def logs(self) -> Path:
+        return self.out / "slurm"
+
+    def tasks(self, gpu: GpuKind) -> list[Task]:
+        tasks = []
+        for stack, backend in self.combos:
+            name = f"{self.site}-{gpu.name}-{stack}-{backend}"
+            tasks.append(Task(name, gpu, stack, backend, (self.out / "runs" / name).resolve()))
+        return tasks
+
+    def array_parameters(self, gpu: GpuKind) -> dict:
+        slurm = {"partition": gpu.partition, "gres": gpu.gres, "constraint": gpu.constraint, "account": self.account}
+        return {k: v for k, v in slurm.items() if v} | {
+            "job_name": f"cudnn-repro-{gpu.name}",
+            "setup": SETUP,
+            "time": self.time_min,
+            "cpus_per_task": self.cpus_per_task,
+        }
+
+    def summary_parameters(self, array_ids: list[str]) -> dict:
+        slurm = {"partition": self.gpus[0].partition, "account": self.account}
+        return {k: v for k, v in slurm.items() if v} | {
+            "job_name": "cudnn-repro-summary",
+            "setup": SETUP,
+            "time": SUMMARY_MINUTES,
+            "cpus_per_task": 1,
+            "dependency": "afterany:" + ":".join(array_ids),
+        }
+
+    def command(self, task: Task) -> tuple[list[str], dict[str, str]]:
+        """What one task runs, and what it adds to the environment."""
+        run = [*self.run_options, "--stack", task.stack]
+        env = {"KERAS_BACKEND": task.backend, RUNTIME_ENV: self.runtime}
+        if self.imdb is None:
+            env[OFFLINE_ENV] = "1"  # synthetic data, flagged in the results; no download from a compute node
+        here = ["--imdb-path", str(self.imdb)] if self.imdb else []
+        if self.runtime == "venv":
+            return [sys.executable, "-m", "cudnn_repro", "run", *run, *here, "--out", str(task.run_dir)], env
+        if self.runtime == "docker":
+            variant = "gpu" if task.gpu.has_gpu else "cpu"
+            archive = ["--image-archive", str(self.image)]
+            command = ["container", "--variant", variant, *archive, *run, *here, "--out", str(task.run_dir)]
+            return [sys.executable, "-m", "cudnn_repro", *command], env
+        inner = ["python", INNER_REPRODUCE, "run", *run, "--out", INNER_OUT]
+        binds = [f"{task.run_dir}:{INNER_OUT}"]
+        if self.imdb:
+            inner += ["--imdb-path", INNER_IMDB]
+            binds.append(f"{self.imdb}:{INNER_IMDB}:ro")
+        if self.runtime == "apptainer":
+            image = f"docker-archive://{self.image}" if self.image.suffix == ".tar" else str(self.image)
+            flags = ["--nv"] if task.gpu.has_gpu else []
+            flags += ["--containall", "--no-home"]
+            for bind in binds:
+                flags += ["--bind", bind]
+            for key, value in env.items():
+                flags += ["--env", f"{key}={value}"]
+            return ["apptainer", "exec", *flags, image, *inner], {}
+        # pyxis: a job step in the image (an enroot squashfs), inside this task's allocation
+        mounts = ",".join(binds)
+        step = ["srun", "--overlap", "--ntasks=1", f"--container-image={self.image}", f"--container-mounts={mounts}"]
+        return [*step, "--no-container-mount-home", *inner], env
+
+
+class ReproductionTask(submitit.helpers.Checkpointable):
+    """One array task: the reproduction's command, its log and outcome in its run folder."""
+
+    def __init__(self, task: Task, command: list[str], env: dict[str, str]):
+        self.task, self.command, self.env = task, command, env
+
+    def __call__(self) -> None:
+        run_dir, job = self.task.run_dir, submitit.JobEnvironment()
+        run_dir.mkdir(parents=True, exist_ok=True)
+        outcome.record(run_dir, outcome.RUNNING, job_id=job.job_id, host=job.hostname, command=shlex.join(self.command))
+        log_path = run_dir / outcome.LOG_NAME
+        with log_path.open("a") as log:
+            print(f"== {now()} job {job.job_id} on {job.hostname}: {shlex.join(self.command)}", file=log, flush=True)
+            code = subprocess.run(
+                self.command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT
+            ).returncode
+        if code == 0:
+            outcome.record(run_dir, outcome.DONE, exit_code=0)
+            return
+        reason = outcome.reason_from_log(log_path)
+        outcome.record(run_dir, outcome.FAILED, exit_code=code, reason=reason)
+        raise TaskFailed(f"{self.task.name}: exit {code}: {reason} (log: {log_path})")
+
+    def checkpoint(self) -> submitit.helpers.DelayedSubmission:
+        """Preempted or out of time: requeue the same task; it resumes its results (never --force again)."""
+        outcome.record(self.task.run_dir, outcome.REQUEUED)
+        command = [part for part in self.command if part != "--force"]
+        return submitit.helpers.DelayedSubmission(ReproductionTask(self.task, command, self.env))
+
+
+class SummaryTask:
+    """The job after every array: one SUMMARY.md over the sweep's run folders."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+
+    def __call__(self) -> None:
+        from .claims import load_article
+        from .compare import write_summary
+
+        print(f"summary: {write_summary([self.out / 'runs'], self.out, load_article())}")
+
+
+def default_site() -> str:
+    return socket.gethostname().split(".")[0]
+
+
+def scripts(sweep: Sweep) -> str:
+    """The job scripts a submission would send to sbatch, each task's command under its array."""
+    python = f"{shlex.quote(sys.executable)} -u -m submitit.core._submit {shlex.quote(str(sweep.logs.resolve()))}"
+    data = f"# data: {sweep.imdb}" if sweep.imdb else "# data: IMDB-shaped synthetic (no imdb.npz here), flagged"
+    parts, ids = [data], []
+    for i, gpu in enumerate(sweep.gpus):
+        tasks = sweep.tasks(gpu)
+        ids.append(f"<array {i + 1}>")
+        array = len(tasks) if len(tasks) > 1 else None
+        text = _make_sbatch_string(
+            command=python, folder=sweep.logs.resolve(), map_count=array, **sweep.array_parameters(gpu)
+        )
+        lines = [f"# array {i + 1} ({gpu.name}): {len(tasks)} task(s), each run by submitit as:"]
+        for n, task in enumerate(tasks):
+            command, env = sweep.command(task)
+            env_text = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+            lines.append(f"#   task {n}: {env_text} {shlex.join(command)}")
+        parts.append("\n".join(lines) + "\n" + text)
+    summary = _make_sbatch_string(command=python, folder=sweep.logs.resolve(), **sweep.summary_parameters(ids))
+    parts.append(f"# summary job: compare over {sweep.out / 'runs'}, after every array\n{summary}")
+    return "\n\n".join(parts)
+
+
+def submit(sweep: Sweep) -> tuple[list[str], str]:
+    """Submit every array, then the summary after them; return their Slurm job ids."""
+    array_ids = []
+    for gpu in sweep.gpus:
+        executor = submitit.SlurmExecutor(folder=sweep.logs, max_num_timeout=MAX_TIMEOUTS)
+        executor.update_parameters(**sweep.array_parameters(gpu))
+        tasks = sweep.tasks(gpu)
+        with executor.batch():
+            jobs = [executor.submit(ReproductionTask(task, *sweep.command(task))) for task in tasks]
+        array_ids.append(jobs[0].job_id.split("_")[0])
+        for task, job in zip(tasks, jobs, strict=True):
+            # Listed from now on: a task cancelled before it starts is still in the summary.
+            outcome.record(task.run_dir, outcome.QUEUED, task=task.name, job_id=job.job_id, runtime=sweep.runtime)
+    executor = submitit.SlurmExecutor(folder=sweep.logs, max_num_timeout=0)
+    executor.update_parameters(**sweep.summary_parameters(array_ids))
+    return array_ids, executor.submit(SummaryTask(sweep.out)).job_id

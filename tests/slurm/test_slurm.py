@@ -1,0 +1,75 @@
+"""The sweep on a real one-node Slurm cluster, submitted as a user would (`reproduce.py slurm`).
+
+Two GPU kinds (CPU-only here) make two job arrays of two smoke tasks each, in the local
+venv; the summary job runs after both. One task finds a damaged results file in its run
+folder: it must fail, leave that file untouched, and be listed as failed in the summary.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from cudnn_repro import outcome, results
+from cudnn_repro.environment import ROOT
+
+
+def wait_until_idle(seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        queue = subprocess.run(["squeue", "--noheader"], capture_output=True, text=True, check=True).stdout
+        if not queue.strip():
+            return
+        time.sleep(2)
+    raise AssertionError(f"jobs still queued after {seconds} s:\n{queue}")
+
+
+def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
+    out = tmp_path / "sweep"
+    broken = out / "runs" / "test-second-keras2-tensorflow"
+    broken.mkdir(parents=True)
+    (broken / results.RESULTS_NAME).write_text("not json")
+    command = [
+        sys.executable, ROOT / "reproduce.py", "slurm", "--profile", "smoke", "--models", "LSTM", "--data", "synthetic",
+        "--sweep", "keras2/tensorflow,keras3/tensorflow", "--gpu", "first,gres=none", "--gpu", "second,gres=none",
+        "--cpus-per-task", "1", "--site", "test", "--out", str(out),
+    ]  # fmt: skip
+    submitted = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert submitted.returncode == 0, submitted.stderr
+    assert "submitted 4 task(s)" in submitted.stdout
+    wait_until_idle(600)
+
+    for name in ("first-keras2-tensorflow", "first-keras3-tensorflow", "second-keras3-tensorflow"):
+        run_dir = out / "runs" / f"test-{name}"
+        assert outcome.read(run_dir)["status"] == outcome.DONE, (run_dir / outcome.LOG_NAME).read_text()
+        data = results.load(run_dir / results.RESULTS_NAME)
+        assert data["settings"]["stack"] == name.split("-")[1]
+        launcher = data["environment"]["launcher"]
+        assert launcher["CUDNN_REPRO_RUNTIME"] == "venv"
+        assert launcher["SLURM_CLUSTER_NAME"] == "cudnn-repro-test"
+        assert "SLURM_ARRAY_TASK_ID" in launcher
+        assert data["invocations"][0]["launcher"] == launcher
+
+    failed = outcome.read(broken)
+    assert failed["status"] == outcome.FAILED and failed["exit_code"] == 1
+    assert "cannot read results file" in failed["reason"], failed["reason"]
+    assert (broken / results.RESULTS_NAME).read_text() == "not json"
+
+    summary = (out / "SUMMARY.md").read_text()
+    for name in ("first-keras2-tensorflow", "first-keras3-tensorflow", "second-keras3-tensorflow"):
+        assert f"`runs/test-{name}`" in summary
+    assert "venv, Slurm job" in summary
+    assert "## Run sets missing from this summary" in summary
+    assert "`runs/test-second-keras2-tensorflow`: failed (exit 1)" in summary
+
+
+def test_dry_run_prints_the_scripts_and_submits_nothing(slurm_cluster, tmp_path):
+    command = [sys.executable, ROOT / "reproduce.py", "slurm", "--profile", "quick", "--gpu", "a100,partition=gpu",
+               "--sweep", "keras2/tensorflow", "--out", str(tmp_path / "sweep"), "--dry-run"]  # fmt: skip
+    shown = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert shown.returncode == 0, shown.stderr
+    assert "#SBATCH --partition=gpu" in shown.stdout and "#SBATCH --gres=gpu:1" in shown.stdout
+    assert not (tmp_path / "sweep").exists()
+    queue = subprocess.run(["squeue", "--noheader"], capture_output=True, text=True, check=True).stdout
+    assert not queue.strip()
