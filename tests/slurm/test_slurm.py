@@ -73,3 +73,38 @@ def test_dry_run_prints_the_scripts_and_submits_nothing(slurm_cluster, tmp_path)
     assert not (tmp_path / "sweep").exists()
     queue = subprocess.run(["squeue", "--noheader"], capture_output=True, text=True, check=True).stdout
     assert not queue.strip()
+
+
+def test_a_requeued_task_resumes_its_results(slurm_cluster, tmp_path):
+    """Preemption as Slurm does it (kill, then requeue): the task starts again and resumes."""
+    out = tmp_path / "sweep"
+    command = [
+        sys.executable, ROOT / "reproduce.py", "slurm", "--profile", "smoke", "--models", "LSTM,GRU",
+        "--train-samples", "1000", "--data", "synthetic", "--sweep", "keras2/tensorflow", "--gpu", "cpu,gres=none",
+        "--cpus-per-task", "1", "--site", "test", "--out", str(out),
+    ]  # fmt: skip
+    submitted = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert submitted.returncode == 0, submitted.stderr
+    run_dir = out / "runs" / "test-cpu-keras2-tensorflow"
+    deadline = time.monotonic() + 300
+    while not ((run_dir / results.RESULTS_NAME).exists() and results.load(run_dir / results.RESULTS_NAME)["runs"]):
+        assert time.monotonic() < deadline, "the task never saved its first model"
+        time.sleep(0.5)
+    first = results.load(run_dir / results.RESULTS_NAME)["runs"][0]
+    job = outcome.read(run_dir)["job_id"]
+    subprocess.run(["scontrol", "requeue", job], check=True, capture_output=True)
+    # Once pending again, Slurm holds a requeued job back for two minutes; not in a test.
+    state = ["squeue", "--noheader", "--format=%T", "--jobs", job]
+    while subprocess.run(state, capture_output=True, text=True).stdout.strip() != "PENDING":
+        assert time.monotonic() < deadline, "the requeued task never went back to pending"
+        time.sleep(0.5)
+    subprocess.run(["scontrol", "update", f"JobId={job}", "StartTime=now"], check=True, capture_output=True)
+    wait_until_idle(600)
+
+    record = outcome.read(run_dir)
+    assert record["status"] == outcome.DONE, (run_dir / outcome.LOG_NAME).read_text()
+    data = results.load(run_dir / results.RESULTS_NAME)
+    assert [r["model"] for r in data["runs"]] == ["LSTM", "GRU"] and data["runs"][0] == first
+    assert len(data["invocations"]) == 2 and data["invocations"][1]["runs_before"] == 1
+    assert data["invocations"][1]["launcher"].get("SLURM_RESTART_COUNT") == "1"
+    assert (run_dir / outcome.LOG_NAME).read_text().count("== ") == 2
