@@ -33,11 +33,15 @@ class EpochClock:
         self.after = after  # seconds the rest of the plan should take after this fit, if known
         self.seconds: list[float] = []
         self.step_seconds: list[float | None] = []
-        self.setup_seconds: list[float] = []  # epoch start to its first batch: Keras' data iterator
+        # To each epoch's first batch from the previous epoch's end (the first: from its own
+        # start): Keras 3 sets up its data iterator after on_epoch_begin, tf_keras before it.
+        self.setup_seconds: list[float] = []
+        self._ready: float | None = None
 
     def on_epoch_begin(self, epoch, logs=None):
         self._batch_starts = []
         self._start = self._beat = time.perf_counter()
+        self._ready = self._ready or self._start
 
     def on_train_batch_begin(self, batch, logs=None):
         checkpoint()
@@ -54,9 +58,11 @@ class EpochClock:
         checkpoint()
         float((logs or {}).get("loss", 0.0))
         backend.synchronize()
-        self.seconds.append(time.perf_counter() - self._start)
+        end = time.perf_counter()
+        self.seconds.append(end - self._start)
         starts = self._batch_starts
-        self.setup_seconds.append(starts[0] - self._start)
+        self.setup_seconds.append(starts[0] - self._ready)
+        self._ready = end
         self.step_seconds.append((starts[-1] - starts[0]) / (len(starts) - 1) if len(starts) > 1 else None)
         left = (self.epochs - epoch - 1) * statistics.median(self.seconds[1:] or self.seconds)
         plan = f", {clock(left + self.after)} for the whole plan" if self.after is not None else ""
