@@ -42,7 +42,8 @@ def timed_run(profile: str, models: str, out: Path, extra: list[str]) -> float:
         str(out),
         *extra,
     ]
-    print("$", " ".join(command), flush=True)
+    shown = ["python", "reproduce.py", *command[2:]]  # as a user types it, without this machine's paths
+    print("$", " ".join(shown), flush=True)
     start = time.perf_counter()
     subprocess.run(command, check=True)
     return time.perf_counter() - start
