@@ -53,7 +53,7 @@ def unfinished(folders: list[Path]) -> list[tuple[Path, str]]:
             if status == DONE and (run_dir / RESULTS_NAME).exists():
                 continue
             if status == FAILED:
-                why = f"failed (exit {task.get('exit_code')}): {task.get('reason', reason_from_log(log))}"
+                why = f"failed (exit {task.get('exit_code')}): {task.get('reason') or reason_from_log(log)}"
             elif status == DONE:
                 why = f"finished without a {RESULTS_NAME}"
             elif status == QUEUED:
