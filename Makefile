@@ -16,23 +16,30 @@ LOCK_cpu := runtime.lock
 LOCK_gpu := gpu.lock
 WHEEL_TAGS := --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
   $(foreach v,1 2014 _2_5 _2_17 _2_24 _2_27 _2_28 _2_31 _2_34 _2_35,--platform manylinux$(v)_x86_64)
-LOCK := uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
+UV := $(CURDIR)/$(VENV)/bin/uv
+LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
 CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIVE),--image-archive $(ARCHIVE))
 
 .DEFAULT_GOAL := help
 .PHONY: help venv reproduce reproduce-quick reproduce-slurm test test-unit test-engine test-slurm lint wheelhouse \
-  image image-archive \
+  test-packages engine-images image image-archive \
   reports lock gpu-wheels bench clean
 
-venv: $(VENV)/.runtime  ## the local virtual environment, from requirements/runtime.lock
+# uv installs the locks, as complete resolutions: exactly them (--no-deps), as the image does with pip.
+INSTALL := $(UV) pip install --quiet --python $(PY) --require-hashes --no-deps --compile-bytecode
+venv: $(VENV)/.runtime  ## the local virtual environment, from the lock of VARIANT (runtime.lock or gpu.lock)
 
-$(VENV)/.runtime: requirements/runtime.lock
+$(VENV)/.uv: requirements/bootstrap.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --require-hashes -r requirements/runtime.lock
+	$(VENV)/bin/pip install -q --require-hashes --no-deps -r $<
+	touch $@
+
+$(VENV)/.runtime: requirements/$(LOCK_$(VARIANT)) $(VENV)/.uv
+	$(INSTALL) -r $<
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements/dev.lock
-	$(PY) -m pip install -q --require-hashes -r requirements/dev.lock
+	$(INSTALL) -r requirements/dev.lock
 	touch $@
 
 help:  ## this list
@@ -41,7 +48,7 @@ help:  ## this list
 
 # Every pinned wheel of one image, for offline (air-gapped) builds.
 .SECONDEXPANSION:
-wheelhouse/%/.complete: requirements/$$(LOCK_$$*) | $(VENV)/.runtime
+wheelhouse/%/.complete: requirements/$$(LOCK_$$*) | $(VENV)/.uv
 	$(PY) -m pip download -q --require-hashes --no-deps $(WHEEL_TAGS) -d wheelhouse/$* -r $<
 	touch $@
 
@@ -83,19 +90,35 @@ lint: $(VENV)/.dev  ## ruff and hadolint
 test-unit: lint  ## lint, unit and end-to-end tests (no Docker)
 	$(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm
 
-# Against the real Docker engine: builds a Debian 12 base with debootstrap (needs root)
-# and the CPU image offline from the wheelhouse. Fails, never skips, without an engine.
-test-engine: $(VENV)/.dev wheelhouse/cpu/.complete  ## tests against the real Docker engine (needs root)
-	command -v debootstrap >/dev/null || (apt-get update -q && apt-get install -y -q debootstrap)
+# Debian's packages the tests need (root): mmdebstrap for the engine tests' base, and a
+# one-node Slurm cluster.
+TEST_PACKAGES := mmdebstrap slurmctld slurmd slurm-client munge
+test-packages:
+	dpkg -s $(TEST_PACKAGES) >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q $(TEST_PACKAGES))
+
+# The engine tests' stand-in for the pinned base (no registry answers here): Debian 12 with python3.
+build/engine-base.tar: | test-packages
+	mkdir -p build
+	mmdebstrap --quiet --variant=minbase --include=python3,python3-venv --format=tar bookworm $@.part \
+	  http://deb.debian.org/debian
+	mv $@.part $@
+
+# That base imported and the CPU image built on it offline from the wheelhouse, once for every test.
+engine-images: $(VENV)/.runtime wheelhouse/cpu/.complete build/engine-base.tar
+	PYTHONPATH=. $(PY) tests/engine/images.py
+
+# Against the real Docker engine (needs root). Fails, never skips, without an engine.
+test-engine: $(VENV)/.dev engine-images  ## tests against the real Docker engine (needs root)
 	$(PY) -m pytest tests/engine
 
-# On a real one-node Slurm cluster (munge, slurmctld, slurmd from Debian's packages, needs root).
-# Fails, never skips, when the cluster cannot start.
-test-slurm: $(VENV)/.dev  ## tests on a one-node Slurm cluster started for them (needs root)
-	command -v slurmctld >/dev/null || (apt-get update -q && apt-get install -y -q slurmctld slurmd slurm-client munge)
+# On a real one-node Slurm cluster (needs root). Fails, never skips, when it cannot start.
+test-slurm: $(VENV)/.dev | test-packages  ## tests on a one-node Slurm cluster started for them (needs root)
 	$(PY) -m pytest tests/slurm
 
-test: test-unit test-engine test-slurm  ## everything CI runs
+# The three suites side by side: on two cores the image build (mostly I/O) overlaps the tests.
+# Each suite's output is shown whole when it ends.
+test:  ## everything CI runs
+	$(MAKE) --jobs=3 --output-sync=target test-unit test-engine test-slurm
 
 # Re-render every committed report from its results file (runs nothing), then the summary
 # across them. A paper-size run set `X-paper` is validated against a quick `X-quick` beside
@@ -107,9 +130,11 @@ reports: $(VENV)/.runtime  ## re-render every report in paper/ and paper/SUMMARY
 	$(PY) reproduce.py report $(OUT)/results.json $(if $(QUICK),--quick $(QUICK))
 	$(PY) reproduce.py compare $(OUT) --out $(OUT)
 
-# Refresh the locks from pyproject.toml's dependencies and requirements/*.in (needs uv).
-lock:  ## recompile requirements/*.lock from pyproject.toml and requirements/*.in (needs uv)
-	cd requirements && $(LOCK) ../pyproject.toml -o runtime.lock && $(LOCK) dev.in -o dev.lock \
+# Refresh the locks from pyproject.toml's dependencies and requirements/*.in.
+lock: $(VENV)/.uv  ## recompile requirements/*.lock from pyproject.toml and requirements/*.in
+	cd requirements && $(LOCK) bootstrap.in -o bootstrap.lock \
+	  && $(LOCK) ../pyproject.toml cpu.in --override cpu-overrides.txt -o runtime.lock \
+	  && $(LOCK) dev.in -o dev.lock \
 	  && $(LOCK) ../pyproject.toml gpu.in -o gpu.lock
 
 # Keras and the two dependencies a PyTorch+JAX GPU machine lacks, for bench/gpu_check.sh
@@ -124,5 +149,5 @@ bench: $(VENV)/.dev  ## the benchmarks: quick-vs-full validation, harness overhe
 	$(PY) bench/quick_vs_full.py --models LSTM,GRU
 	$(PY) bench/harness_overhead.py
 
-clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out
+clean:  ## remove the virtual environment, the engine tests' base tarball and caches
+	rm -rf $(VENV) build .pytest_cache .ruff_cache bench/out

@@ -195,13 +195,3 @@ def load_archive(client: docker.DockerClient, path: Path) -> str:
     with path.open("rb") as f:
         (image,) = client.images.load(f)
     return image.id
-
-
-def import_rootfs(client: docker.DockerClient, rootfs: Path, tag: str) -> str:
-    """Make an image from a root filesystem folder (a local base when no registry answers)."""
-    with tempfile.NamedTemporaryFile(suffix=".tar") as archive:
-        with tarfile.open(archive.name, "w") as tar:
-            tar.add(rootfs, arcname=".")
-        repository, _, version = tag.partition(":")
-        client.api.import_image(src=archive.name, repository=repository, tag=version or "latest")
-    return client.images.get(tag).id

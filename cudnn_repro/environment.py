@@ -17,7 +17,7 @@ from pathlib import Path
 from .telemetry import NoVisibleGpu, selected_gpu
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("keras", "tf-keras", "tensorflow", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
+PACKAGES = ("keras", "tf-keras", "tensorflow", "tensorflow-cpu", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
 
 
 def collect_python(d: dict) -> None:

@@ -187,13 +187,20 @@ def telemetry_section(analysis: Analysis) -> str:
     return "## GPU telemetry (NVML, sampled during each fit)\n\n" + table(rows, headers)
 
 
+def tensorflow_version(packages: dict[str, str]) -> str:
+    """TensorFlow's version, naming the CPU-only wheel when that is what ran."""
+    if "tensorflow-cpu" in packages:
+        return f"{packages['tensorflow-cpu']} (the CPU-only tensorflow-cpu wheel)"
+    return packages.get("tensorflow", "?")
+
+
 def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]:
     s, env = results["settings"], results["environment"]
     if s.get("stack", "keras3") == "keras2":
         optimizer = first_layer(results, *s["models"]).get("optimizer", "Adam")
         out = [
             f"tf_keras {s['tf_keras']} (Keras 2's API, with the v1 classes `LSTM`, `GRU`, `CuDNNLSTM`, `CuDNNGRU` "
-            f"that the notebook imported) on TensorFlow {env['packages'].get('tensorflow', '?')}, not "
+            f"that the notebook imported) on TensorFlow {tensorflow_version(env['packages'])}, not "
             f"{article.software['keras']} on {article.software['backend']}.",
             "XLA off, as in 2017.",
             "Every layer keeps tf_keras's Keras 2 defaults, nothing overridden, as in the notebook (each model's "

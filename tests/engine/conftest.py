@@ -1,27 +1,18 @@
-"""Real-Docker-engine fixtures: a local Debian 12 base and the CPU image built offline.
+"""Real-Docker-engine fixtures: the shared local base and CPU image (images.py).
 
-No registry answers here, so the base is made with debootstrap from Debian's packages
-and imported; it is kept on the machine and reused by later runs. These tests fail
-loudly, never skip, when no engine answers: CI must run them.
+These tests fail loudly, never skip, when no engine answers: CI must run them.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import tempfile
 from pathlib import Path
 
-import docker.errors
+import images
 import pytest
 
 import docker
 from cudnn_repro import engine
-from cudnn_repro.container import VARIANTS, build_image
-from cudnn_repro.environment import ROOT
-
-BASE_TAG = "cudnn-repro-test-base:bookworm"
-DEBIAN_MIRROR = "http://deb.debian.org/debian"
 
 
 @pytest.fixture(scope="session")
@@ -34,22 +25,15 @@ def client() -> docker.DockerClient:
 
 @pytest.fixture(scope="session")
 def base_image(client) -> str:
-    """Debian 12 with python3 and venv: the same Python 3.11 as the pinned slim base."""
     try:
-        return client.images.get(BASE_TAG).id
-    except docker.errors.ImageNotFound:
-        pass
-    with tempfile.TemporaryDirectory() as tmp:
-        rootfs = Path(tmp) / "rootfs"
-        command = ["debootstrap", "--variant=minbase", "--include=python3,python3-venv", "bookworm", str(rootfs)]
-        subprocess.run([*command, DEBIAN_MIRROR], check=True, capture_output=True)
-        return engine.import_rootfs(client, rootfs, BASE_TAG)
+        return images.base_image(client)
+    except FileNotFoundError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
 def cpu_image(client, base_image) -> str:
-    """The real Dockerfile, base swapped by build argument, built with no network."""
-    return build_image(client, VARIANTS["cpu"], ROOT / "wheelhouse", base=BASE_TAG)
+    return images.cpu_image(client)
 
 
 @pytest.fixture
