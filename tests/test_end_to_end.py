@@ -44,7 +44,7 @@ def test_smoke_run_writes_results_report_and_figure(tmp_path):
         "CuDNNGRU": None,
     }
     report = (out / "REPORT.md").read_text()
-    assert "**not verifiable**" in report and "| CuDNNLSTM not run: no CUDA GPU visible to TensorFlow" in report
+    assert "**not verifiable**" in report and "| CuDNNLSTM not run: this TensorFlow build has no CUDA support" in report
     assert "IMDB-shaped synthetic data: timings valid, accuracy not comparable" in report
     assert "plain loop: `StatelessWhile`" in report
     assert (out / "figure.png").read_bytes()[:4] == b"\x89PNG"

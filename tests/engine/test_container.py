@@ -48,7 +48,7 @@ def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, result
     assert results["environment"]["container"]["image_id"] == cpu_image
     assert results["environment"]["git"]["commit"]
     assert [r["status"] for r in results["runs"]] == ["ok", "not_run"]
-    assert "no CUDA GPU visible to TensorFlow" in (results_dir / "REPORT.md").read_text()
+    assert "this TensorFlow build has no CUDA support" in (results_dir / "REPORT.md").read_text()
 
 
 def test_reproduction_container_is_locked_down_and_never_root(client, cpu_image, tmp_path, monkeypatch):
