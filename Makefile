@@ -88,7 +88,7 @@ lint: $(VENV)/.dev  ## ruff and hadolint
 	$(VENV)/bin/hadolint docker/Dockerfile
 
 test-unit: lint  ## lint, unit and end-to-end tests (no Docker)
-	$(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm
+	nice -n 10 $(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm
 
 # Debian's packages the tests need (root): mmdebstrap for the engine tests' base, and a
 # one-node Slurm cluster.
@@ -113,10 +113,11 @@ test-engine: $(VENV)/.dev engine-images  ## tests against the real Docker engine
 
 # On a real one-node Slurm cluster (needs root). Fails, never skips, when it cannot start.
 test-slurm: $(VENV)/.dev | test-packages  ## tests on a one-node Slurm cluster started for them (needs root)
-	$(PY) -m pytest tests/slurm
+	nice -n 10 $(PY) -m pytest tests/slurm
 
-# The three suites side by side: on two cores the image build (mostly I/O) overlaps the tests.
-# Each suite's output is shown whole when it ends.
+# The three suites side by side, each one's output shown whole when it ends. Two cores are
+# saturated throughout: the unit and Slurm suites run under nice, so they yield to the engine's
+# image build and containers (the longest chain) and fill the gaps in it.
 test:  ## everything CI runs
 	$(MAKE) --jobs=3 --output-sync=target test-unit test-engine test-slurm
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import results, verdicts
 from .claims import load_article
-from .data import DatasetError
+from .data import DatasetError, load_dataset
 from .settings import BACKENDS, Settings
 
 # Exit codes, one meaning each (README's table); 4 and 5 are `report --check`'s verdicts.
@@ -159,14 +159,19 @@ def run_locally(settings: Settings, args: argparse.Namespace) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR
+    try:  # before Keras is imported (seconds): a bad dataset is refused at once
+        data = load_dataset(settings, args.imdb_path)
+    except DatasetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
     from .keras2 import StackError
     from .provenance import ProvenanceError
     from .workload import run
 
     status = OK
     try:
-        run(settings, args.out, args.imdb_path, args.force)
-    except (DatasetError, results.ResultsError, StackError) as error:
+        run(settings, args.out, data, args.force)
+    except (results.ResultsError, StackError) as error:
         print(f"error: {error}", file=sys.stderr)
         return INPUT_ERROR
     except OSError as error:  # the output folder: a file, not writable, or a full disk

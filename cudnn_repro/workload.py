@@ -12,7 +12,7 @@ from pathlib import Path
 import keras
 
 from . import backend, interrupt, keras2, provenance, results
-from .data import load_dataset
+from .data import Dataset
 from .environment import collect_environment
 from .models import SPECS, build_model, layer_config
 from .progress import clock, log, plan_left
@@ -85,15 +85,14 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, aft
     }
 
 
-def run(settings: Settings, out_dir: Path, imdb_path: str | None = None, force: bool = False) -> dict:
+def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False) -> dict:
     """Every planned fit, saved after each; one run per output folder at a time."""
     with results.exclusive(out_dir), interrupt.deferred():
-        return run_plan(settings, out_dir, imdb_path, force)
+        return run_plan(settings, out_dir, data, force)
 
 
-def run_plan(settings: Settings, out_dir: Path, imdb_path: str | None, force: bool) -> dict:
+def run_plan(settings: Settings, out_dir: Path, data: Dataset, force: bool) -> dict:
     path = out_dir / results.RESULTS_NAME
-    data = load_dataset(settings, imdb_path)
     backend.set_tf32(settings.tf32)
     if settings.stack == "keras2" and backend.name() != "tensorflow":
         raise keras2.StackError(

@@ -11,6 +11,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).with_name("fixtures")
+# Why TensorFlow runs no cuDNN model in these tests: tensorflow-cpu (runtime.lock), or the CUDA
+# build of gpu.lock (a GPU host's venv) with the GPU hidden (CUDA_VISIBLE_DEVICES="").
+NO_CUDA_REASONS = ("this TensorFlow build has no CUDA support", "no CUDA GPU visible to TensorFlow")
 
 
 def write_imdb_npz(path: Path, n: int = 6, seed: int = 0) -> Path:
