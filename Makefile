@@ -22,7 +22,7 @@ CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIV
 
 .DEFAULT_GOAL := help
 .PHONY: help venv reproduce reproduce-quick reproduce-slurm test test-unit test-engine test-slurm lint wheelhouse \
-  test-packages engine-images image image-archive \
+  engine-packages slurm-packages engine-images image image-archive \
   reports lock gpu-wheels bench clean
 
 # uv installs the locks, as complete resolutions: exactly them (--no-deps), as the image does with pip.
@@ -90,14 +90,19 @@ lint: $(VENV)/.dev  ## ruff and hadolint
 test-unit: lint  ## lint, unit and end-to-end tests (no Docker)
 	nice -n 10 $(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm
 
-# Debian's packages the tests need (root): mmdebstrap for the engine tests' base, and a
-# one-node Slurm cluster.
-TEST_PACKAGES := mmdebstrap slurmctld slurmd slurm-client munge
-test-packages:
-	dpkg -s $(TEST_PACKAGES) >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q $(TEST_PACKAGES))
+# Debian's packages the tests need (root), one apt at a time: mmdebstrap first (the engine's
+# build waits for it), then a one-node Slurm cluster.
+# (Installed means "ii": `dpkg -s` also answers for a package removed with its configuration kept.)
+APT_INSTALL = [ "$$(dpkg-query -W -f='$${db:Status-Abbrev}\n' $(1) 2>/dev/null | grep -c '^ii')" = $(words $(1)) ] \
+  || (apt-get update -q && apt-get install -y -q $(1))
+engine-packages:
+	$(call APT_INSTALL,mmdebstrap)
+
+slurm-packages: | engine-packages
+	$(call APT_INSTALL,slurmctld slurmd slurm-client munge)
 
 # The engine tests' stand-in for the pinned base (no registry answers here): Debian 12 with python3.
-build/engine-base.tar: | test-packages
+build/engine-base.tar: | engine-packages
 	mkdir -p build
 	mmdebstrap --quiet --variant=minbase --include=python3,python3-venv --format=tar bookworm $@.part \
 	  http://deb.debian.org/debian
@@ -112,7 +117,7 @@ test-engine: $(VENV)/.dev engine-images  ## tests against the real Docker engine
 	$(PY) -m pytest tests/engine
 
 # On a real one-node Slurm cluster (needs root). Fails, never skips, when it cannot start.
-test-slurm: $(VENV)/.dev | test-packages  ## tests on a one-node Slurm cluster started for them (needs root)
+test-slurm: $(VENV)/.dev | slurm-packages  ## tests on a one-node Slurm cluster started for them (needs root)
 	nice -n 10 $(PY) -m pytest tests/slurm
 
 # The three suites side by side, each one's output shown whole when it ends. Two cores are

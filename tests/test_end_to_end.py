@@ -174,3 +174,16 @@ def test_bad_input_is_a_clear_error(tmp_path):
     done = reproduce("--profile", "smoke", "--imdb-path", str(corrupt), "--out", str(tmp_path / "o"))
     assert done.returncode == 1 and "corrupt or truncated" in done.stderr
     assert not (tmp_path / "o" / "results.json").exists()
+
+
+# No engine is needed to check what happens without one: here, beside the other local runs.
+def test_no_engine_says_so_and_falls_back_to_a_local_run(tmp_path):
+    env_host = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    out = tmp_path / "paper"
+    args = ["container", *TINY, "--models", "LSTM", "--out", str(out)]
+    refused = reproduce(*args, env_extra=env_host)
+    assert refused.returncode == 6 and "no Docker engine answers" in refused.stderr
+    done = reproduce(*args, "--fallback-local", env_extra=env_host)
+    assert done.returncode == 0, done.stderr
+    assert "falling back to a local run" in done.stderr
+    assert json.loads((out / "results.json").read_text())["environment"]["container"]["image_id"] is None

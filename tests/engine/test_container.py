@@ -137,15 +137,3 @@ def test_archive_round_trip_checks_its_sum(client, base_image, tmp_path):
     checksum.write_text("0" * 64 + "  base.tar\n")
     with pytest.raises(engine.EngineError, match="corrupt archive"):
         engine.load_archive(client, archive)
-
-
-def test_no_engine_says_so_and_falls_back_to_a_local_run(tmp_path):
-    env_host = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
-    out = tmp_path / "paper"
-    args = ["container", *SMOKE, "--models", "LSTM", "--out", str(out)]
-    refused = reproduce(*args, env_extra=env_host)
-    assert refused.returncode == 6 and "no Docker engine answers" in refused.stderr
-    done = reproduce(*args, "--fallback-local", env_extra=env_host)
-    assert done.returncode == 0, done.stderr
-    assert "falling back to a local run" in done.stderr
-    assert json.loads((out / "results.json").read_text())["environment"]["container"]["image_id"] is None
