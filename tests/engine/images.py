@@ -10,7 +10,6 @@ on that base, built offline from the wheelhouse. Both are kept on the machine an
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import docker.errors
 
@@ -23,15 +22,15 @@ BASE_TAG = "cudnn-repro-test-base:bookworm"
 BASE_TAR = ROOT / "build" / "engine-base.tar"
 
 
-def base_image(client: docker.DockerClient, rootfs_tar: Path = BASE_TAR) -> str:
+def base_image(client: docker.DockerClient) -> str:
     try:
         return client.images.get(BASE_TAG).id
     except docker.errors.ImageNotFound:
         pass
-    if not rootfs_tar.is_file():
-        raise FileNotFoundError(f"no {BASE_TAG} image and no {rootfs_tar}: `make {rootfs_tar.relative_to(ROOT)}`")
+    if not BASE_TAR.is_file():
+        raise FileNotFoundError(f"no {BASE_TAG} image and no {BASE_TAR}: `make {BASE_TAR.relative_to(ROOT)}`")
     repository, _, version = BASE_TAG.partition(":")
-    client.api.import_image(src=str(rootfs_tar), repository=repository, tag=version)
+    client.api.import_image(src=str(BASE_TAR), repository=repository, tag=version)
     return client.images.get(BASE_TAG).id
 
 

@@ -7,6 +7,7 @@ import os
 import threading
 import time
 
+import images
 import pytest
 from docker.types import Mount
 from helpers import reproduce
@@ -20,15 +21,14 @@ def test_cpu_image_is_pinned_labelled_and_unprivileged(client, cpu_image, base_i
     image = client.images.get(cpu_image)
     labels = image.labels
     assert labels["io.cudnn-repro.variant"] == "cpu" and labels["io.cudnn-repro.lock"] == "runtime.lock"
-    assert labels["org.opencontainers.image.base.name"] == "cudnn-repro-test-base:bookworm"
+    assert labels["org.opencontainers.image.base.name"] == images.BASE_TAG
     assert len(labels["org.opencontainers.image.revision"]) >= 40
     assert image.attrs["Config"]["User"] == "1000:1000"
     assert "cudnn-repro:cpu-0.1.0" in image.tags and labels["org.opencontainers.image.version"] == "0.1.0"
 
 
 def test_rebuild_from_the_same_inputs_reuses_the_image(client, cpu_image, capsys):
-    again = container.build_image(client, container.VARIANTS["cpu"], container.ROOT / "wheelhouse",
-                                  base="cudnn-repro-test-base:bookworm")  # fmt: skip
+    again = images.cpu_image(client)
     assert again == cpu_image and "reusing" in capsys.readouterr().err
     assert len(client.images.get(cpu_image).labels["io.cudnn-repro.inputs"]) == 64
 
@@ -38,9 +38,7 @@ def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, result
     monkeypatch.setattr(os, "getgid", lambda: 4321)
     options = [*SMOKE, "--models", "LSTM,CuDNNLSTM"]
     wheelhouse = container.ROOT / "wheelhouse"
-    container.run_in_container(
-        options, results_dir, "cpu", wheelhouse, "synthetic", base="cudnn-repro-test-base:bookworm"
-    )
+    container.run_in_container(options, results_dir, "cpu", wheelhouse, "synthetic", base=images.BASE_TAG)
     results_file = results_dir / "results.json"
     assert results_file.stat().st_uid == 4321 and (results_dir / "REPORT.md").stat().st_uid == 4321
     results = json.loads(results_file.read_text())
@@ -64,7 +62,7 @@ def test_reproduction_container_is_locked_down_and_never_root(client, cpu_image,
     run = threading.Thread(
         target=container.run_in_container,
         args=(options, out, "cpu", wheelhouse, "auto"),
-        kwargs={"base": "cudnn-repro-test-base:bookworm"},
+        kwargs={"base": images.BASE_TAG},
     )
     run.start()
     attrs = None
