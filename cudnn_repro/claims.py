@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .errors import Failure
+
 CLAIMS_FILE = Path(__file__).with_name("claims.json")
 SCHEMA = "cudnn-repro/claims"
 
@@ -91,7 +93,7 @@ class Article:
         return f"{self.gpu}, {self.cpu}"
 
 
-class ClaimsError(Exception):
+class ClaimsError(Failure):
     """The claims file is not one this package can read."""
 
 

@@ -11,15 +11,31 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import sys
+import tempfile
+import traceback
 import typing
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__, pipeline
 from .data import IMDB_ENV
+from .errors import INTERNAL, INTERRUPTED, Failure
 from .pipeline import EXIT_CODES
 from .settings import OPTIONS, PROFILES, Settings
-from .slurm import DEFAULT_SWEEP, RUNTIMES, TIME_LIMITS
+from .slurm import (
+    DEFAULT_SWEEP,
+    MAX_CPUS,
+    MAX_MINUTES,
+    NAME,
+    RUNTIMES,
+    SLURM_VALUE,
+    TIME_LIMITS,
+    GpuKind,
+    checked,
+    parse_sweep,
+)
 
 COMMANDS = ("run", "container", "image", "report", "compare", "slurm")
 OTHER_COMMANDS = """other commands (each has --help):
@@ -31,6 +47,47 @@ OTHER_COMMANDS = """other commands (each has --help):
   slurm       the run on a Slurm cluster: a job array per GPU kind, stacks x backends, one summary
 
 Set KERAS_BACKEND=tensorflow|torch|jax to choose the keras3 stack's backend (default tensorflow)."""
+
+
+# Types that check a value where it enters: a bad one is a usage error (exit 2), before any import.
+def path(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a path cannot be empty")
+    return Path(text)
+
+
+def whole(text: str) -> int:
+    """A whole number; its bounds are Settings' (or count's) to check."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+
+
+def count(most: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = whole(text)
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"{value} is not between 1 and {most:,}")
+        return value
+
+    return parse
+
+
+def argument(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """A parser's own failure (a Failure with its message) as argparse's usage error."""
+
+    def convert(text: str) -> object:
+        try:
+            return parse(text)
+        except Failure as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = parse.__name__
+    return convert
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,11 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     container.add_argument(
         "--wheelhouse",
-        type=Path,
+        type=path,
         default=Path("wheelhouse"),
         help="folder of pinned wheels the image is built from, offline (make wheelhouse)",
     )
-    container.add_argument("--image-archive", type=Path, help="load this `make image-archive` file, do not build")
+    container.add_argument("--image-archive", type=path, help="load this `make image-archive` file, do not build")
     container.add_argument("--base", help="base image to build on instead of the pinned one (tests, air-gapped)")
     container.add_argument(
         "--preflight",
@@ -81,14 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
     image = sub.add_parser("image", help="build the pinned image offline, and optionally archive it")
     image.add_argument("--variant", choices=("cpu", "gpu"), default="cpu", help="which image (default cpu)")
     image.add_argument(
-        "--wheelhouse", type=Path, default=Path("wheelhouse"), help="folder of pinned wheels (make wheelhouse)"
+        "--wheelhouse", type=path, default=Path("wheelhouse"), help="folder of pinned wheels (make wheelhouse)"
     )
     image.add_argument("--base", help="base image to build on instead of the pinned one")
-    image.add_argument("--archive", type=Path, help="also `docker save` it here, with a .sha256 beside it")
+    image.add_argument("--archive", type=path, help="also `docker save` it here, with a .sha256 beside it")
     report = sub.add_parser("report", help="re-render REPORT.md and verdicts.json from a results file")
-    report.add_argument("results", type=Path, help="path to results.json")
-    report.add_argument("--out", type=Path, help="folder for REPORT.md (default: beside the results file)")
-    report.add_argument("--quick", type=Path, help="a quick-profile results file to validate against this run")
+    report.add_argument("results", type=path, help="path to results.json")
+    report.add_argument("--out", type=path, help="folder for REPORT.md (default: beside the results file)")
+    report.add_argument("--quick", type=path, help="a quick-profile results file to validate against this run")
     report.add_argument(
         "--check",
         action="store_true",
@@ -96,8 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
         "5 none refuted but some inconclusive, indicative or not verifiable (1: the file cannot be read)",
     )
     compare = sub.add_parser("compare", help="one SUMMARY.md across many results files or folders")
-    compare.add_argument("paths", type=Path, nargs="+", help="results.json files, or folders to search for them")
-    compare.add_argument("--out", type=Path, default=Path("paper"), help="folder for SUMMARY.md (default paper/)")
+    compare.add_argument("paths", type=path, nargs="+", help="results.json files, or folders to search for them")
+    compare.add_argument("--out", type=path, default=Path("paper"), help="folder for SUMMARY.md (default paper/)")
     slurm = sub.add_parser(
         "slurm",
         help="the run on a Slurm cluster: a job array per GPU kind, one task per stack/backend, then one summary",
@@ -109,11 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     slurm.add_argument(
         "--gpu",
         action="append",
+        type=argument(GpuKind.parse),
         help="a GPU kind: NAME[,partition=P][,gres=G|none][,constraint=C], once per kind "
         "(default: gpu,gres=gpu:1 on the default partition)",
     )
     slurm.add_argument(
         "--sweep",
+        type=argument(parse_sweep),
         default=DEFAULT_SWEEP,
         help=f"stack/backend combinations, one task each (default {DEFAULT_SWEEP})",
     )
@@ -126,19 +185,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     slurm.add_argument(
         "--image",
-        type=Path,
+        type=path,
         help="apptainer: a .sif or the `make image-archive` .tar; pyxis: an enroot .sqsh; docker: the archive",
     )
-    slurm.add_argument("--account", help="Slurm account to charge")
+    slurm.add_argument(
+        "--account", type=argument(lambda text: checked(SLURM_VALUE, text, "--account")), help="Slurm account to charge"
+    )
     slurm.add_argument(
         "--time",
-        type=int,
+        type=count(MAX_MINUTES),
         help="minutes per task (default by profile: "
         + ", ".join(f"{p} {m}" for p, m in TIME_LIMITS.items())
         + "); a task that runs out is requeued and resumes",
     )
-    slurm.add_argument("--cpus-per-task", type=int, default=8, help="CPU cores per task (default 8)")
-    slurm.add_argument("--site", help="the cluster's name in run folder names (default: this host's short name)")
+    slurm.add_argument("--cpus-per-task", type=count(MAX_CPUS), default=8, help="CPU cores per task (default 8)")
+    slurm.add_argument(
+        "--site",
+        type=argument(lambda text: checked(NAME, text, "--site")),
+        help="the cluster's name in run folder names (default: this host's short name)",
+    )
     slurm.add_argument(
         "--dry-run", action="store_true", help="print the job scripts and each task's command; submit nothing"
     )
@@ -169,11 +234,11 @@ def add_run_options(run: argparse.ArgumentParser, skip: tuple[str, ...] = ()) ->
             run.add_argument(flag(name), type=lambda text: tuple(text.split(",")), help=option.help)
         else:
             number = int in typing.get_args(kind) or kind is int
-            run.add_argument(flag(name), type=int if number else str, choices=option.choices, help=option.help)
-    run.add_argument("--imdb-path", help=f"path to imdb.npz (also ${IMDB_ENV}); default: the Keras cache")
+            run.add_argument(flag(name), type=whole if number else str, choices=option.choices, help=option.help)
+    run.add_argument("--imdb-path", type=path, help=f"path to imdb.npz (also ${IMDB_ENV}); default: the Keras cache")
     run.add_argument(
         "--out",
-        type=Path,
+        type=path,
         default=Path("paper"),
         help="folder for results.json, REPORT.md and figure.png (default paper/)",
     )
@@ -198,13 +263,43 @@ def forwarded_run_options(args: argparse.Namespace) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The one error boundary: an expected failure is one line and its exit code; anything
+    else is a bug, one line naming the file that holds its traceback."""
     # TensorFlow's start-up noise (CPU-feature banners, cuInit errors), hidden as in the image.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         argv.insert(0, "run")
     parser = build_parser()
+    bad = next((a for a in argv if CONTROL.search(a)), None)
+    if bad is not None:  # such a value could start a new line of a job script or a report
+        parser.error(f"control characters (newline, tab, escape ...) are not allowed in a value: {bad[:60]!r}")
     args = parser.parse_args(argv)
+    try:
+        return dispatch(parser, args)
+    except Failure as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as error:
+        where = crash_report(getattr(args, "out", None))
+        what = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+        print(f"error: unexpected {what}; this is a bug, please report it with {where}", file=sys.stderr)
+        return INTERNAL
+
+
+def crash_report(out: Path | None) -> Path:
+    """The traceback in a file: in the output folder when there is one to write to, else the temp folder."""
+    folder = out if out is not None and out.is_dir() and os.access(out, os.W_OK) else Path(tempfile.gettempdir())
+    fd, name = tempfile.mkstemp(prefix="cudnn-repro-crash-", suffix=".txt", dir=folder)
+    with os.fdopen(fd, "w") as f:
+        f.write(f"{__version__} {sys.argv!r}\n{traceback.format_exc()}")
+    return Path(name)
+
+
+def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "report":
         return pipeline.report(args.results, args.out or args.results.parent, args.quick, args.check)
     if args.command == "compare":
@@ -215,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_from(args)
     except ValueError as error:
         parser.error(str(error))
+    problem = pipeline.out_problem(args.out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return pipeline.INPUT_ERROR
     if args.command == "slurm":
         return pipeline.slurm(args, settings, forwarded_run_options(args))
     if args.command == "container" and args.preflight:

@@ -110,6 +110,7 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
         "REVISION": f"{commit}{'-dirty' if dirty else ''}",
     }
     if base:
+        engine.require_image(client, base)
         buildargs["BASE"] = base
     files = image_files(variant, wheelhouse)
     buildargs["INPUTS"] = inputs_digest(files, buildargs)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import Failure
+
 IMDB_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz"
 # The hash keras.datasets.imdb.load_data checks the download against.
 IMDB_SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
@@ -30,7 +32,7 @@ IMDB_VOCABULARY = 88584  # distinct words in the published word index
 SYNTHETIC_NOTE = "IMDB-shaped synthetic data: timings valid, accuracy not comparable"
 
 
-class DatasetError(Exception):
+class DatasetError(Failure):
     """A dataset file exists but cannot be trusted; never a reason to fall back."""
 
 
@@ -128,6 +130,8 @@ def find_imdb(mode: str, explicit: str | None = None, download: bool = True) -> 
         return None
     explicit = explicit or os.environ.get(IMDB_ENV)
     path = Path(explicit) if explicit else keras_cache_path()
+    if explicit and path.is_dir():
+        raise DatasetError(f"{path} is a folder; --imdb-path or ${IMDB_ENV} names the imdb.npz file itself")
     if explicit and not path.is_file():
         raise DatasetError(f"{path} does not exist (given by --imdb-path or ${IMDB_ENV})")
     if path.is_file() or (download and download_imdb(path)):

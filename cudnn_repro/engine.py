@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import sys
 import tarfile
 import tempfile
@@ -19,6 +20,8 @@ from docker.types import DeviceRequest, Mount
 
 import docker
 
+from .errors import EngineFailure
+
 GPU_REQUEST = DeviceRequest(count=-1, capabilities=[["gpu"]])
 GPU_FIX = (
     "The Docker engine cannot give containers a GPU. Install the NVIDIA Container Toolkit "
@@ -29,7 +32,7 @@ GPU_FIX = (
 )
 
 
-class EngineError(Exception):
+class EngineError(EngineFailure):
     """The engine cannot do what was asked; the message says what to do."""
 
 
@@ -182,16 +185,46 @@ def save_archive(client: docker.DockerClient, image: str, path: Path) -> Path:
 
 def load_archive(client: docker.DockerClient, path: Path) -> str:
     """Load an archive made by save_archive, after checking its SHA-256; returns the image ID."""
+    remake = "make it again with `make image-archive`, or copy it again with its .sha256"
     checksum = path.with_name(path.name + ".sha256")
-    if not checksum.exists():
-        raise EngineError(f"{checksum} is missing: cannot check {path} before loading it")
-    expected = checksum.read_text().split()[0]
+    if not path.is_file():
+        raise EngineError(f"image archive {path} does not exist (or is not a file): {remake}")
+    if not checksum.is_file():
+        raise EngineError(f"{checksum} is missing: cannot check {path} before loading it; {remake}")
+    expected = checksum.read_text(errors="replace").split()
+    if not expected or not re.fullmatch(r"[0-9a-f]{64}", expected[0]):
+        raise EngineError(f"{checksum} holds no SHA-256 (expected `sha256sum` output): {remake}")
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
-    if digest.hexdigest() != expected:
-        raise EngineError(f"{path} has SHA-256 {digest.hexdigest()}, {checksum.name} says {expected}: corrupt archive")
-    with path.open("rb") as f:
-        (image,) = client.images.load(f)
-    return image.id
+    if digest.hexdigest() != expected[0]:
+        raise EngineError(
+            f"{path} has SHA-256 {digest.hexdigest()}, {checksum.name} says {expected[0]}: corrupt archive"
+        )
+    try:
+        with path.open("rb") as f:
+            images = client.images.load(f)
+    except docker.errors.DockerException as error:
+        raise EngineError(f"{path} is not a `docker save` image archive ({one_line(error)}): {remake}") from error
+    if len(images) != 1:
+        raise EngineError(f"{path} holds {len(images)} images, not the one `make image-archive` writes: {remake}")
+    return images[0].id
+
+
+def one_line(error: Exception) -> str:
+    """The engine's message on one line: its explanation when it has one."""
+    return " ".join(str(getattr(error, "explanation", None) or error).split())
+
+
+def require_image(client: docker.DockerClient, name: str) -> None:
+    """A base image named for an offline build must be here: the engine would try a registry."""
+    try:
+        client.images.get(name)
+    except docker.errors.ImageNotFound:
+        raise EngineError(
+            f"base image {name!r} is not on this engine and nothing can be pulled here: `docker load` or "
+            "`docker import` it first (`docker images` lists what is here)"
+        ) from None
+    except docker.errors.APIError as error:
+        raise EngineError(f"base image {name!r}: {one_line(error)}") from error

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 
+from .errors import Failure
 from .models import ModelSpec
 from .timing import EpochClock
 
 
-class StackError(Exception):
+class StackError(Failure):
     """The keras2 stack cannot run in this environment."""
 
 

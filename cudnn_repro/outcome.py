@@ -14,17 +14,21 @@ from .results import RESULTS_NAME, now, write_json
 
 OUTCOME_NAME = "task.json"
 LOG_NAME = "task.log"
-QUEUED, RUNNING, REQUEUED, DONE, FAILED = "queued", "running", "requeued", "done", "failed"
+QUEUED, RUNNING, PREEMPTED, REQUEUED, DONE, FAILED = "queued", "running", "preempted", "requeued", "done", "failed"
 
 
 def read(run_dir: Path) -> dict | None:
+    """The task's record, or a failed one saying why it cannot be read: it may come from anywhere."""
     path = run_dir / OUTCOME_NAME
     try:
-        return json.loads(path.read_text())
+        task = json.loads(path.read_text())
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         return {"status": FAILED, "reason": f"its {OUTCOME_NAME} cannot be read ({error})"}
+    if not isinstance(task, dict) or task.get("status") not in (QUEUED, RUNNING, PREEMPTED, REQUEUED, DONE, FAILED):
+        return {"status": FAILED, "reason": f"its {OUTCOME_NAME} is not a task record"}
+    return {k: v if isinstance(v, str | int | None) else str(v) for k, v in task.items()}
 
 
 def record(run_dir: Path, status: str, **fields) -> None:

@@ -8,16 +8,16 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from . import results, verdicts
 from .claims import load_article
 from .data import DatasetError, load_dataset
+from .errors import CONTAINER_FAILED, ENGINE, INPUT_ERROR, INTERNAL, INTERRUPTED, OK, PROVENANCE, SCHEDULER, USAGE
 from .settings import BACKENDS, Settings
 
-# Exit codes, one meaning each (README's table); 4 and 5 are `report --check`'s verdicts.
-OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, SCHEDULER, INTERRUPTED = 0, 1, 2, 3, 6, 7, 8, 130
 EXIT_CODES = f"""exit codes:
   {OK}    done
   {INPUT_ERROR}    bad input: a dataset, results file, output folder or stack that cannot be used
@@ -27,7 +27,8 @@ EXIT_CODES = f"""exit codes:
   {verdicts.UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
   {ENGINE}    no usable Docker engine or GPU runtime, or the image could not be made
   {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
-  {SCHEDULER}    slurm: Slurm refused the submission (sbatch's own message follows)
+  {SCHEDULER}    slurm: Slurm refused the submission (sbatch's own message follows), or sbatch is missing
+  {INTERNAL}    a bug: one line says where the traceback was written; please report it
   {INTERRUPTED}  interrupted (Ctrl-C): finished runs are kept, the same command resumes"""
 
 
@@ -146,16 +147,20 @@ def backend_problem() -> str | None:
 
 def out_problem(out: Path) -> str | None:
     """Why results cannot be written under --out, found before anything slow starts."""
-    if out.exists() and not out.is_dir():
+    try:
+        resolved = out.resolve()
+    except (OSError, RuntimeError) as error:  # a symbolic link loop
+        return f"--out {out} cannot be resolved ({error})"
+    if resolved.exists() and not resolved.is_dir():
         return f"--out {out} is a file, not a folder"
-    existing = next(p for p in [out, *out.resolve().parents] if p.exists())
+    existing = next(p for p in [resolved, *resolved.parents] if p.exists())
     if not os.access(existing, os.W_OK):
-        return f"--out {out}: {existing} is not writable by this user"
+        return f"--out {out}: {existing} is not writable by this user (or is on a read-only filesystem)"
     return None
 
 
 def run_locally(settings: Settings, args: argparse.Namespace) -> int:
-    problem = out_problem(args.out) or backend_problem()
+    problem = backend_problem()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR
@@ -198,15 +203,15 @@ def slurm(args: argparse.Namespace, settings: Settings, options: list[str]) -> i
     from submitit.core.utils import FailedJobError, FailedSubmissionError
 
     from .data import find_imdb
-    from .slurm import TIME_LIMITS, GpuKind, Sweep, SweepError, default_site, parse_sweep, scripts, submit
+    from .slurm import TIME_LIMITS, GpuKind, Sweep, SweepError, default_site, scripts, submit
 
     try:
         imdb = find_imdb(settings.data, args.imdb_path, download=not args.dry_run)
         sweep = Sweep(
             out=args.out,
             site=args.site or default_site(),
-            gpus=tuple(GpuKind.parse(g) for g in args.gpu or ["gpu"]),
-            combos=parse_sweep(args.sweep),
+            gpus=tuple(args.gpu or [GpuKind.parse("gpu")]),
+            combos=args.sweep,
             run_options=tuple(options),
             runtime=args.runtime,
             image=args.image.resolve() if args.image else None,
@@ -221,6 +226,15 @@ def slurm(args: argparse.Namespace, settings: Settings, options: list[str]) -> i
     if args.dry_run:
         print(scripts(sweep))
         return OK
+    needed = ["sbatch", *(["srun"] if args.runtime == "pyxis" else [])]
+    missing = [command for command in needed if shutil.which(command) is None]
+    if missing:
+        print(
+            f"error: {' and '.join(missing)} not found on PATH: run this on a Slurm login node, or put Slurm's "
+            "bin folder on PATH (--dry-run prints the job scripts without Slurm)",
+            file=sys.stderr,
+        )
+        return SCHEDULER
     try:
         arrays, summary = submit(sweep)
     except (FailedJobError, FailedSubmissionError, OSError) as error:

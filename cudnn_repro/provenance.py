@@ -13,10 +13,13 @@ import keras
 import numpy as np
 
 from . import backend
+from .errors import PROVENANCE, Failure
 
 
-class ProvenanceError(Exception):
+class ProvenanceError(Failure):
     """The kernel that ran is not the kernel the model name promises."""
+
+    status = PROVENANCE
 
 
 def kernel_evidence(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict:

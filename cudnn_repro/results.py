@@ -23,6 +23,7 @@ from pathlib import Path
 import jsonschema
 
 from .environment import comparable
+from .errors import Failure
 
 SCHEMA = "cudnn-repro/results"
 VERSION = 1
@@ -30,7 +31,7 @@ RESULTS_NAME = "results.json"
 LOCK_NAME = ".results.lock"
 
 
-class ResultsError(Exception):
+class ResultsError(Failure):
     """A results file that cannot be read, or cannot be resumed with these settings."""
 
 
@@ -70,9 +71,30 @@ def start_invocation(results: dict, environment: dict) -> None:
 SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
 
 
+FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def is_date_time(value: object) -> bool:
+    """What the readers parse (datetime.fromisoformat), with the offset RFC 3339 asks for."""
+    return not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is not None
+
+
 @cache
 def validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()), format_checker=FORMATS)
+
+
+def finite(text: str) -> float:
+    """JSON numbers only: NaN, Infinity and overflowing literals (1e999) are refused as they are read."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 STATUSES = ("ok", "not_run", "invalid")
@@ -82,9 +104,11 @@ def load(path: Path) -> dict:
     """A results file that can be trusted, or ResultsError saying why not: a bad value in it
     must never become a verdict."""
     try:
-        results = json.loads(Path(path).read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        results = json.loads(Path(path).read_text(), parse_float=finite, parse_constant=refuse_constant)
+    except (OSError, ValueError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ResultsError(f"cannot read results file {path}: {error}") from error
+    except RecursionError:
+        raise ResultsError(f"cannot read results file {path}: nested too deeply to be a results file") from None
     if not isinstance(results, dict) or results.get("schema") != SCHEMA or results.get("version") != VERSION:
         found = (results.get("schema"), results.get("version")) if isinstance(results, dict) else type(results).__name__
         raise ResultsError(f"{path} is not a {SCHEMA} v{VERSION} file (found {found!r})")
@@ -92,7 +116,7 @@ def load(path: Path) -> dict:
     if error is not None:
         where = "/".join(map(str, error.absolute_path)) or "the top level"
         raise ResultsError(f"{path} does not match {SCHEMA_FILE.name} at {where}: {error.message}")
-    problems = run_problems(results["runs"])
+    problems = run_problems(results["runs"], results["settings"])
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ResultsError(f"{path}: {problems[0]}{more}; this file cannot be judged")
@@ -103,9 +127,9 @@ def positive(x) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and x > 0
 
 
-def run_problems(runs) -> list[str]:
-    """What makes these run records unusable: duplicates, unknown statuses, times that are
-    not finite and positive."""
+def run_problems(runs, settings: dict) -> list[str]:
+    """What makes these run records unusable beyond the schema: duplicates, a model or repeat
+    the settings did not ask for, times that are not finite and positive."""
     if not isinstance(runs, list):
         return ["runs is not a list"]
     problems, seen = [], set()
@@ -117,6 +141,8 @@ def run_problems(runs) -> list[str]:
         if key in seen:
             problems.append(f"{run['model']} run {run.get('repeat')} appears twice")
         seen.add(key)
+        if run["model"] not in settings["models"] or not 0 <= run["repeat"] < settings["repeats"]:
+            problems.append(f"{run['model']} run {run['repeat']} is not one its settings asked for")
         if run["status"] != "ok":
             continue
         times = [run.get("fit_seconds"), *(run.get("epoch_seconds") or [None])]

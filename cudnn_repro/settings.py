@@ -15,6 +15,9 @@ MATH_MODES = ("article", "matched")
 STACKS = ("keras2", "keras3")
 DATA_SOURCES = ("auto", "imdb", "synthetic")
 BACKENDS = ("tensorflow", "torch", "jax")  # KERAS_BACKEND's choices
+IMDB_REVIEWS = 25000  # per split (train, test) of the published imdb.npz
+# Upper bounds of the counts a user may set: beyond them a run is a typo, not an experiment.
+MAX_EPOCHS, MAX_REPEATS = 1000, 100
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,12 @@ class Settings:
     stack: str = "keras2"
 
     def __post_init__(self) -> None:
+        """Every value checked where it enters, so a bad one never starts a run."""
         unknown = set(self.models) - set(MODELS)
-        if unknown:
-            raise ValueError(f"unknown model(s) {sorted(unknown)}; choose from {', '.join(MODELS)}")
+        if not self.models or unknown:
+            raise ValueError(f"unknown model(s) {sorted(unknown) or 'none'}; choose from {', '.join(MODELS)}")
+        if len(set(self.models)) != len(self.models):
+            raise ValueError(f"--models names a model twice ({','.join(self.models)}); each runs once per repeat")
         if self.math not in MATH_MODES:
             raise ValueError(f"--math must be one of {MATH_MODES}")
         if self.data not in DATA_SOURCES:
@@ -49,7 +55,23 @@ class Settings:
             raise ValueError("--math applies to the keras3 stack; keras2 builds the notebook's layers as they are")
         for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats", "steps_per_epoch"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
+                raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
+        limits = {"train_samples": IMDB_REVIEWS, "test_samples": IMDB_REVIEWS, "epochs": MAX_EPOCHS,
+                  "repeats": MAX_REPEATS}  # fmt: skip
+        for name, most in limits.items():
+            if getattr(self, name) > most:
+                why = f"IMDB has {IMDB_REVIEWS:,} reviews per split" if most == IMDB_REVIEWS else "the most allowed"
+                raise ValueError(f"--{name.replace('_', '-')} {getattr(self, name)} is more than {most:,} ({why})")
+        if self.steps_per_epoch is not None and self.steps_per_epoch > self.batches:
+            raise ValueError(
+                f"--steps-per-epoch {self.steps_per_epoch} is more than the {self.batches} batches of "
+                f"{self.train_samples} training reviews in batches of {self.batch_size}"
+            )
+
+    @property
+    def batches(self) -> int:
+        """Batches in one pass over the training set (the last one may be short)."""
+        return -(-self.train_samples // self.batch_size)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from submitit.slurm.slurm import _make_sbatch_string
 from . import outcome
 from .container import INNER_IMDB, INNER_OUT, INNER_REPRODUCE
 from .data import OFFLINE_ENV
+from .errors import Failure
 from .results import now
 from .settings import BACKENDS, STACKS
 
@@ -38,10 +41,24 @@ SUMMARY_MINUTES = 15
 # a checkout's package is then found from any working folder.
 SETUP = [f"export PYTHONPATH={shlex.quote(str(Path(__file__).resolve().parent.parent))}${{PYTHONPATH:+:$PYTHONPATH}}"]
 MAX_TIMEOUTS = 3  # requeues after running out of time, per task (preemptions are not counted)
+MAX_MINUTES, MAX_CPUS = 7 * 24 * 60, 1024  # beyond them, --time or --cpus-per-task is a typo
+# A site or GPU name becomes part of a run folder's name: letters, digits and inner dashes only,
+# so no name can climb out of <out>/runs/ or say anything to a shell.
+NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?")
+# What a value on an #SBATCH line may hold (partitions, GRES, constraints, accounts): Slurm's own
+# syntax and nothing a shell or a new script line could make use of.
+SLURM_VALUE = re.compile(r"[\w.:&|\[\]*+-]{1,200}", re.ASCII)
 
 
-class SweepError(ValueError):
+class SweepError(Failure):
     """A sweep that cannot be submitted as asked; the message says what to change."""
+
+
+def checked(pattern: re.Pattern, value: str, what: str) -> str:
+    if not pattern.fullmatch(value):
+        allowed = "letters, digits and inner dashes" if pattern is NAME else "letters, digits and _ . : & | [ ] * + -"
+        raise SweepError(f"{what} {value!r}: only {allowed}")
+    return value
 
 
 class TaskFailed(RuntimeError):
@@ -62,12 +79,10 @@ class GpuKind:
         fields: dict[str, str | None] = {}
         for pair in pairs:
             key, sep, value = pair.partition("=")
-            if not sep or key not in ("partition", "gres", "constraint"):
-                raise SweepError(f"--gpu {text}: expected NAME[,partition=P][,gres=G|none][,constraint=C]")
-            fields[key] = None if value == "none" else value
-        if not name.replace("-", "").isalnum():
-            raise SweepError(f"--gpu {text}: the name must be letters, digits and dashes (it names run folders)")
-        return cls(name, **fields)
+            if not sep or key not in ("partition", "gres", "constraint") or key in fields:
+                raise SweepError(f"--gpu {text!r}: expected NAME[,partition=P][,gres=G|none][,constraint=C]")
+            fields[key] = None if value == "none" else checked(SLURM_VALUE, value, f"--gpu {key}")
+        return cls(checked(NAME, name, "--gpu name (it names run folders)"), **fields)
 
     @property
     def has_gpu(self) -> bool:
@@ -80,7 +95,9 @@ def parse_sweep(text: str) -> tuple[tuple[str, str], ...]:
     for item in text.split(","):
         stack, _, backend = item.partition("/")
         if stack not in STACKS or backend not in BACKENDS:
-            raise SweepError(f"--sweep {item}: expected STACK/BACKEND with a stack in {STACKS}, backend in {BACKENDS}")
+            raise SweepError(
+                f"--sweep {item!r}: expected STACK/BACKEND with a stack in {STACKS}, backend in {BACKENDS}"
+            )
         if stack == "keras2" and backend != "tensorflow":
             raise SweepError(f"--sweep {item}: the keras2 stack runs on TensorFlow only")
         combos.append((stack, backend))
@@ -111,6 +128,9 @@ class Sweep:
     cpus_per_task: int
 
     def __post_init__(self) -> None:
+        checked(NAME, self.site, "--site (it names run folders)")
+        if self.account is not None:
+            checked(SLURM_VALUE, self.account, "--account")
         if self.runtime != "venv" and self.image is None:
             raise SweepError(f"--runtime {self.runtime} needs --image (see README, 'Many machines')")
         if self.runtime == "venv":
@@ -119,16 +139,21 @@ class Sweep:
                 raise SweepError(f"--sweep asks for {', '.join(missing)}, not installed in this venv ({sys.prefix})")
         elif any(b != "tensorflow" for _, b in self.combos):
             raise SweepError(f"the pinned image holds TensorFlow only: --runtime {self.runtime} runs */tensorflow")
+        for gpu in self.gpus:
+            self.tasks(gpu)  # every run folder inside <out>/runs/, or refused now
 
     @property
     def logs(self) -> Path:
         return self.out / "slurm"
 
     def tasks(self, gpu: GpuKind) -> list[Task]:
-        tasks = []
+        tasks, runs = [], (self.out / "runs").resolve()
         for stack, backend in self.combos:
             name = f"{self.site}-{gpu.name}-{stack}-{backend}"
-            tasks.append(Task(name, gpu, stack, backend, (self.out / "runs" / name).resolve()))
+            run_dir = (runs / name).resolve()
+            if run_dir.parent != runs:  # names are checked; this is the rule they serve
+                raise SweepError(f"run folder {run_dir} would not be inside {runs}")
+            tasks.append(Task(name, gpu, stack, backend, run_dir))
         return tasks
 
     def array_parameters(self, gpu: GpuKind) -> dict:
@@ -197,14 +222,23 @@ class ReproductionTask(submitit.helpers.Checkpointable):
         log_path = run_dir / outcome.LOG_NAME
         with log_path.open("a") as log:
             print(f"== {now()} job {job.job_id} on {job.hostname}: {shlex.join(self.command)}", file=log, flush=True)
-            code = subprocess.run(
-                self.command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT
-            ).returncode
+            try:
+                code = subprocess.run(
+                    self.command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT
+                ).returncode
+            except OSError as error:  # the runtime (apptainer, srun) is not on this node
+                reason = f"cannot start {self.command[0]} on {job.hostname}: {error.strerror or error}"
+                outcome.record(run_dir, outcome.FAILED, exit_code=None, reason=reason)
+                raise TaskFailed(f"{self.task.name}: {reason}") from error
         if code == 0:
             outcome.record(run_dir, outcome.DONE, exit_code=0)
             return
-        reason = outcome.reason_from_log(log_path)
-        outcome.record(run_dir, outcome.FAILED, exit_code=code, reason=reason)
+        if code == -signal.SIGTERM:  # Slurm's stop signal: preemption, requeue, cancel or the time limit
+            reason = "stopped by Slurm (SIGTERM); a requeued task starts again and resumes its results"
+            outcome.record(run_dir, outcome.PREEMPTED, exit_code=code, reason=reason)
+        else:
+            reason = outcome.reason_from_log(log_path)
+            outcome.record(run_dir, outcome.FAILED, exit_code=code, reason=reason)
         raise TaskFailed(f"{self.task.name}: exit {code}: {reason} (log: {log_path})")
 
     def checkpoint(self) -> submitit.helpers.DelayedSubmission:

@@ -1,0 +1,26 @@
+"""Exit codes, one meaning each (README's table), and the errors that carry them.
+
+Every expected failure is a `Failure` whose class says which code it exits with, so the one
+error boundary in cli.main turns any of them into one line and its code; 4 and 5 are
+`report --check`'s verdicts (verdicts.py).
+"""
+
+from __future__ import annotations
+
+OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, SCHEDULER, INTERNAL, INTERRUPTED = (
+    0, 1, 2, 3, 6, 7, 8, 9, 130
+)  # fmt: skip
+
+
+class Failure(Exception):
+    """An expected failure: its message is the whole story for the user, its status the exit code."""
+
+    status = INPUT_ERROR
+
+
+class EngineFailure(Failure):
+    status = ENGINE
+
+
+class SchedulerFailure(Failure):
+    status = SCHEDULER

@@ -1,0 +1,125 @@
+"""Any results file, valid or not: `report`, `report --check` and `compare` render it, or
+refuse it in one line with exit 1, and never raise.
+
+Hypothesis damages real results files (committed runs of every stack and backend) the way
+another person's machine, an old version or a disk might: a key removed, any value replaced
+by any JSON value, hostile text, extreme numbers, deep nesting. The schema must say what the
+readers need, so that whatever it accepts renders.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+from helpers import FIXTURES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cudnn_repro import pipeline
+from cudnn_repro.errors import INPUT_ERROR
+
+SOURCES = [
+    FIXTURES / "cpu-quick-results.json",
+    FIXTURES / "h100-torch-results.json",
+    ROOT / "paper" / "runs" / "cpu-keras2-quick" / "results.json",
+    ROOT / "paper" / "runs" / "h200-torch-cudnn-paper" / "results.json",
+]
+ORIGINALS = [json.loads(p.read_text()) for p in SOURCES]
+HOSTILE = ["", " ", "|", "a | b", "<script>alert(1)</script>", "`x`", "# heading", "\n\n## x", "**", "\\", "ü"]
+leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([0, 1, -1, 0.0, 1e-300, 1e300, 2**53 + 1])
+    | st.sampled_from(HOSTILE)
+    | st.text(max_size=12)
+)
+json_values = st.recursive(
+    leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6
+)
+
+
+def paths(value, prefix=()):
+    """Every place in a JSON document, as a tuple of keys and indices."""
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from paths(v, (*prefix, i))
+
+
+def damage(doc, place, action, value):
+    """A copy of doc with one place removed or replaced by value."""
+    doc = json.loads(json.dumps(doc))
+    *parents, last = place
+    holder = doc
+    for key in parents:
+        holder = holder[key]
+    if action == "remove":
+        del holder[last]
+    else:
+        holder[last] = value
+    return doc
+
+
+@st.composite
+def results_files(draw):
+    doc = draw(st.sampled_from(ORIGINALS))
+    for _ in range(draw(st.integers(1, 3))):
+        places = [p for p in paths(doc) if p]
+        place = draw(st.sampled_from(places))
+        action = draw(st.sampled_from(["remove", "replace", "replace", "hostile"]))
+        value = draw(st.sampled_from(HOSTILE) if action == "hostile" else json_values)
+        doc = damage(doc, place, "replace" if action == "hostile" else action, value)
+    return doc
+
+
+def quietly(command, *args) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        status = command(*args)
+    return status, err.getvalue()
+
+
+def check_one(doc, folder: Path, text: str | None = None) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "results.json"
+    path.write_text(text or json.dumps(doc))
+    status, err = quietly(pipeline.report, path, folder, None, True)
+    if status == INPUT_ERROR:
+        assert err.startswith("error: ") and err.count("\n") == 1, err
+    else:
+        assert status in (0, 4, 5) and not err, err
+        assert quietly(pipeline.report, path, folder, None, False)[0] == 0
+        assert (folder / "REPORT.md").exists() and (folder / "verdicts.json").exists()
+    summary, err = quietly(pipeline.compare, [path], folder / "summary")
+    assert summary == (INPUT_ERROR if status == INPUT_ERROR else 0), err
+    return status
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=results_files())
+def test_any_results_file_renders_or_is_refused_in_one_line(doc, tmp_path_factory):
+    check_one(doc, tmp_path_factory.mktemp("r"))
+
+
+def test_every_original_renders(tmp_path):
+    for i, doc in enumerate(ORIGINALS):
+        assert check_one(doc, tmp_path / str(i)) != INPUT_ERROR
+
+
+def test_a_deeply_nested_file_is_refused_in_one_line(tmp_path):
+    text = json.dumps(damage(ORIGINALS[0], ("environment", "gpu"), "replace", "NEST"))
+    assert check_one(None, tmp_path, text.replace('"NEST"', "[" * 100_000 + "]" * 100_000)) == INPUT_ERROR
+
+
+def test_non_finite_numbers_are_refused(tmp_path):
+    for literal in ("NaN", "Infinity", "-Infinity", "1e999"):
+        text = json.dumps(damage(ORIGINALS[0], ("runs", 0, "test_accuracy"), "replace", "X"))
+        assert check_one(None, tmp_path, text.replace('"X"', literal)) == INPUT_ERROR
