@@ -205,7 +205,7 @@ def judge_ratio(claim: RatioClaim, models: dict[str, ModelSummary], basis: str) 
 
 
 def side(claim: RatioClaim, ratio: Estimate) -> str:
-    low, high = (ratio.low, ratio.high) if ratio.low is not None else (ratio.point, ratio.point)
+    low, high = ratio.bounds
     if claim.inside(low, high):
         return REPRODUCED
     if claim.outside(low, high):
@@ -223,7 +223,7 @@ def judge_time(claim: TimeClaim, models: dict[str, ModelSummary], environment: d
             f"an absolute time is hardware-bound: this run used {where}, the article a {article.gpu}",
         )
     time = models[claim.model].size_estimate
-    low, high = (time.low, time.high) if time.low is not None else (time.point, time.point)
+    low, high = time.bounds
     verdict = (
         REPRODUCED if high < claim.below_seconds else NOT_REPRODUCED if low >= claim.below_seconds else INCONCLUSIVE
     )

@@ -20,8 +20,9 @@ from . import results as results_file
 from .analysis import NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict, analyse, validate_prediction
 from .claims import Article, RatioClaim
 from .environment import ROOT
+from .markdown import Markdown, code, escape, table
 from .plot import save_figure
-from .report import estimate_text, ratio, table
+from .report import estimate_text, ratio
 from .stats import LEVEL
 
 SUMMARY_NAME = "SUMMARY.md"
@@ -95,11 +96,11 @@ def missing_run_sets(paths: list[Path], unreadable: dict[Path, str], out_dir: Pa
     return [(os.path.relpath(d, out_dir.resolve()), reason) for d, reason in sorted(why.items())]
 
 
-def verdict_cell(v: Verdict) -> str:
+def verdict_cell(v: Verdict) -> Markdown:
     if v.estimate is None:
-        return v.label
+        return escape(v.label)
     value = estimate_text(v.estimate, ratio, "x") if isinstance(v.claim, RatioClaim) else estimate_text(v.estimate)
-    return f"{v.label}: {value}"
+    return Markdown(f"{escape(v.label)}: {value}")
 
 
 def run_set_table(sets: list[RunSet], article: Article) -> str:
@@ -107,7 +108,7 @@ def run_set_table(sets: list[RunSet], article: Article) -> str:
     for rs in sets:
         s, a = rs.results["settings"], rs.analysis
         times = [estimate_text(a.models[m].size_estimate) if m in a.models else "-" for m in article.fit_seconds]
-        row = [f"`{rs.name}`", rs.machine(), rs.stack(), rs.runtime(), s["profile"], s["repeats"], rs.tf32(), a.basis]
+        row = [code(rs.name), rs.machine(), rs.stack(), rs.runtime(), s["profile"], s["repeats"], rs.tf32(), a.basis]
         rows.append(row + times)
     headers = ["Run set", "Machine", "Stack/backend", "Ran in", "Profile", "Repeats", "TF32", "Basis"]
     headers += [f"{m} (s)" for m in article.fit_seconds]
@@ -117,7 +118,7 @@ def run_set_table(sets: list[RunSet], article: Article) -> str:
 
 
 def verdict_table(sets: list[RunSet], article: Article) -> str:
-    rows = [[f"`{rs.name}`"] + [verdict_cell(v) for v in rs.analysis.verdicts] for rs in sets]
+    rows = [[code(rs.name)] + [verdict_cell(v) for v in rs.analysis.verdicts] for rs in sets]
     return table(rows, ["Run set", *(c.text for c in article.claims)])
 
 
@@ -126,7 +127,7 @@ def reconcile(claim_index: int, sets: list[RunSet]) -> str:
     groups: dict[str, list[str]] = {}
     for rs in sets:
         v = rs.analysis.verdicts[claim_index]
-        groups.setdefault(v.label, []).append(f"`{rs.name}` ({rs.analysis.basis})")
+        groups.setdefault(v.label, []).append(f"{code(rs.name)} ({escape(rs.analysis.basis)})")
     firm = [k for k in (REPRODUCED, NOT_REPRODUCED) if k in groups]
     if len(firm) == 1:
         overall = f"**{firm[0]}** on every run set that judged it firmly"
@@ -150,9 +151,10 @@ def validation_table(sets: list[RunSet], article: Article) -> str:
         if quick is None or full is None:
             continue
         validation = validate_prediction(full.results, quick.results, article)
+        names = Markdown(f"{code(quick.name)} vs {code(full.name)}")
         for r in validation.rows:
             rows.append(
-                [f"`{quick.name}` vs `{full.name}`", pair["machine"], r.model, estimate_text(r.predicted),
+                [names, pair["machine"], r.model, estimate_text(r.predicted),
                  estimate_text(r.measured), f"{r.error:+.1%}", f"{validation.share:.1%}" if validation.share else "-"]
             )  # fmt: skip
     if not rows:
@@ -173,7 +175,7 @@ def plot_ratios(sets: list[RunSet], article: Article, path: Path) -> Path | None
             if e is None:
                 continue
             drawn = True
-            low, high = (e.low, e.high) if e.low is not None else (e.point, e.point)
+            low, high = e.bounds
             seen += [low, high]
             marker = "o" if rs.analysis.basis == "measured" else "s"
             ax.errorbar([x], [e.point], yerr=[[e.point - low], [high - e.point]], fmt=marker, capsize=3)
@@ -181,7 +183,8 @@ def plot_ratios(sets: list[RunSet], article: Article, path: Path) -> Path | None
         ax.set_ylim(min(seen) / 1.5, max(seen) * 1.5)
         ax.axhspan(claim.low, claim.high or max(seen) * 1.5, color="tab:green", alpha=0.12, label="accepted")
         ax.set_title(f"{claim.numerator} / {claim.denominator}", fontsize=9)
-        ax.set_xticks(range(len(sets)), [rs.name for rs in sets], rotation=60, ha="right", fontsize=7)
+        names = [rs.name.replace("$", r"\$") for rs in sets]  # a folder name is text, never mathtext
+        ax.set_xticks(range(len(sets)), names, rotation=60, ha="right", fontsize=7)
     axes[0][0].set_ylabel("time ratio (o measured, s predicted)")
     axes[0][0].legend(fontsize=7)
     fig.tight_layout()
@@ -234,11 +237,11 @@ def render(sets: list[RunSet], article: Article, figure: str | None, missing: li
             "Scheduled tasks that did not finish (each one's log is `task.log` in its folder) and results files "
             "that cannot be read: none of their times appear above.",
             "",
-            *[f"- `{name}`: {why}" for name, why in missing],
+            *[f"- {code(name)}: {escape(why)}" for name, why in missing],
         ]
     warned = [(rs.name, w) for rs in sets for w in rs.analysis.warnings]
     if warned:
-        lines += ["", "## Warnings, by run set", "", *[f"- `{name}`: {w.message}" for name, w in warned]]
+        lines += ["", "## Warnings, by run set", "", *[f"- {code(name)}: {escape(w.message)}" for name, w in warned]]
     if figure:
         lines += ["", f"![Ratios per run set]({figure})"]
     return "\n".join(lines) + "\n"

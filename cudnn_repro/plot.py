@@ -25,10 +25,7 @@ def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
     fig, ax = plt.subplots(figsize=(7, 4))
     x = range(len(names))
     ax.bar([i - 0.2 for i in x], [article.fit_seconds[n] for n in names], 0.4, label=f"article ({article.gpu})")
-    errors = [
-        [e.point - (e.low if e.low is not None else e.point) for e in estimates],
-        [(e.high if e.high is not None else e.point) - e.point for e in estimates],
-    ]
+    errors = [[e.point - e.bounds[0] for e in estimates], [e.bounds[1] - e.point for e in estimates]]
     ax.bar([i + 0.2 for i in x], [e.point for e in estimates], 0.4, yerr=errors, capsize=3, label=f"this run ({label})")
     ax.set_xticks(list(x), names)
     ax.set_yscale("log")

@@ -8,11 +8,10 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from tabulate import tabulate
-
 from . import verdicts
 from .analysis import STALL_SECONDS, STALL_SHARE, Analysis, ModelSummary, Validation, analyse, validate_prediction
 from .claims import Article, RatioClaim
+from .markdown import Markdown, bold, code, escape, join, table
 from .results import write_atomically
 from .stats import LEVEL, MIN_RUNS, Estimate
 
@@ -20,38 +19,34 @@ REPORT_NAME = "REPORT.md"
 FIGURE_NAME = "figure.png"
 
 
-def table(rows: list[list], headers: list[str]) -> str:
-    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
-
-
 def secs(x: float) -> str:
     return f"{x:.1f}" if x >= 10 else f"{x:.2f}" if x >= 0.1 else f"{x:.4f}"
 
 
-def estimate_text(e: Estimate | None, fmt=secs, unit: str = "") -> str:
+def estimate_text(e: Estimate | None, fmt=secs, unit: str = "") -> Markdown:
     """'x [lo, hi]' for an interval, 'x (range lo-hi)' for two runs, 'x' for one."""
     if e is None:
-        return "-"
+        return Markdown("-")
     point = f"{fmt(e.point)}{unit}"
     if e.low is None:
-        return point
+        return Markdown(point)
     if e.interval:
-        return f"{point} [{fmt(e.low)}, {fmt(e.high)}]"
-    return f"{point} (range {fmt(e.low)}-{fmt(e.high)})"
+        return Markdown(f"{point} [{fmt(e.low)}, {fmt(e.high)}]")
+    return Markdown(f"{point} (range {fmt(e.low)}-{fmt(e.high)})")
 
 
 def ratio(x: float) -> str:
     return f"{x:.2f}"
 
 
-def kernel_text(summary: ModelSummary) -> str:
+def kernel_text(summary: ModelSummary) -> Markdown:
     evidence = [r["provenance"] for r in summary.ok_runs if "provenance" in r]
     if not evidence:
-        return summary.unavailable or "-"
+        return escape(summary.unavailable or "-")
     e = evidence[0]
     ops = e["cudnn_ops"] if e["ran_cudnn"] else e["loop_ops"]
-    shown = ", ".join(f"`{op}` x{n}" for op, n in list(ops.items())[:3]) or "no recurrent op recorded"
-    return f"{'cuDNN' if e['ran_cudnn'] else 'plain loop'}: {shown}"
+    shown = ", ".join(f"{code(op)} x{n}" for op, n in list(ops.items())[:3]) or "no recurrent op recorded"
+    return Markdown(f"{'cuDNN' if e['ran_cudnn'] else 'plain loop'}: {shown}")
 
 
 def basis_word(analysis: Analysis) -> str:
@@ -70,8 +65,8 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
                 article_value,
                 estimate_text(v.estimate, fmt, unit),
                 estimate_text(v.step_ratio, ratio, "x"),
-                v.claim.band(),
-                f"**{v.label}**",
+                Markdown(v.claim.band()),
+                bold(v.label),
                 v.detail,
             ]
         )
@@ -141,14 +136,14 @@ def times_section(results: dict, analysis: Analysis, article: Article) -> str:
         [[name, kernel_text(m)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"]
     )
     method = next((r["provenance"]["method"] for r in results["runs"] if "provenance" in r), None)
-    evidence = f"\n\nKernel provenance, from {method}:\n\n{kernels}" if method else ""
+    evidence = f"\n\nKernel provenance, from {escape(method)}:\n\n{kernels}" if method else ""
     return f"## Training time\n\n{table(rows, headers)}\n\n{note}{evidence}"
 
 
 def warnings_section(analysis: Analysis) -> str:
     if not analysis.warnings:
         return ""
-    return "## Warnings\n\n" + "\n".join(f"- {w.message} {w.hint}" for w in analysis.warnings)
+    return "## Warnings\n\n" + "\n".join(f"- {escape(w.message)} {escape(w.hint)}" for w in analysis.warnings)
 
 
 def telemetry_section(analysis: Analysis) -> str:
@@ -190,8 +185,8 @@ def telemetry_section(analysis: Analysis) -> str:
 def tensorflow_version(packages: dict[str, str]) -> str:
     """TensorFlow's version, naming the CPU-only wheel when that is what ran."""
     if "tensorflow-cpu" in packages:
-        return f"{packages['tensorflow-cpu']} (the CPU-only tensorflow-cpu wheel)"
-    return packages.get("tensorflow", "?")
+        return f"{escape(packages['tensorflow-cpu'])} (the CPU-only tensorflow-cpu wheel)"
+    return escape(packages.get("tensorflow", "?"))
 
 
 def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]:
@@ -199,14 +194,14 @@ def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]
     if s.get("stack", "keras3") == "keras2":
         optimizer = first_layer(results, *s["models"]).get("optimizer", "Adam")
         out = [
-            f"tf_keras {s['tf_keras']} (Keras 2's API, with the v1 classes `LSTM`, `GRU`, `CuDNNLSTM`, `CuDNNGRU` "
-            f"that the notebook imported) on TensorFlow {tensorflow_version(env['packages'])}, not "
+            f"tf_keras {escape(s['tf_keras'])} (Keras 2's API, with the v1 classes `LSTM`, `GRU`, `CuDNNLSTM`, "
+            f"`CuDNNGRU` that the notebook imported) on TensorFlow {tensorflow_version(env['packages'])}, not "
             f"{article.software['keras']} on {article.software['backend']}.",
             "XLA off, as in 2017.",
             "Every layer keeps tf_keras's Keras 2 defaults, nothing overridden, as in the notebook (each model's "
             "class, gates, implementation and reset_after, read back from the built layer, are in the table above).",
-            f"`optimizer='adam'`, as in the notebook, gives tf_keras's {optimizer}; Keras 2.0.9's default epsilon "
-            f"was 1e-8. Test accuracy evaluated with batch size {s['batch_size']} (the notebook used "
+            f"`optimizer='adam'`, as in the notebook, gives tf_keras's {escape(optimizer)}; Keras 2.0.9's default "
+            f"epsilon was 1e-8. Test accuracy evaluated with batch size {s['batch_size']} (the notebook used "
             f"{article.evaluate_batch_size}; the result does not depend on it).",
         ]
     else:
@@ -249,10 +244,10 @@ def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]
         f"{', '.join(s['models'])} (the article ran the plain and cuDNN pairs in two notebook sessions)."
     )
     if results["data"]["source"] == "synthetic":
-        out.append(f"Data: {results['data']['note']}.")
+        out.append(f"Data: {escape(results['data']['note'])}.")
     gpu = env["gpu"]
     out.append(
-        f"Hardware: {gpu['name'] if gpu.get('present') else 'no GPU'}, {env['cpu']['model']} "
+        f"Hardware: {escape(gpu['name']) if gpu.get('present') else 'no GPU'}, {escape(env['cpu']['model'])} "
         f"(article: {article.hardware()})."
     )
     return out
@@ -261,7 +256,7 @@ def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]
 def keras3_deviations(results: dict, article: Article) -> list[str]:
     s, env = results["settings"], results["environment"]
     out = [
-        f"Keras {env['packages'].get('keras', '?')} (Keras 3) on the {s['backend']} backend, not "
+        f"Keras {escape(env['packages'].get('keras', '?'))} (Keras 3) on the {s['backend']} backend, not "
         f"{article.software['keras']} on {article.software['backend']}; `CuDNNLSTM`/`CuDNNGRU` are "
         "`LSTM`/`GRU(use_cudnn=True)`, the plain layers `use_cudnn=False`.",
         f"XLA {'on' if s['jit_compile'] else 'off'} (`jit_compile={s['jit_compile']}`)"
@@ -291,13 +286,13 @@ def first_layer(results: dict, *models: str) -> dict:
     return next((r["layer"] for r in results["runs"] if r["model"] in models), {})
 
 
-def tf32_text(results: dict) -> str:
+def tf32_text(results: dict) -> Markdown:
     tf32 = results["settings"].get("tf32")
     if tf32 is None:
-        return "not controlled (backend default)"
+        return Markdown("not controlled (backend default)")
     flags = results["environment"]["backend"].get("tf32_flags", {})
-    shown = ", ".join(f"`{k}={v}`" for k, v in flags.items())
-    return ("on" if tf32 else "off") + (f" ({shown})" if shown else "")
+    shown = ", ".join(code(f"{k}={v}") for k, v in flags.items())
+    return Markdown(("on" if tf32 else "off") + (f" ({shown})" if shown else ""))
 
 
 def computed_section(results: dict, analysis: Analysis, article: Article) -> str:
@@ -307,11 +302,11 @@ def computed_section(results: dict, analysis: Analysis, article: Article) -> str
         layers.setdefault(r["model"], r["layer"])
     options = {name: ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "parameters") for name, cfg in layers.items()}
     layer_rows = [[name, text, analysis.models[name].parameters or "-"] for name, text in options.items()]
-    origin = f"`{data['path']}`, SHA-256 `{data['sha256']}`" if data["sha256"] else f"seed {data.get('seed')}"
+    origin = f"{code(data['path'])}, SHA-256 {code(data['sha256'])}" if data["sha256"] else f"seed {data.get('seed')}"
     lines = [
         "## What was computed",
         "",
-        f"- Data: **{data['note']}** ({origin}); x_train {data['x_train_shape']}, x_test {data['x_test_shape']}.",
+        f"- Data: {bold(data['note'])} ({origin}); x_train {data['x_train_shape']}, x_test {data['x_test_shape']}.",
         f"- Profile `{s['profile']}`: {run_shape(s)}, {s['test_samples']} test reviews, "
         f"batch {s['batch_size']}, maxlen {s['maxlen']}, num_words {s['num_words']}, "
         f"{s['repeats']} run(s) per model, seed {s['seed']}.",
@@ -323,7 +318,7 @@ def computed_section(results: dict, analysis: Analysis, article: Article) -> str
         "",
         "## Deviations from the article",
         "",
-        *[f"- {d}" for d in deviations(results, analysis, article)],
+        *[f"- {d}" for d in deviations(results, analysis, article)],  # Markdown, foreign parts escaped
     ]
     return "\n".join(lines)
 
@@ -335,13 +330,13 @@ def container_text(container: dict) -> str:
     return f"yes, image {image}" + (f" ({container['image_digest']})" if container["image_digest"] else "")
 
 
-def lock_text(env: dict) -> str:
+def lock_text(env: dict) -> str | Markdown:
     lock = env.get("lock")
     if lock is None:
         return "not checked (results file from before the check)"
     if not lock["differs"]:
         return f"every recorded package as pinned in {lock['file']}"
-    return "**ad hoc environment**: " + ", ".join(f"{k} {v}" for k, v in sorted(lock["differs"].items()))
+    return Markdown("**ad hoc environment**: " + join([f"{k} {v}" for k, v in sorted(lock["differs"].items())]))
 
 
 def environment_section(results: dict) -> str:
@@ -368,7 +363,7 @@ def environment_section(results: dict) -> str:
         ],
         [
             "Variables",
-            ", ".join(f"`{k}={v}`" for k, v in env["variables"].items()) or "none set"
+            Markdown(", ".join(code(f"{k}={v}") for k, v in env["variables"].items()) or "none set")
             if "variables" in env
             else "not recorded",
         ],
@@ -381,7 +376,7 @@ def environment_section(results: dict) -> str:
     if invocations:
         calls = table(
             [
-                [i + 1, f"`{shlex.join(c['command'])}`", c["started"], c["ended"] or "-", c["runs_before"]]
+                [i + 1, code(shlex.join(c["command"])), c["started"], c["ended"] or "-", c["runs_before"]]
                 for i, c in enumerate(invocations)
             ],
             ["#", "Command", "Started", "Ended", "Runs before it"],
@@ -390,7 +385,7 @@ def environment_section(results: dict) -> str:
     else:
         commands = (
             f"Command (the first invocation; this file predates the record of each one):\n\n"
-            f"```\n{shlex.join(env['argv'])}\n```"
+            f"{code(shlex.join(env['argv']))}"
         )
     return f"## Environment\n\n{table(rows, ['', ''])}\n\n{commands}"
 

@@ -42,9 +42,17 @@ class Estimate:
             method = "single run (no interval)"
         return method + (f", widened x{self.widened:.2f} by the predictor's error" if self.widened > 1 else "")
 
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(low, high), the point itself when there is no interval; never on the wrong side of
+        the point (a geometric mean of equal values can round a hair past them)."""
+        if self.low is None or self.high is None:
+            return self.point, self.point
+        return min(self.low, self.point), max(self.high, self.point)
+
     def widen(self, factor: float) -> Estimate:
         """Bounds pushed out by a factor (>= 1) on each side; a single value becomes a range."""
-        low, high = (self.low, self.high) if self.low is not None else (self.point, self.point)
+        low, high = self.bounds
         return Estimate(self.point, low / factor, high * factor, self.n, self.widened * factor)
 
 

@@ -1,0 +1,59 @@
+"""Markdown that foreign text cannot break: every report and summary table goes through here.
+
+Results files, task files and run folder names come from other people's machines. Any text
+that is not already `Markdown` is escaped when it enters a table or a line: it stays on one
+line, in its own cell, and cannot open a heading, a link, emphasis, a code span or HTML.
+Text this package writes as Markdown is marked so, built from escaped parts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tabulate import tabulate
+
+
+class Markdown(str):
+    """Text already in Markdown, made by this package from escaped parts: passed through as is."""
+
+
+# Backslash-escaped: table cells (|), the escape itself, code spans, links. (Emphasis from * or _
+# cannot break anything; escaping them would clutter every package name.)
+PUNCTUATION = re.compile(r"([\\|`\[\]])")
+ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def escape(text: object) -> Markdown:
+    """Any text as literal Markdown on one line (Markdown passes through unchanged)."""
+    if isinstance(text, Markdown):
+        return text
+    flat = " ".join(str(text).split())  # newlines, tabs and other whitespace become one space
+    flat = PUNCTUATION.sub(r"\\\1", flat)
+    flat = re.sub(r"[&<>]", lambda m: ENTITIES[m.group()], flat)
+    return Markdown("\\" + flat if flat.startswith("#") else flat)
+
+
+def code(text: object) -> Markdown:
+    """Text as an inline code span, on one line, with a fence longer than any backtick run in it.
+    A code span takes no escapes, so text with a pipe (a table's cell border) is escaped text instead."""
+    flat = " ".join(str(text).split())
+    if "|" in flat:
+        return escape(flat)
+    fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""
+    return Markdown(f"{fence}{pad}{flat}{pad}{fence}")
+
+
+def bold(text: object) -> Markdown:
+    return Markdown(f"**{escape(text)}**")
+
+
+def join(parts: list, separator: str = ", ") -> Markdown:
+    """Parts joined, each escaped unless it is Markdown already."""
+    return Markdown(separator.join(escape(p) for p in parts))
+
+
+def table(rows: list[list], headers: list[str]) -> Markdown:
+    """A GitHub table; every cell escaped unless it is Markdown."""
+    cells = [[escape(c) for c in row] for row in rows]
+    return Markdown(tabulate(cells, headers=[escape(h) for h in headers], tablefmt="github", disable_numparse=True))
