@@ -35,9 +35,10 @@ def escape(text: object) -> Markdown:
 
 def code(text: object) -> Markdown:
     """Text as an inline code span, on one line, with a fence longer than any backtick run in it.
-    A code span takes no escapes, so text with a pipe (a table's cell border) is escaped text instead."""
+    A code span takes no escapes, so text with a pipe (a table's cell border) or an angle bracket
+    (safe in a span, but not to a reader's eye or a naive HTML filter) is escaped text instead."""
     flat = " ".join(str(text).split())
-    if "|" in flat:
+    if "|" in flat or "<" in flat:
         return escape(flat)
     fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""

@@ -154,6 +154,8 @@ def out_problem(out: Path) -> str | None:
     if resolved.exists() and not resolved.is_dir():
         return f"--out {out} is a file, not a folder"
     existing = next(p for p in [resolved, *resolved.parents] if p.exists())
+    if not existing.is_dir():
+        return f"--out {out}: {existing} is a file, so no folder can be made under it"
     if not os.access(existing, os.W_OK):
         return f"--out {out}: {existing} is not writable by this user (or is on a read-only filesystem)"
     return None

@@ -1,11 +1,21 @@
-"""Shared fixtures: recorded results files (real runs, kept in tests/fixtures)."""
+"""Shared fixtures: recorded results files (real runs, kept in tests/fixtures); Hypothesis profiles."""
 
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from helpers import FIXTURES
+from hypothesis import HealthCheck, settings
+
+# ci (make test): the same 300 generated cases every run, so a rare failure cannot reject work at
+# random; deep (HYPOTHESIS_PROFILE=deep): new random cases, many more, to look for one.
+settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+settings.register_profile("deep", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

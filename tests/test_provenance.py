@@ -20,7 +20,9 @@ def tiny_data() -> Dataset:
     rng = np.random.default_rng(0)
     x = rng.integers(0, 30000, (20, 12, 1)).astype("float32")
     y = rng.integers(0, 2, 20).astype("float32")
-    return Dataset(x, y, x[:10], y[:10], {"source": "synthetic"})
+    info = {"source": "synthetic", "note": "test data", "path": None, "sha256": None, "seed": 0,
+            "x_train_shape": [20, 12, 1], "x_test_shape": [10, 12, 1]}  # fmt: skip
+    return Dataset(x, y, x[:10], y[:10], info)
 
 
 @pytest.mark.parametrize("name", ["LSTM", "GRU"])

@@ -34,7 +34,9 @@ def sweep(tmp_path: Path, **fields) -> Sweep:
     [
         ("a100,partition", "expected NAME[,partition=P]"),
         ("a100,memory=80g", "expected NAME[,partition=P]"),
-        ("a 100", "letters, digits and dashes"),
+        ("a 100", "letters, digits and inner dashes"),
+        ("../up", "letters, digits and inner dashes"),
+        ("a,partition=p\necho INJECTED", "only letters, digits and _ . : & | [ ] * + -"),
     ],
 )
 def test_bad_gpu_kind_says_the_format(text, message):
@@ -107,8 +109,9 @@ def test_dry_run_prints_every_job_script(capsys, tmp_path):
 
 
 def test_bad_sweep_is_one_line(capsys, tmp_path):
-    assert cli.main(["slurm", "--gpu", "a100,ram=1", "--out", str(tmp_path), "--dry-run"]) == 1
-    assert capsys.readouterr().err.startswith("error: --gpu a100,ram=1: expected")
+    with pytest.raises(SystemExit, match="2"):  # a bad command line
+        cli.main(["slurm", "--gpu", "a100,ram=1", "--out", str(tmp_path), "--dry-run"])
+    assert "argument --gpu: --gpu 'a100,ram=1': expected" in capsys.readouterr().err
     assert cli.main(["slurm", "--runtime", "apptainer", "--sweep", "keras2/tensorflow", "--dry-run"]) == 1
     assert "needs --image" in capsys.readouterr().err
 
@@ -167,3 +170,48 @@ def test_summary_lists_run_sets_that_are_missing(tmp_path):
     for name, (_, why) in cases.items():
         assert f"- `runs/{name}`: {why}" in missing
     assert "- `runs/hand-made`: " in missing and "results.json" in missing
+
+
+def test_a_task_stopped_by_slurm_says_preempted_not_failed(tmp_path, monkeypatch):
+    run_dir, _ = run_task(tmp_path, "kill -TERM $$", monkeypatch)
+    record = outcome.read(run_dir)
+    assert record["status"] == outcome.PREEMPTED and "resumes" in record["reason"], record
+    assert "did not finish: last seen preempted" in dict(outcome.unfinished([tmp_path]))[run_dir]
+
+
+def test_a_runtime_missing_on_the_node_is_a_failed_task_with_its_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(submitit, "JobEnvironment", lambda: SimpleNamespace(job_id="7_1", hostname="node1"))
+    run_dir = tmp_path / "runs" / "t"
+    task = ReproductionTask(Task("t", GpuKind("cpu", gres=None), "keras2", "tensorflow", run_dir),
+                            ["no-such-apptainer", "exec"], {})  # fmt: skip
+    with pytest.raises(TaskFailed, match="cannot start no-such-apptainer on node1"):
+        task()
+    assert outcome.read(run_dir)["status"] == outcome.FAILED
+
+
+@pytest.mark.parametrize("content", ['"queued"', "[1]", '{"status": "exploded"}', "[" * 50_000])
+def test_a_task_file_that_is_not_a_record_is_listed_as_failed(tmp_path, content):
+    (tmp_path / outcome.OUTCOME_NAME).write_text(content)
+    record = outcome.read(tmp_path)
+    assert record["status"] == outcome.FAILED and outcome.OUTCOME_NAME in record["reason"]
+
+
+def test_run_folders_never_leave_out(tmp_path):
+    sweep = dict(out=tmp_path, gpus=(GpuKind("a100"),), combos=(("keras2", "tensorflow"),), run_options=(),
+                 runtime="venv", image=None, imdb=None, account=None, time_min=10, cpus_per_task=1)  # fmt: skip
+    for site in ("../../escape", "/abs", "a/b", "", "-x"):
+        with pytest.raises(SweepError, match="--site"):
+            Sweep(site=site, **sweep)
+    with pytest.raises(SweepError, match="--account"):
+        Sweep(site="ok", **sweep | {"account": "p\necho INJECTED"})
+    (task,) = Sweep(site="ok", **sweep).tasks(GpuKind("a100"))
+    assert task.run_dir.parent == (tmp_path / "runs").resolve()
+
+
+def test_missing_sbatch_is_exit_8_with_the_fix(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    argv = ["slurm", "--profile", "smoke", "--data", "synthetic", "--sweep", "keras2/tensorflow", "--site", "s",
+            "--out", str(tmp_path / "sweep")]  # fmt: skip
+    assert cli.main(argv) == 8
+    err = capsys.readouterr().err
+    assert err.startswith("error: sbatch not found on PATH") and err.count("\n") == 1

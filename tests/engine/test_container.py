@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
+import tarfile
 import threading
 import time
 
@@ -12,7 +15,7 @@ import pytest
 from docker.types import Mount
 from helpers import reproduce
 
-from cudnn_repro import container, engine
+from cudnn_repro import cli, container, engine
 
 SMOKE = ["--profile", "smoke", "--data", "synthetic", "--train-samples", "100", "--test-samples", "100"]
 
@@ -135,3 +138,35 @@ def test_archive_round_trip_checks_its_sum(client, base_image, tmp_path):
     checksum.write_text("0" * 64 + "  base.tar\n")
     with pytest.raises(engine.EngineError, match="corrupt archive"):
         engine.load_archive(client, archive)
+
+
+def write_with_sum(path, content: bytes) -> None:
+    path.write_bytes(content)
+    path.with_name(path.name + ".sha256").write_text(f"{hashlib.sha256(content).hexdigest()}  {path.name}\n")
+
+
+def test_bad_archives_and_bases_are_one_line_each_with_exit_6(client, tmp_path, capsys):
+    not_image = io.BytesIO()
+    with tarfile.open(fileobj=not_image, mode="w") as tar:
+        info = tarfile.TarInfo("hello.txt")
+        tar.addfile(info, io.BytesIO(b""))
+    write_with_sum(tmp_path / "random.tar", os.urandom(4096))
+    write_with_sum(tmp_path / "files.tar", not_image.getvalue())
+    (tmp_path / "empty-sum.tar").write_bytes(b"x")
+    (tmp_path / "empty-sum.tar.sha256").write_text("")
+    cases = {
+        "random.tar": "is not a `docker save` image archive",
+        "files.tar": "is not a `docker save` image archive",
+        "empty-sum.tar": "holds no SHA-256",
+        "missing.tar": "does not exist",
+    }
+    for name, words in cases.items():
+        argv = ["container", "--variant", "cpu", "--image-archive", str(tmp_path / name), "--profile", "smoke",
+                "--data", "synthetic", "--out", str(tmp_path / "out")]  # fmt: skip
+        assert cli.main(argv) == 6, name
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and words in err and err.count("\n") == 1, (name, err)
+    argv = ["image", "--variant", "cpu", "--base", "cudnn-repro-test/no-such-base:1"]
+    assert cli.main(argv) == 6
+    err = capsys.readouterr().err
+    assert "is not on this engine and nothing can be pulled here" in err and err.count("\n") == 1, err
