@@ -30,7 +30,7 @@ def escape(text: object) -> Markdown:
     flat = " ".join(str(text).split())  # newlines, tabs and other whitespace become one space
     flat = PUNCTUATION.sub(r"\\\1", flat)
     flat = re.sub(r"[&<>]", lambda m: ENTITIES[m.group()], flat)
-    return Markdown("\\" + flat if flat.startswith("#") else flat)
+    return Markdown(flat)  # never at a line's start here, so # and - need nothing
 
 
 def code(text: object) -> Markdown:

@@ -93,12 +93,16 @@ def test_a_requeued_task_resumes_its_results(slurm_cluster, tmp_path):
     first = results.load(run_dir / results.RESULTS_NAME)["runs"][0]
     job = outcome.read(run_dir)["job_id"]
     subprocess.run(["scontrol", "requeue", job], check=True, capture_output=True)
-    # Once pending again, Slurm holds a requeued job back for two minutes; not in a test.
+    # Slurm starts it again by itself, once the old credential has expired (cred_expire in
+    # slurm.conf.in): forcing an earlier start races slurmd's release of the old run.
     state = ["squeue", "--noheader", "--format=%T", "--jobs", job]
     while subprocess.run(state, capture_output=True, text=True).stdout.strip() != "PENDING":
         assert time.monotonic() < deadline, "the requeued task never went back to pending"
         time.sleep(0.5)
-    subprocess.run(["scontrol", "update", f"JobId={job}", "StartTime=now"], check=True, capture_output=True)
+    while outcome.read(run_dir)["status"] == outcome.RUNNING:  # until the killed task has said so
+        assert time.monotonic() < deadline, "the stopped task never recorded why"
+        time.sleep(0.5)
+    assert outcome.read(run_dir)["status"] in (outcome.PREEMPTED, outcome.REQUEUED), outcome.read(run_dir)
     wait_until_idle(600)
 
     record = outcome.read(run_dir)
