@@ -83,7 +83,6 @@ def argument(parse: Callable[[str], object]) -> Callable[[str], object]:
         except Failure as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 
-    convert.__name__ = parse.__name__
     return convert
 
 
