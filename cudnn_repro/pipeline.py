@@ -166,21 +166,14 @@ def run_locally(settings: Settings, args: argparse.Namespace) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR
-    try:  # before Keras is imported (seconds): a bad dataset is refused at once
-        data = load_dataset(settings, args.imdb_path)
-    except DatasetError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return INPUT_ERROR
-    from .keras2 import StackError
+    # Before Keras is imported (seconds): a bad dataset is refused at once, a Failure for cli's boundary.
+    data = load_dataset(settings, args.imdb_path)
     from .provenance import ProvenanceError
     from .workload import run
 
     status = OK
     try:
-        run(settings, args.out, data, args.force)
-    except (results.ResultsError, StackError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return INPUT_ERROR
+        run(settings, args.out, data, args.force)  # a ResultsError or StackError goes to cli's boundary
     except OSError as error:  # the output folder: a file, not writable, or a full disk
         print(f"error: cannot write to {args.out}: {error.strerror or error}", file=sys.stderr)
         return INPUT_ERROR
@@ -205,26 +198,23 @@ def slurm(args: argparse.Namespace, settings: Settings, options: list[str]) -> i
     from submitit.core.utils import FailedJobError, FailedSubmissionError
 
     from .data import find_imdb
-    from .slurm import TIME_LIMITS, GpuKind, Sweep, SweepError, default_site, scripts, submit
+    from .slurm import TIME_LIMITS, GpuKind, Sweep, default_site, scripts, submit
 
-    try:
-        imdb = find_imdb(settings.data, args.imdb_path, download=not args.dry_run)
-        sweep = Sweep(
-            out=args.out,
-            site=args.site or default_site(),
-            gpus=tuple(args.gpu or [GpuKind.parse("gpu")]),
-            combos=args.sweep,
-            run_options=tuple(options),
-            runtime=args.runtime,
-            image=args.image.resolve() if args.image else None,
-            imdb=imdb.resolve() if imdb else None,
-            account=args.account,
-            time_min=args.time or TIME_LIMITS[settings.profile],
-            cpus_per_task=args.cpus_per_task,
-        )
-    except (SweepError, DatasetError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return INPUT_ERROR
+    # A SweepError or DatasetError goes to cli's boundary (one line, exit 1).
+    imdb = find_imdb(settings.data, args.imdb_path, download=not args.dry_run)
+    sweep = Sweep(
+        out=args.out,
+        site=args.site or default_site(),
+        gpus=tuple(args.gpu or [GpuKind.parse("gpu")]),
+        combos=args.sweep,
+        run_options=tuple(options),
+        runtime=args.runtime,
+        image=args.image.resolve() if args.image else None,
+        imdb=imdb.resolve() if imdb else None,
+        account=args.account,
+        time_min=args.time or TIME_LIMITS[settings.profile],
+        cpus_per_task=args.cpus_per_task,
+    )
     if args.dry_run:
         print(scripts(sweep))
         return OK
