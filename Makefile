@@ -66,7 +66,7 @@ reproduce: $(VENV)/.runtime
 endif
 
 reproduce-quick:  ## the quick verdict: minutes, 3 repeats, article-size times predicted
-	$(MAKE) reproduce PROFILE=quick ARGS="--repeats 3 $(ARGS)"
+	$(MAKE) reproduce PROFILE=quick
 
 # On a Slurm cluster, from a checkout on the shared filesystem: one job array per GPU kind,
 # a task per stack/backend, then the summary; SLURM_ARGS as `reproduce.py slurm --help` lists.

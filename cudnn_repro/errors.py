@@ -7,8 +7,8 @@ error boundary in cli.main turns any of them into one line and its code; 4 and 5
 
 from __future__ import annotations
 
-OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, SCHEDULER, INTERNAL, INTERRUPTED = (
-    0, 1, 2, 3, 6, 7, 8, 9, 130
+OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, SCHEDULER, INTERNAL, SELF_TEST, INTERRUPTED = (
+    0, 1, 2, 3, 6, 7, 8, 9, 10, 130
 )  # fmt: skip
 
 

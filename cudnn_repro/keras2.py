@@ -78,7 +78,7 @@ def reset(seed: int) -> None:
     tf_keras.utils.set_random_seed(seed)
 
 
-def timer(label: str, epochs: int, after: float | None) -> EpochClock:
+def timer(label: str, epochs: int, after: float | None = None) -> EpochClock:
     import tf_keras
 
     class Keras2Timer(EpochClock, tf_keras.callbacks.Callback):

@@ -15,7 +15,18 @@ from pathlib import Path
 from . import results, verdicts
 from .claims import load_article
 from .data import DatasetError, load_dataset
-from .errors import CONTAINER_FAILED, ENGINE, INPUT_ERROR, INTERNAL, INTERRUPTED, OK, PROVENANCE, SCHEDULER, USAGE
+from .errors import (
+    CONTAINER_FAILED,
+    ENGINE,
+    INPUT_ERROR,
+    INTERNAL,
+    INTERRUPTED,
+    OK,
+    PROVENANCE,
+    SCHEDULER,
+    SELF_TEST,
+    USAGE,
+)
 from .settings import BACKENDS, Settings
 
 EXIT_CODES = f"""exit codes:
@@ -29,6 +40,8 @@ EXIT_CODES = f"""exit codes:
   {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
   {SCHEDULER}    slurm: Slurm refused the submission (sbatch's own message follows), or sbatch is missing
   {INTERNAL}    a bug: one line says where the traceback was written; please report it
+  {SELF_TEST}   the GPU stack failed: the self-test before a run (the GPU unseen, a cuDNN op failing, another
+        kernel than cuDNN), or check-gpu-stack; the line names the cause and the fix
   {INTERRUPTED}  interrupted (Ctrl-C): finished runs are kept, the same command resumes"""
 
 
@@ -117,7 +130,8 @@ def run_container(args: argparse.Namespace, settings: Settings, options: list[st
     except ContainerFailed as error:
         print(f"error: {error}", file=sys.stderr)
         # The workload's own codes keep their meaning; anything else is a failed container.
-        status = error.exit_code if error.exit_code in (INPUT_ERROR, PROVENANCE, INTERRUPTED) else CONTAINER_FAILED
+        kept = (INPUT_ERROR, PROVENANCE, SELF_TEST, INTERRUPTED)
+        status = error.exit_code if error.exit_code in kept else CONTAINER_FAILED
     except EngineError as error:
         if not args.fallback_local or isinstance(error, GpuRuntimeError):
             print(f"error: {error}", file=sys.stderr)

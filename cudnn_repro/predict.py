@@ -68,16 +68,21 @@ def cannot_predict(settings: dict, size: dict) -> str | None:
 
 
 def predict_fit_seconds(run: dict, settings: dict, size: dict) -> float:
-    epochs = run["epoch_seconds"]
     batches = settings.get("steps_per_epoch") or math.ceil(settings["train_samples"] / settings["batch_size"])
-    extra = math.ceil(size["train_samples"] / size["batch_size"]) - batches
+    return scaled_fit_seconds(run, batches, math.ceil(size["train_samples"] / size["batch_size"]), size["epochs"])
+
+
+def scaled_fit_seconds(run: dict, batches: int, wanted_batches: int, wanted_epochs: int) -> float:
+    """A fit of `batches` per epoch scaled to `wanted_batches` per epoch and `wanted_epochs`."""
+    epochs = run["epoch_seconds"]
+    extra = wanted_batches - batches
     steady = statistics.median(epochs[1:])
     steps = [s for s in run.get("step_seconds", [])[1:] if s is not None]
     # Files from before per-step times were recorded: scale whole epochs by batches.
     step = statistics.median(steps) if steps else steady / batches
     outside = max(run["fit_seconds"] - sum(epochs), 0.0)
     first = epochs[0] + extra * step
-    return outside + first + (size["epochs"] - 1) * (steady + extra * step)
+    return outside + first + (wanted_epochs - 1) * (steady + extra * step)
 
 
 def article_size_seconds(run: dict, settings: dict, size: dict) -> float:

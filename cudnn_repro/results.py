@@ -63,6 +63,7 @@ def start_invocation(results: dict, environment: dict) -> None:
             "lock": environment["lock"],
             "git": environment["git"],
             "launcher": environment["launcher"],
+            "gpu_self_test": environment["gpu_self_test"],
         }
     )
 

@@ -79,6 +79,18 @@ class Settings:
         return d
 
 
+# paper: the article's size. quick: the article's data and input pipeline, but 10 steps
+# per epoch; its steady steps predict the article-size times (predict.py). smoke: tiny,
+# for tests; it checks plumbing only. Three interleaved repeats are the fewest that give an
+# interval (stats.MIN_RUNS), so paper and quick can give a firm verdict; the runs never stop
+# early on a result (that would break the intervals' coverage).
+PROFILES: dict[str, Settings] = {
+    "paper": Settings("paper", train_samples=25000, test_samples=25000, epochs=10, repeats=3),
+    "quick": Settings("quick", train_samples=25000, test_samples=1000, epochs=3, steps_per_epoch=10, repeats=3),
+    "smoke": Settings("smoke", train_samples=200, test_samples=100, epochs=2),
+}
+
+
 @dataclass(frozen=True)
 class Option:
     help: str
@@ -93,7 +105,11 @@ OPTIONS: dict[str, Option] = {
     "train_samples": Option("override the profile's number of training reviews"),
     "test_samples": Option("override the profile's number of test reviews"),
     "steps_per_epoch": Option("override the profile's steps per epoch (quick: 10)"),
-    "repeats": Option("runs per model, interleaved across models (default 1)"),
+    "repeats": Option(
+        "runs per model, interleaved across models (default: "
+        + ", ".join(f"{name} {p.repeats}" for name, p in PROFILES.items())
+        + ")"
+    ),
     "stack": Option(
         "keras2: the article's own classes (LSTM, GRU, CuDNNLSTM, CuDNNGRU) through tf_keras on TensorFlow; "
         "keras3: Keras 3 layers with use_cudnn, on KERAS_BACKEND's backend (default keras2)",
@@ -113,14 +129,4 @@ OPTIONS: dict[str, Option] = {
         "allow TF32 tensor-core math in float32 matmuls and cuDNN (default off: the article's GTX 1060 computed "
         "full FP32; Ampere and newer GPUs would otherwise use TF32)"
     ),
-}
-
-
-# paper: the article's size. quick: the article's data and input pipeline, but 10 steps
-# per epoch; its steady steps predict the article-size times (predict.py). smoke: tiny,
-# for tests; it checks plumbing only.
-PROFILES: dict[str, Settings] = {
-    "paper": Settings("paper", train_samples=25000, test_samples=25000, epochs=10),
-    "quick": Settings("quick", train_samples=25000, test_samples=1000, epochs=3, steps_per_epoch=10),
-    "smoke": Settings("smoke", train_samples=200, test_samples=100, epochs=2),
 }

@@ -25,6 +25,7 @@ class EpochClock:
     """
 
     HEARTBEAT = 60.0  # seconds between "still in this epoch" lines
+    quiet = False  # a probe's few batches need no progress lines
 
     def __init__(self, label: str, epochs: int, after: float | None = None):
         super().__init__()
@@ -47,7 +48,7 @@ class EpochClock:
         checkpoint()
         now = time.perf_counter()
         self._batch_starts.append(now)
-        if now - self._beat > self.HEARTBEAT:
+        if now - self._beat > self.HEARTBEAT and not self.quiet:
             self._beat = now
             log(f"  {self.label} epoch {len(self.seconds) + 1}: batch {batch + 1}, {clock(now - self._start)} in")
 
@@ -66,7 +67,8 @@ class EpochClock:
         self.step_seconds.append((starts[-1] - starts[0]) / (len(starts) - 1) if len(starts) > 1 else None)
         left = (self.epochs - epoch - 1) * statistics.median(self.seconds[1:] or self.seconds)
         plan = f", {clock(left + self.after)} for the whole plan" if self.after is not None else ""
-        log(f"  {self.label} epoch {epoch + 1}/{self.epochs}: {clock(self.seconds[-1])}, {clock(left)} left{plan}")
+        if not self.quiet:
+            log(f"  {self.label} epoch {epoch + 1}/{self.epochs}: {clock(self.seconds[-1])}, {clock(left)} left{plan}")
 
 
 class EpochTimer(EpochClock, keras.callbacks.Callback):

@@ -9,30 +9,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keras
-
-from . import backend, interrupt, keras2, provenance, results
+from . import backend, interrupt, keras2, preflight, provenance, results
 from .data import Dataset
 from .environment import collect_environment
-from .models import SPECS, build_model, layer_config
+from .models import SPECS, layer_config
+from .preflight import fresh_model
 from .progress import clock, log, plan_left
 from .settings import Settings
 from .telemetry import GpuSampler
 from .timing import EpochTimer, timed_fit
 
 
-def open_results(path: Path, run_settings: dict, data_info: dict, force: bool) -> dict:
-    environment = collect_environment()
-    if path.exists() and not force:
-        existing = results.load(path)
-        results.check_resumable(existing, run_settings, environment, data_info, path)
-        log(f"resuming {path}: {len(existing['runs'])} run(s) already done")
-        results.start_invocation(existing, environment)
-        return existing
-    fresh = results.new_results(run_settings, environment, data_info)
-    results.start_invocation(fresh, environment)
-    results.save(fresh, path)
-    return fresh
+def resumable(path: Path, run_settings: dict, environment: dict, data_info: dict, force: bool) -> dict | None:
+    """The results already in `path` that this run continues, or None to start afresh."""
+    if not path.exists() or force:
+        return None
+    existing = results.load(path)
+    results.check_resumable(existing, run_settings, environment, data_info, path)
+    log(f"resuming {path}: {len(existing['runs'])} run(s) already done")
+    return existing
+
+
+def open_results(path: Path, existing: dict | None, run_settings: dict, environment: dict, data_info: dict) -> dict:
+    state = existing or results.new_results(run_settings, environment, data_info)
+    results.start_invocation(state, environment)
+    results.save(state, path)
+    return state
 
 
 # The frameworks' words when a layer that demands cuDNN finds no cuDNN kernel: Keras 3's, and
@@ -41,16 +43,6 @@ NO_CUDNN = {
     "cuDNN is not supported for this layer configuration": "the Keras {backend} backend has no cuDNN kernel for it",
     "No OpKernel was registered to support Op 'CudnnRNN": "TensorFlow has no kernel for its CudnnRNN op here",
 }
-
-
-def fresh_model(spec, settings: Settings):
-    """A new, seeded model of the run's stack."""
-    if settings.stack == "keras2":
-        keras2.reset(settings.seed)
-        return keras2.build_model(spec, settings.maxlen)
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(settings.seed)
-    return build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
 
 
 def layer_record(spec, settings: Settings) -> dict:
@@ -101,11 +93,18 @@ def run_plan(settings: Settings, out_dir: Path, data: Dataset, force: bool) -> d
     run_settings = settings.to_dict() | {"backend": backend.name(), "jit_compile": backend.jit_compile()}
     if settings.stack == "keras2":
         run_settings["tf_keras"] = keras2.version()
-    state = open_results(path, run_settings, data.info, force)
+    environment = collect_environment()
+    existing = resumable(path, run_settings, environment, data.info, force)
     cuda_ok, cuda_reason = backend.cuda_status()
-    sampler = GpuSampler()
-    done = results.finished(state)
+    done = results.finished(existing) if existing else set()
     plan = [(r, name) for r in range(settings.repeats) for name in settings.models if (name, r) not in done]
+    runnable = [name for _, name in plan if cuda_ok or not SPECS[name].cudnn]
+    log(preflight.plan_text(settings, [name for _, name in plan], runnable, cuda_reason))
+    # Before the results file is touched: a broken GPU stack stops here, within a minute.
+    environment["gpu_self_test"], probes = preflight.self_test(settings, data, environment, (cuda_ok, cuda_reason))
+    probed = preflight.eta(settings, runnable, data, probes) if runnable and preflight.is_long(settings) else {}
+    state = open_results(path, existing, run_settings, environment, data.info)
+    sampler = GpuSampler()
     cudnn = {name: spec.cudnn for name, spec in SPECS.items()}
     fits: dict[str, list[float]] = {}
     for r in state["runs"]:
@@ -114,7 +113,7 @@ def run_plan(settings: Settings, out_dir: Path, data: Dataset, force: bool) -> d
     for i, (repeat, name) in enumerate(plan, 1):
         interrupt.checkpoint()
         runnable = [n for _, n in plan[i:] if cuda_ok or not cudnn[n]]
-        after = plan_left(runnable, fits, cudnn)
+        after = plan_left(runnable, fits, cudnn, probed)
         spec = SPECS[name]
         label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{settings.repeats}"
         record = {"model": name, "repeat": repeat, "layer": layer_record(spec, settings), "started": results.now()}
