@@ -23,7 +23,7 @@ CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIV
 .DEFAULT_GOAL := help
 .PHONY: help venv reproduce reproduce-quick reproduce-slurm test test-unit test-engine test-slurm lint wheelhouse \
   engine-packages slurm-packages engine-images image image-archive \
-  reports lock gpu-wheels bench clean
+  reports lock gpu-wheels bench check-gpu-image clean
 
 # uv installs the locks, as complete resolutions: exactly them (--no-deps), as the image does with pip.
 INSTALL := $(UV) pip install --quiet --python $(PY) --require-hashes --no-deps --compile-bytecode
@@ -149,6 +149,14 @@ gpu-wheels:  ## Keras wheels for a PyTorch+JAX GPU machine without an index (ben
 	$(PYTHON) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
 	  --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 -d .whl \
 	  keras==3.15.1 namex==0.1.0 optree==0.20.0
+
+# The GPU image built offline and checked without a GPU: TensorFlow's CUDA build and libraries
+# against gpu.lock, and a smoke run (the cuDNN pair "not run"). On the local Debian base unless
+# BASE names one. Its output: bench/results/check_gpu_image.txt.
+check-gpu-image: SHELL := /bin/bash
+check-gpu-image: .SHELLFLAGS := -o pipefail -c
+check-gpu-image: $(VENV)/.runtime wheelhouse/gpu/.complete $(if $(BASE),,build/engine-base.tar)  ## build the GPU image offline and check its CUDA stack, no GPU needed (BASE)
+	PYTHONPATH=. $(PY) bench/check_gpu_image.py $(if $(BASE),--base $(BASE),--local-base) | tee bench/results/check_gpu_image.txt
 
 # Quick-verdict validation (about 30 min on 2 cores) and harness overhead.
 bench: $(VENV)/.dev  ## the benchmarks: quick-vs-full validation, harness overhead

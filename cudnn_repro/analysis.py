@@ -22,6 +22,7 @@ REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE = (
     "inconclusive",
     "not verifiable",
 )
+LARGER, SMALLER = "larger than claimed", "smaller than claimed"
 # An epoch whose start (Keras setting up its data iterator) takes this much longer than the
 # run's quickest epoch start, and this share of an epoch: a stall, a named confound of fit times.
 STALL_SECONDS = 1.0
@@ -65,6 +66,8 @@ class Verdict:
     detail: str
     estimate: Estimate | None = None  # of the claim's value (a ratio, or seconds)
     step_ratio: Estimate | None = None  # the steady per-step ratio: the kernels alone
+    direction: str | None = None  # LARGER or SMALLER when not reproduced: which way the claim missed
+    confounds: list[str] = field(default_factory=list)  # what else could explain this value, main one first
 
     @property
     def firm(self) -> bool:
@@ -72,16 +75,28 @@ class Verdict:
         return self.estimate is None or self.estimate.interval
 
     @property
+    def outcome(self) -> str:
+        """The verdict with the way it missed: "not reproduced, larger than claimed" is not "smaller"."""
+        return f"{self.verdict}, {self.direction}" if self.direction else self.verdict
+
+    @property
     def label(self) -> str:
         if self.verdict in (REPRODUCED, NOT_REPRODUCED) and not self.firm:
-            return f"indicative: {self.verdict}"
-        return self.verdict
+            return f"indicative: {self.outcome}"
+        return self.outcome
+
+
+# What a warning qualifies: the verdicts (how firm they are) or the times (what they include).
+VERDICTS, TIMES = "verdicts", "times"
 
 
 @dataclass
 class RunWarning:
+    kind: str  # a short title shared by every warning of its kind, to group them across run sets
     message: str
     hint: str
+    about: str  # VERDICTS or TIMES
+    detail: str = ""  # the part that differs between run sets of the same kind, when one does
 
 
 @dataclass
@@ -92,6 +107,7 @@ class Analysis:
     verdicts: list[Verdict]
     warnings: list[RunWarning]
     run_seconds: float | None  # from the results file's creation to its last save
+    superseded: list[str] = field(default_factory=list)  # why this run set's method is no longer current
 
 
 def steady_step(run: dict) -> float | None:
@@ -201,7 +217,14 @@ def judge_ratio(claim: RatioClaim, models: dict[str, ModelSummary], basis: str) 
             f"; the steady per-step ratio {step_ratio.point:.2f}x does not agree, so set-up time or "
             f"stalls ({stalls} here) decide the whole-fit ratio"
         )
-    return Verdict(claim, verdict, detail, ratio, step_ratio)
+    return Verdict(claim, verdict, detail, ratio, step_ratio, miss(verdict, ratio.point, claim.article_value))
+
+
+def miss(verdict: str, value: float, claimed: float) -> str | None:
+    """Which way a claim that was not reproduced missed (the point against the article's value)."""
+    if verdict != NOT_REPRODUCED:
+        return None
+    return LARGER if value > claimed else SMALLER
 
 
 def side(claim: RatioClaim, ratio: Estimate) -> str:
@@ -227,7 +250,7 @@ def judge_time(claim: TimeClaim, models: dict[str, ModelSummary], environment: d
     verdict = (
         REPRODUCED if high < claim.below_seconds else NOT_REPRODUCED if low >= claim.below_seconds else INCONCLUSIVE
     )
-    return Verdict(claim, verdict, time.method, time)
+    return Verdict(claim, verdict, time.method, time, direction=miss(verdict, time.point, claim.below_seconds))
 
 
 def judge(claim: Claim, models: dict[str, ModelSummary], basis: str, environment: dict, article: Article) -> Verdict:
@@ -244,76 +267,142 @@ def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str)
     if results["data"]["source"] == "synthetic":
         warnings.append(
             RunWarning(
+                "Synthetic data",
                 "The data is IMDB-shaped synthetic data: timings valid, accuracy not comparable.",
                 "Put the real imdb.npz in the Keras cache or pass --imdb-path.",
+                TIMES,
             )
         )
     if basis == "predicted":
         warnings.append(
             RunWarning(
+                "Predicted times",
                 "Verdicts use article-size times predicted from a short run, not measured.",
                 "Run --profile paper for a measured verdict.",
+                VERDICTS,
+            )
+        )
+    for reason in superseded(results, basis):
+        warnings.append(
+            RunWarning(
+                "Superseded method",
+                f"Superseded method: {reason}; a summary lists this run set but does not count it.",
+                "Rerun with the current package.",
+                VERDICTS,
             )
         )
     if results["settings"].get("tf32") is None:
         warnings.append(
             RunWarning(
+                "TF32 not controlled",
                 "TF32 was not controlled (a results file from before the option): on Ampere and newer GPUs "
                 "the backend's default applied.",
                 "Rerun with the current package (TF32 off by default).",
+                TIMES,
             )
         )
     lock = results["environment"].get("lock")
     if lock is None:
         warnings.append(
             RunWarning(
+                "Packages not checked against the locks",
                 "The packages were not checked against the lock files (a results file from before the check).",
                 "The environment section lists the versions that ran.",
+                TIMES,
             )
         )
     elif lock["differs"]:
         differs = ", ".join(f"{k} {v}" for k, v in sorted(lock["differs"].items()))
         warnings.append(
             RunWarning(
+                "Ad hoc environment",
                 f"Ad hoc environment: the packages differ from {lock['file']} ({differs}).",
                 "Run in the pinned image (`make reproduce`) for a locked environment.",
+                TIMES,
+                differs,
             )
         )
-    for summary in models.values():
-        if summary.spread is not None and summary.spread >= stats.NOISY_SPREAD:
+    for m in models.values():
+        if m.spread is not None and m.spread >= stats.NOISY_SPREAD:
             warnings.append(
                 RunWarning(
-                    f"{summary.name}: fit times spread {summary.spread:.0%} of their median; the machine was noisy.",
+                    "Noisy fits",
+                    f"{m.name}: fit times spread {m.spread:.0%} of their median; the machine was noisy.",
                     "Close other work, fix the GPU clocks, or add --repeats.",
+                    TIMES,
+                    f"{m.name} {m.spread:.0%}",
                 )
             )
-        if summary.stalls:
-            total = sum(s.seconds for s in summary.stalls)
+        if m.stalls:
+            total = stall_seconds(m)
             warnings.append(
                 RunWarning(
-                    f"{summary.name}: {len(summary.stalls)} epoch-start stall(s), {total:.1f} s in all "
-                    f"({min(s.seconds for s in summary.stalls):.1f}-{max(s.seconds for s in summary.stalls):.1f} s "
+                    "Epoch-start stalls",
+                    f"{m.name}: {len(m.stalls)} epoch-start stall(s), {total:.1f} s in all "
+                    f"({min(s.seconds for s in m.stalls):.1f}-{max(s.seconds for s in m.stalls):.1f} s "
                     "each), inside the fit times.",
                     "The steady per-step ratio beside each verdict is free of them.",
+                    TIMES,
+                    f"{m.name} {len(m.stalls)}, {total:.1f} s",
                 )
             )
-        if summary.throttle_reasons:
+        if m.throttle_reasons:
             warnings.append(
                 RunWarning(
-                    f"{summary.name}: the GPU throttled during the fit ({', '.join(summary.throttle_reasons)}).",
+                    "GPU throttled",
+                    f"{m.name}: the GPU throttled during the fit ({', '.join(m.throttle_reasons)}).",
                     "Its time is slower than the GPU's unthrottled speed; check cooling and power limits.",
+                    TIMES,
+                    f"{m.name}: {', '.join(m.throttle_reasons)}",
                 )
             )
-    repeats = results["settings"]["repeats"]
-    if repeats < stats.MIN_RUNS:
+    done = min((len(m.ok_runs) for m in models.values() if m.ok_runs), default=0)
+    if 0 < done < stats.MIN_RUNS:
         warnings.append(
             RunWarning(
-                f"{repeats} run(s) per model: below {stats.MIN_RUNS}, ratios get a range, not an interval, "
+                "Too few runs",
+                f"{done} run(s) of some model: below {stats.MIN_RUNS}, ratios get a range, not an interval, "
                 "and verdicts are only indicative.",
                 f"Add --repeats {stats.MIN_RUNS} or more.",
+                VERDICTS,
+                f"{done} run(s)",
             )
         )
     return warnings
+
+
+def stall_seconds(m: ModelSummary) -> float:
+    return sum(s.seconds for s in m.stalls)
+
+
+def superseded(results: dict, basis: str) -> list[str]:
+    """Why this run set's method is no longer the package's: a summary lists it but does not count it."""
+    s, gpu = results["settings"], results["environment"]["gpu"].get("present")
+    reasons = []
+    if basis == "predicted" and not s.get("steps_per_epoch"):
+        reasons.append(
+            f"times predicted by scaling whole epochs of a {s['train_samples']:,}-review run, the unvalidated "
+            "method the quick profile's per-step prediction replaced"
+        )
+    if gpu and s.get("tf32") is None:
+        reasons.append("TF32 not controlled on a GPU that has it (the backend's default applied)")
+    return reasons
+
+
+def confounds(claim: Claim, results: dict, models: dict[str, ModelSummary], basis: str) -> list[str]:
+    """What besides the kernels could explain a claim's value on this run set, main one first."""
+    s, out = results["settings"], []
+    plain = [name for name in claim.models if not name.startswith("CuDNN")]
+    if s.get("stack", "keras3") == "keras3" and s["backend"] == "torch" and plain:
+        out.append(f"Keras 3's torch backend runs the plain {' and '.join(plain)} as a Python loop over the time steps")
+    out += superseded(results, basis)
+    for name in claim.models:
+        m = models.get(name)
+        if m and m.spread is not None and m.spread >= stats.NOISY_SPREAD:
+            out.append(f"{name}'s fit times spread {m.spread:.0%}")
+        if m and m.stalls:
+            out.append(f"{name} had {len(m.stalls)} epoch-start stall(s), {stall_seconds(m):.1f} s")
+    return out
 
 
 def run_seconds(results: dict) -> float | None:
@@ -326,8 +415,12 @@ def run_seconds(results: dict) -> float | None:
 def analyse(results: dict, article: Article) -> Analysis:
     models, basis = summarise_models(results, article)
     verdicts = [judge(c, models, basis, results["environment"], article) for c in article.claims]
+    for v in verdicts:
+        if v.verdict != NOT_VERIFIABLE:
+            v.confounds = confounds(v.claim, results, models, basis)
     method = predict.method(results["settings"], article.size) if basis in ("measured", "predicted") else basis
-    return Analysis(models, basis, method, verdicts, collect_warnings(results, models, basis), run_seconds(results))
+    warnings = collect_warnings(results, models, basis)
+    return Analysis(models, basis, method, verdicts, warnings, run_seconds(results), superseded(results, basis))
 
 
 @dataclass

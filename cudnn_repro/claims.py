@@ -23,6 +23,7 @@ class RatioClaim:
 
     id: str
     text: str
+    short: str  # the headline's name for it
     numerator: str
     denominator: str
     article_value: float
@@ -57,6 +58,7 @@ class TimeClaim:
 
     id: str
     text: str
+    short: str
     model: str
     article_value: float
     below_seconds: float
@@ -98,7 +100,8 @@ class ClaimsError(Failure):
 
 
 def parse_claim(c: dict) -> Claim:
-    common = {"id": c["id"], "text": c["text"], "article_value": c["article_value"], "why": c["why"]}
+    common = {"id": c["id"], "text": c["text"], "short": c["short"], "article_value": c["article_value"]}
+    common["why"] = c["why"]
     common["derived"] = c.get("derived")
     if "model" in c:
         return TimeClaim(model=c["model"], below_seconds=c["accept"]["below_seconds"], **common)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import __version__, pipeline
 from .data import IMDB_ENV
+from .environment import ROOT
 from .errors import INTERNAL, INTERRUPTED, Failure
 from .pipeline import EXIT_CODES
 from .settings import OPTIONS, PROFILES, Settings
@@ -37,10 +38,11 @@ from .slurm import (
     parse_sweep,
 )
 
-COMMANDS = ("run", "container", "image", "report", "compare", "slurm")
+COMMANDS = ("run", "container", "image", "check-gpu-stack", "report", "compare", "slurm")
 OTHER_COMMANDS = """other commands (each has --help):
   container   the same run inside the pinned Docker image (docker-py), results on the host
   image       build the pinned image offline from the wheelhouse; --archive to docker-save it
+  check-gpu-stack  whether TensorFlow's CUDA libraries load as the GPU lock pins them (no GPU needed)
   report      re-render REPORT.md and verdicts.json from a results.json, running nothing;
               --check exits 0 all reproduced, 4 some not reproduced, 5 undecided
   compare     one SUMMARY.md across many results files or folders
@@ -86,6 +88,7 @@ def argument(parse: Callable[[str], object]) -> Callable[[str], object]:
     return convert
 
 
+GPU_LOCK = ROOT / "requirements" / "gpu.lock"
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -141,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     image.add_argument("--base", help="base image to build on instead of the pinned one")
     image.add_argument("--archive", type=path, help="also `docker save` it here, with a .sha256 beside it")
+    stack = sub.add_parser(
+        "check-gpu-stack",
+        help="check TensorFlow's CUDA build and every CUDA library it opens against the GPU lock (no GPU needed)",
+    )
+    stack.add_argument("--lock", type=path, default=GPU_LOCK, help=f"the lock to check against (default {GPU_LOCK})")
     report = sub.add_parser("report", help="re-render REPORT.md and verdicts.json from a results file")
     report.add_argument("results", type=path, help="path to results.json")
     report.add_argument("--out", type=path, help="folder for REPORT.md (default: beside the results file)")
@@ -154,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare = sub.add_parser("compare", help="one SUMMARY.md across many results files or folders")
     compare.add_argument("paths", type=path, nargs="+", help="results.json files, or folders to search for them")
     compare.add_argument("--out", type=path, default=Path("paper"), help="folder for SUMMARY.md (default paper/)")
+    compare.add_argument(
+        "--check",
+        action="store_true",
+        help="exit by the reconciled outcomes: 0 every claim reproduced, 4 some claim firmly not reproduced on a "
+        "counted run set, 5 otherwise (1: no results file can be read)",
+    )
     slurm = sub.add_parser(
         "slurm",
         help="the run on a Slurm cluster: a job array per GPU kind, one task per stack/backend, then one summary",
@@ -302,9 +316,11 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "report":
         return pipeline.report(args.results, args.out or args.results.parent, args.quick, args.check)
     if args.command == "compare":
-        return pipeline.compare(args.paths, args.out)
+        return pipeline.compare(args.paths, args.out, args.check)
     if args.command == "image":
         return pipeline.make_image(args)
+    if args.command == "check-gpu-stack":
+        return pipeline.check_gpu_stack(args.lock)
     try:
         settings = settings_from(args)
     except ValueError as error:

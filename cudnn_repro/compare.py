@@ -6,6 +6,7 @@ lines the run sets up and reconciles each claim's verdicts across them.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,17 +16,20 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from . import outcome, predict
+from . import headline, outcome, predict
 from . import results as results_file
-from .analysis import NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict, analyse, validate_prediction
+from .analysis import TIMES, VERDICTS, Analysis, RunWarning, Verdict, analyse, validate_prediction
 from .claims import Article, RatioClaim
 from .environment import ROOT
-from .markdown import Markdown, code, escape, table
+from .markdown import Markdown, bold, code, escape, table
 from .plot import save_figure
+from .reconcile import Reconciled, exit_status, reconcile_all, records
 from .report import estimate_text, ratio
 from .stats import LEVEL
 
 SUMMARY_NAME = "SUMMARY.md"
+SUMMARY_JSON = "summary.json"
+SUMMARY_SCHEMA = "cudnn-repro/summary"
 FIGURE_NAME = "summary.png"
 
 
@@ -36,13 +40,14 @@ class RunSet:
     results: dict
     analysis: Analysis
 
-    def machine(self) -> str:
-        env = self.results["environment"]
-        return env["gpu"]["name"] if env["gpu"].get("present") else f"{env['cpu']['model']} (no GPU)"
-
     def stack(self) -> str:
         s = self.results["settings"]
         return f"{s.get('stack', 'keras3')}/{s['backend']}"
+
+    def runs_done(self) -> str:
+        """Runs done per model (fewest-most), not the repeats planned."""
+        done = sorted({len(m.ok_runs) for m in self.analysis.models.values() if m.ok_runs})
+        return "-" if not done else str(done[0]) if len(done) == 1 else f"{done[0]}-{done[-1]}"
 
     def runtime(self) -> str:
         """Where the workload ran: the Slurm task's runtime, a container, or a local run; and the job."""
@@ -108,9 +113,10 @@ def run_set_table(sets: list[RunSet], article: Article) -> str:
     for rs in sets:
         s, a = rs.results["settings"], rs.analysis
         times = [estimate_text(a.models[m].size_estimate) if m in a.models else "-" for m in article.fit_seconds]
-        row = [code(rs.name), rs.machine(), rs.stack(), rs.runtime(), s["profile"], s["repeats"], rs.tf32(), a.basis]
+        row = [code(rs.name), headline.machine(rs.results), rs.stack(), rs.runtime(), s["profile"], rs.runs_done(),
+               rs.tf32(), a.basis]  # fmt: skip
         rows.append(row + times)
-    headers = ["Run set", "Machine", "Stack/backend", "Ran in", "Profile", "Repeats", "TF32", "Basis"]
+    headers = ["Run set", "Machine", "Stack/backend", "Ran in", "Profile", "Runs done", "TF32", "Basis"]
     headers += [f"{m} (s)" for m in article.fit_seconds]
     article_row = ["article", article.gpu, f"{article.software['keras']}", "-", "paper", 1, "no TF32", "measured"]
     article_row += [f"{t:g}" for t in article.fit_seconds.values()]
@@ -122,36 +128,63 @@ def verdict_table(sets: list[RunSet], article: Article) -> str:
     return table(rows, ["Run set", *(c.text for c in article.claims)])
 
 
-def reconcile(claim_index: int, sets: list[RunSet]) -> str:
-    """One line per claim: where it held, where it failed, and what that adds up to."""
+def reconciled_line(r: Reconciled) -> str:
+    """Every counted run set's verdict on the claim, grouped, and the set-aside ones."""
     groups: dict[str, list[str]] = {}
+    for j in r.counted:
+        groups.setdefault(j.verdict.label, []).append(code(j.run_set))
+    parts = [f"{escape(label)}: {', '.join(names)}" for label, names in groups.items()]
+    if r.set_aside:
+        parts.append("set aside: " + ", ".join(code(name) for name, _ in r.set_aside))
+    return f"{bold(r.outcome)}. " + "; ".join(parts) + "."
+
+
+def set_aside_lines(reconciled: list[Reconciled]) -> list[str]:
+    """Each run set that no claim counts, and why its method is superseded."""
+    aside = dict(pair for r in reconciled for pair in r.set_aside)
+    if not aside:
+        return []
+    listed = [f"- {code(name)}: {escape('; '.join(why))}." for name, why in aside.items()]
+    return ["", "Set aside, listed but not counted (superseded method; rerun with the current package to count):", "",
+            *listed]  # fmt: skip
+
+
+def warnings_list(sets: list[RunSet], about: str) -> list[str]:
+    """One line per kind of warning, naming the run sets it applies to, instead of one per warning."""
+    kinds: dict[str, list[tuple[str, RunWarning]]] = {}
     for rs in sets:
-        v = rs.analysis.verdicts[claim_index]
-        groups.setdefault(v.label, []).append(f"{code(rs.name)} ({escape(rs.analysis.basis)})")
-    firm = [k for k in (REPRODUCED, NOT_REPRODUCED) if k in groups]
-    if len(firm) == 1:
-        overall = f"**{firm[0]}** on every run set that judged it firmly"
-    elif firm:
-        overall = "**depends on the machine or stack**: firmly reproduced on some run sets, not on others"
-    elif set(groups) <= {NOT_VERIFIABLE}:
-        overall = "**not verifiable** on any run set here"
-    else:
-        overall = "**undecided**: no run set judged it firmly"
-    judged = [f"{k}: {', '.join(v)}" for k, v in groups.items() if k != NOT_VERIFIABLE]
-    skipped = len(groups.get(NOT_VERIFIABLE, []))
-    return f"{overall}. " + "; ".join(judged + ([f"not verifiable on {skipped} run set(s)"] if skipped else [])) + "."
+        for w in rs.analysis.warnings:
+            if w.about == about:
+                kinds.setdefault(w.kind, []).append((rs.name, w))
+    lines = []
+    for kind, seen in kinds.items():
+        where: dict[str, list[str]] = {}
+        for name, w in seen:
+            where.setdefault(name, []).append(w.detail)
+        named = ", ".join(code(n) + (f" ({escape('; '.join(d for d in ds if d))})" if any(ds) else "")
+                          for n, ds in where.items())  # fmt: skip
+        lines.append(f"- {bold(kind)}: {named}. {escape(seen[0][1].hint)}")
+    return lines
 
 
 def validation_table(sets: list[RunSet], article: Article) -> str:
     """The quick predictions against article-size runs, for the pairs the predictor was validated on."""
-    by_path = {rs.path: rs for rs in sets}
+    by_path = {rs.path: (rs.name, rs.results) for rs in sets}
+
+    def find(path: str) -> tuple[str, dict] | None:
+        """A run set of this summary, else the committed file itself (the benchmark's pairs)."""
+        resolved = (ROOT / path).resolve()
+        if resolved in by_path:
+            return by_path[resolved]
+        return (path.removesuffix("/results.json"), results_file.load(resolved)) if resolved.is_file() else None
+
     rows = []
     for pair in predict.validations():
-        quick, full = (by_path.get((ROOT / pair[k]).resolve()) for k in ("quick", "paper"))
+        quick, full = find(pair["quick"]), find(pair["paper"])
         if quick is None or full is None:
             continue
-        validation = validate_prediction(full.results, quick.results, article)
-        names = Markdown(f"{code(quick.name)} vs {code(full.name)}")
+        validation = validate_prediction(full[1], quick[1], article)
+        names = Markdown(f"{code(quick[0])} vs {code(full[0])}")
         for r in validation.rows:
             rows.append(
                 [names, pair["machine"], r.model, estimate_text(r.predicted),
@@ -195,27 +228,43 @@ def plot_ratios(sets: list[RunSet], article: Article, path: Path) -> Path | None
     return path
 
 
-def render(sets: list[RunSet], article: Article, figure: str | None, missing: list[tuple[str, str]]) -> str:
+def qualifying(sets: list[RunSet], about: str) -> list[str]:
+    lines = warnings_list(sets, about)
+    return ["", f"What qualifies these {about}:", "", *lines] if lines else []
+
+
+def render(
+    sets: list[RunSet], article: Article, reconciled: list[Reconciled], figure: str | None,
+    missing: list[tuple[str, str]],
+) -> str:  # fmt: skip
+    by_name = {rs.name: (rs.analysis, rs.results) for rs in sets}
     lines = [
         "# Summary across run sets: cuDNN vs plain LSTM/GRU training time",
         "",
+        *[headline.summary_line(r, by_name) for r in reconciled],
+        "",
         f"Claims of *{article.source['article']}* (claims file version {article.version}), judged on each run set "
-        f"as in its own REPORT.md, then reconciled. Every time is at the article's size "
+        f"as in its own REPORT.md, then reconciled over the run sets whose method is current (superseded ones are "
+        f"listed, not counted). Every time is at the article's size "
         f"({article.size['train_samples']:,} reviews, {article.size['epochs']} epochs): **measured** on a "
         "paper-profile run set, **predicted** from a quick one (see each report for the method and its validated "
-        f"error). Brackets: {LEVEL:.0%} t-interval on logs; 'range': too few runs for one.",
+        f"error). Brackets: {LEVEL:.0%} t-interval on logs; 'range': too few runs for one. Machine-readable: "
+        f"`{SUMMARY_JSON}`.",
         "",
         "## Run sets and article-size fit times",
         "",
         run_set_table(sets, article),
+        *qualifying(sets, TIMES),
         "",
         "## Verdicts per run set",
         "",
         verdict_table(sets, article),
+        *qualifying(sets, VERDICTS),
         "",
         "## Each claim, reconciled",
         "",
-        *[f"- *{c.text}* (article {c.article_value:g}): {reconcile(i, sets)}" for i, c in enumerate(article.claims)],
+        *[f"- *{escape(r.claim.text)}* (article {r.claim.article_value:g}): {reconciled_line(r)}" for r in reconciled],
+        *set_aside_lines(reconciled),
     ]
     validation = validation_table(sets, article)
     if validation:
@@ -223,9 +272,9 @@ def render(sets: list[RunSet], article: Article, figure: str | None, missing: li
             "",
             "## The quick prediction, validated",
             "",
-            f"Unwidened predictions against paper-size runs on the same machine. The largest error, rounded up, "
-            f"is the predictor's validated error ({predict.validated_error():.0%}) that widens every predicted "
-            "interval.",
+            "Unwidened predictions against paper-size runs on the same machine: the run sets above and the "
+            "benchmark's pairs (`bench/quick_vs_full.py`). The largest error in this table, rounded up, is the "
+            f"predictor's validated error ({predict.validated_error():.0%}) that widens every predicted interval.",
             "",
             validation,
         ]
@@ -239,21 +288,33 @@ def render(sets: list[RunSet], article: Article, figure: str | None, missing: li
             "",
             *[f"- {code(name)}: {escape(why)}" for name, why in missing],
         ]
-    warned = [(rs.name, w) for rs in sets for w in rs.analysis.warnings]
-    if warned:
-        lines += ["", "## Warnings, by run set", "", *[f"- {code(name)}: {escape(w.message)}" for name, w in warned]]
     if figure:
         lines += ["", f"![Ratios per run set]({figure})"]
     return "\n".join(lines) + "\n"
 
 
-def write_summary(paths: list[Path], out_dir: Path, article: Article) -> Path:
+def summary_record(article: Article, reconciled: list[Reconciled], missing: list[tuple[str, str]]) -> dict:
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "version": 1,
+        "claims_version": article.version,
+        "exit_status": exit_status(reconciled),
+        "claims": records(reconciled),
+        "missing": [{"run_set": name, "reason": why} for name, why in missing],
+    }
+
+
+def write_summary(paths: list[Path], out_dir: Path, article: Article) -> tuple[Path, int]:
+    """SUMMARY.md, summary.json and the figure in out_dir; the summary's path and `compare --check`'s status."""
     sets, unreadable = load_run_sets(paths, out_dir, article)
     missing = missing_run_sets(paths, unreadable, out_dir)
     if not sets and not missing:
         raise results_file.ResultsError(f"no {results_file.RESULTS_NAME} under {', '.join(map(str, paths))}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    reconciled = reconcile_all(article.claims, [(rs.name, rs.analysis) for rs in sets])
     figure = plot_ratios(sets, article, out_dir / FIGURE_NAME)
+    record = summary_record(article, reconciled, missing)
+    results_file.write_atomically(out_dir / SUMMARY_JSON, json.dumps(record, indent=1, sort_keys=True) + "\n")
     path = out_dir / SUMMARY_NAME
-    results_file.write_atomically(path, render(sets, article, figure.name if figure else None, missing))
-    return path
+    results_file.write_atomically(path, render(sets, article, reconciled, figure.name if figure else None, missing))
+    return path, record["exit_status"]

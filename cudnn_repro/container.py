@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import docker.errors
 from docker.types import Mount
 
 from . import __version__, engine
@@ -95,6 +96,25 @@ def require_checkout() -> None:
             f"building the image needs a checkout of the repository ({', '.join(missing)} missing under {ROOT}): "
             "run this from a git clone, not an installed package"
         )
+
+
+# Where no registry answers: Debian 12 with python3 (the pinned slim base's Python 3.11), made here
+# by mmdebstrap as a root filesystem (`make build/engine-base.tar`) and imported.
+LOCAL_BASE = "cudnn-repro-test-base:bookworm"
+LOCAL_BASE_TAR = ROOT / "build" / "engine-base.tar"
+
+
+def local_base(client) -> str:
+    """The local Debian base, imported once from its tarball; its image ID."""
+    try:
+        return client.images.get(LOCAL_BASE).id
+    except docker.errors.ImageNotFound:
+        pass
+    if not LOCAL_BASE_TAR.is_file():
+        raise engine.EngineError(f"no {LOCAL_BASE} image and no {LOCAL_BASE_TAR}: `make build/engine-base.tar`")
+    repository, _, version = LOCAL_BASE.partition(":")
+    client.api.import_image(src=str(LOCAL_BASE_TAR), repository=repository, tag=version)
+    return client.images.get(LOCAL_BASE).id
 
 
 def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = None) -> str:

@@ -148,9 +148,9 @@ def run(
     user: str,
     gpu: bool,
     log_dir: Path,
-) -> None:
-    """Run to completion, following its output. A non-zero exit keeps the logs in
-    `log_dir`; Ctrl-C stops the container. The container is always removed."""
+) -> str:
+    """Run to completion, following its output; returns that output. A non-zero exit keeps the
+    logs in `log_dir`; Ctrl-C stops the container. The container is always removed."""
     container = client.containers.create(
         image, command, mounts=mounts, environment=environment, user=user, init=True,
         device_requests=[GPU_REQUEST] if gpu else None, **LOCKED_DOWN,
@@ -163,6 +163,7 @@ def run(
             log_path = log_dir / f"container-{container.short_id}.log"
             log_path.write_bytes(container.logs())
             raise ContainerFailed(exit_code, log_path)
+        return container.logs().decode(errors="replace")
     except KeyboardInterrupt:
         sys.stderr.write("\nstopping the container ...\n")
         container.stop(timeout=10)

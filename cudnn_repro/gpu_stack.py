@@ -96,48 +96,59 @@ def runtime_versions() -> dict[str, str]:
     }
 
 
-def check(lock: Path) -> list[str]:
-    """Every problem with this environment's GPU stack against the lock; empty when whole."""
+@dataclass(frozen=True)
+class StackCheck:
+    tensorflow: str
+    build: dict  # TensorFlow's build info: the CUDA and cuDNN it was built for
+    pins: dict[str, str]
+    libraries: list[Library]
+    loaded: dict[str, str] | None  # what cudart and cuDNN report, once both load
+    problems: list[str]
+
+
+def examine(lock: Path) -> StackCheck:
+    """Every problem with this environment's GPU stack against the lock; none when it is whole."""
     import tensorflow as tf
 
-    pins = locked_versions(lock)
-    problems = []
-    if not tf.test.is_built_with_cuda():
-        problems.append("this TensorFlow build has no CUDA support")
-    build = tf.sysconfig.get_build_info()
+    pins, build, libs = locked_versions(lock), dict(tf.sysconfig.get_build_info()), libraries()
+    problems = [] if tf.test.is_built_with_cuda() else ["this TensorFlow build has no CUDA support"]
     cuda_pin, cudnn_pin = pins.get("nvidia-cuda-runtime-cu12", "?"), pins.get("nvidia-cudnn-cu12", "?")
-    if build.get("cuda_version", "").split(".")[:2] != cuda_pin.split(".")[:2]:
+    if str(build.get("cuda_version")).split(".")[:2] != cuda_pin.split(".")[:2]:
         problems.append(f"TensorFlow was built for CUDA {build.get('cuda_version')}, the lock pins {cuda_pin}")
-    if build.get("cudnn_version", "").split(".")[0] != cudnn_pin.split(".")[0]:
+    if str(build.get("cudnn_version")).split(".")[0] != cudnn_pin.split(".")[0]:
         problems.append(f"TensorFlow was built for cuDNN {build.get('cudnn_version')}, the lock pins {cudnn_pin}")
-    for lib in libraries():
-        wheel = SONAMES[lib.soname].removesuffix("-cu12").replace("-", "_").removeprefix("nvidia_")
+    for lib in libs:
         if lib.path is None:
             problems.append(f"{lib.soname} does not load: {lib.error}")
-        elif f"/nvidia/{wheel}/lib/" not in lib.path:
+        elif f"/nvidia/{wheel_folder(SONAMES[lib.soname])}/lib/" not in lib.path:
             problems.append(f"{lib.soname} resolves to {lib.path}, not to the {SONAMES[lib.soname]} wheel's")
-    if not problems:
+    loaded = None
+    if all(lib.path for lib in libs):
         loaded = runtime_versions()
         if not cuda_pin.startswith(loaded["cudart"] + "."):
             problems.append(f"the loaded cudart is {loaded['cudart']}, the lock pins {cuda_pin}")
         if not cudnn_pin.startswith(loaded["cudnn"] + "."):
             problems.append(f"the loaded cuDNN is {loaded['cudnn']}, the lock pins {cudnn_pin}")
-    return problems
+    return StackCheck(tf.__version__, build, pins, libs, loaded, problems)
 
 
-def report(lock: Path) -> str:
-    """What `reproduce.py check-gpu-stack` prints: the build, each library's file, the verdict."""
-    import tensorflow as tf
+def wheel_folder(wheel: str) -> str:
+    """Where a wheel puts its libraries: nvidia-cuda-runtime-cu12 -> nvidia/cuda_runtime/lib."""
+    return wheel.removesuffix("-cu12").removeprefix("nvidia-").replace("-", "_")
 
-    build = tf.sysconfig.get_build_info()
+
+def report(check: StackCheck, lock: Path) -> str:
+    """What `reproduce.py check-gpu-stack` prints: the build, the pins, each library's file, the verdict."""
     lines = [
-        f"TensorFlow {tf.__version__}: built with CUDA {build.get('cuda_version')}, cuDNN {build.get('cudnn_version')}",
-        f"lock {lock.name}: " + ", ".join(f"{k} {v}" for k, v in sorted(locked_versions(lock).items())),
+        f"TensorFlow {check.tensorflow}: built with CUDA {check.build.get('cuda_version')}, "
+        f"cuDNN {check.build.get('cudnn_version')}",
+        f"{lock.name} pins: " + ", ".join(f"{k} {v}" for k, v in sorted(check.pins.items())),
+        *[f"  {lib.soname:40} {lib.path or 'NOT LOADED'}" for lib in check.libraries],
     ]
-    lines += [f"  {lib.soname:40} {lib.path or 'NOT LOADED: ' + str(lib.error)}" for lib in libraries()]
-    problems = check(lock)
-    if not problems:
-        loaded = runtime_versions()
-        lines.append(f"loaded: cudart {loaded['cudart']}, cuDNN {loaded['cudnn']}")
-    lines += [f"problem: {p}" for p in problems] or [f"GPU stack whole: {len(SONAMES)} libraries as the lock pins"]
-    return "\n".join(lines)
+    if check.loaded:
+        lines.append(f"loaded: cudart {check.loaded['cudart']}, cuDNN {check.loaded['cudnn']}")
+    if check.problems:
+        return "\n".join(lines + [f"problem: {p}" for p in check.problems])
+    return "\n".join(
+        [*lines, f"GPU stack whole: TensorFlow's {len(SONAMES)} CUDA libraries load as {lock.name} pins them"]
+    )

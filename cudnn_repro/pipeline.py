@@ -36,6 +36,7 @@ EXIT_CODES = f"""exit codes:
   {PROVENANCE}    a model ran another kernel than its name promises (the run stops)
   {verdicts.SOME_NOT_REPRODUCED}    report --check: some claim firmly not reproduced
   {verdicts.UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
+        (compare --check: the same, by each claim's outcome over the run sets it counts)
   {ENGINE}    no usable Docker engine or GPU runtime, or the image could not be made
   {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
   {SCHEDULER}    slurm: Slurm refused the submission (sbatch's own message follows), or sbatch is missing
@@ -67,17 +68,34 @@ def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bo
     return status if check else OK
 
 
-def compare(paths: list[Path], out_dir: Path) -> int:
+def compare(paths: list[Path], out_dir: Path, check: bool) -> int:
+    """Write the summary; with check, return the reconciled outcomes' exit status."""
     from .compare import write_summary
 
     try:
-        print(f"summary: {write_summary(paths, out_dir, load_article())}")
+        path, status = write_summary(paths, out_dir, load_article())
+        print(f"summary: {path}")
     except results.ResultsError as error:
         print(f"error: {error}", file=sys.stderr)
         return INPUT_ERROR
     except OSError as error:
         print(f"error: cannot write the summary to {out_dir}: {error.strerror or error}", file=sys.stderr)
         return INPUT_ERROR
+    return status if check else OK
+
+
+def check_gpu_stack(lock: Path) -> int:
+    """Print the GPU stack as TensorFlow would load it; fail (exit 10) on any difference from the lock."""
+    from . import gpu_stack
+
+    if not lock.is_file():
+        raise results.ResultsError(f"--lock {lock}: no such file")
+    check = gpu_stack.examine(lock)
+    print(gpu_stack.report(check, lock))
+    if check.problems:
+        raise gpu_stack.GpuStackError(
+            f"the GPU stack differs from {lock.name} in {len(check.problems)} way(s), first: {check.problems[0]}"
+        )
     return OK
 
 

@@ -8,8 +8,18 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from . import verdicts
-from .analysis import STALL_SECONDS, STALL_SHARE, Analysis, ModelSummary, Validation, analyse, validate_prediction
+from . import headline, verdicts
+from .analysis import (
+    STALL_SECONDS,
+    STALL_SHARE,
+    TIMES,
+    VERDICTS,
+    Analysis,
+    ModelSummary,
+    Validation,
+    analyse,
+    validate_prediction,
+)
 from .claims import Article, RatioClaim
 from .markdown import Markdown, bold, code, escape, join, table
 from .results import write_atomically
@@ -140,10 +150,12 @@ def times_section(results: dict, analysis: Analysis, article: Article) -> str:
     return f"## Training time\n\n{table(rows, headers)}\n\n{note}{evidence}"
 
 
-def warnings_section(analysis: Analysis) -> str:
-    if not analysis.warnings:
+def warnings_section(analysis: Analysis, about: str) -> str:
+    """The warnings that qualify the table above them."""
+    warnings = [w for w in analysis.warnings if w.about == about]
+    if not warnings:
         return ""
-    return "## Warnings\n\n" + "\n".join(f"- {escape(w.message)} {escape(w.hint)}" for w in analysis.warnings)
+    return f"What qualifies these {about}:\n\n" + "\n".join(f"- {escape(w.message)} {escape(w.hint)}" for w in warnings)
 
 
 def telemetry_section(analysis: Analysis) -> str:
@@ -426,9 +438,11 @@ def render(
     )
     sections = [
         intro,
+        "\n".join(headline.report_lines(analysis, results)),
         verdict_section(analysis, article),
-        warnings_section(analysis),
+        warnings_section(analysis, VERDICTS),
         times_section(results, analysis, article),
+        warnings_section(analysis, TIMES),
         validation_section(validate_prediction(results, quick, article), quick) if quick else "",
         f"![Article vs this run's fit times]({figure})" if figure else "",
         computed_section(results, analysis, article),

@@ -258,7 +258,7 @@ class SummaryTask:
         from .claims import load_article
         from .compare import write_summary
 
-        print(f"summary: {write_summary([self.out / 'runs'], self.out, load_article())}")
+        print(f"summary: {write_summary([self.out / 'runs'], self.out, load_article())[0]}")
 
 
 def default_site() -> str:

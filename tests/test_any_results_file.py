@@ -106,7 +106,7 @@ def check_one(doc, folder: Path, text: str | None = None) -> int:
         assert status in (0, 4, 5) and not err, err
         assert quietly(pipeline.report, path, folder, None, False)[0] == 0
         assert (folder / "REPORT.md").exists() and (folder / "verdicts.json").exists()
-    summary, err = quietly(pipeline.compare, [path], folder / "summary")
+    summary, err = quietly(pipeline.compare, [path], folder / "summary", False)
     assert summary == (INPUT_ERROR if status == INPUT_ERROR else 0), err
     return status
 

@@ -82,7 +82,7 @@ def render_both(doc: dict, tmp: Path) -> tuple[str, str]:
     run_dir.mkdir(parents=True)
     data = poison(doc, run_dir / results.RESULTS_NAME) if doc else None
     report = write_report(data, load_article(), run_dir)[0].read_text() if data else ""
-    return report, write_summary([tmp / "runs"], tmp, load_article()).read_text()
+    return report, write_summary([tmp / "runs"], tmp, load_article())[0].read_text()
 
 
 def test_hostile_results_files_render_as_plain_text(tmp_path):
@@ -104,7 +104,7 @@ def test_a_hostile_task_file_and_folder_name_stay_in_their_line(tmp_path):
     good = tmp_path / "runs" / "good"
     good.mkdir()
     (good / results.RESULTS_NAME).write_text((ROOT / "tests" / "fixtures" / "cpu-quick-results.json").read_text())
-    summary = write_summary([tmp_path / "runs"], tmp_path, load_article()).read_text()
+    summary = write_summary([tmp_path / "runs"], tmp_path, load_article())[0].read_text()
     tables_keep_their_columns(summary)
     assert not TAG.search(summary)
     missing = [line for line in summary.splitlines() if "failed (exit 1)" in line]

@@ -77,7 +77,7 @@ def test_quick_verdict_validation_against_a_paper_size_run(cpu_results):
 
 def test_summary_reconciles_every_committed_run_set(tmp_path):
     paper = ROOT / "paper"
-    path = write_summary([paper], tmp_path, ARTICLE)
+    path, _ = write_summary([paper], tmp_path, ARTICLE)
     text = path.read_text()
     for results in paper.rglob("results.json"):
         assert f"{results.parent.name}`" in text

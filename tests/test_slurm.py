@@ -164,7 +164,7 @@ def test_summary_lists_run_sets_that_are_missing(tmp_path):
         outcome.record(runs / name, status, job_id="7_1")
     (runs / "hand-made").mkdir()
     (runs / "hand-made" / "results.json").write_text(json.dumps([1, 2]))
-    summary = write_summary([runs], tmp_path, load_article()).read_text()
+    summary = write_summary([runs], tmp_path, load_article())[0].read_text()
     assert "`runs/hpc-a100-keras2-tensorflow`" in summary.split("## Verdicts")[0]
     missing = summary.split("## Run sets missing from this summary")[1]
     for name, (_, why) in cases.items():

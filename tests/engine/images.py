@@ -11,27 +11,12 @@ from __future__ import annotations
 
 import sys
 
-import docker.errors
-
 import docker
 from cudnn_repro import engine
+from cudnn_repro.container import LOCAL_BASE as BASE_TAG
 from cudnn_repro.container import VARIANTS, build_image
+from cudnn_repro.container import local_base as base_image
 from cudnn_repro.environment import ROOT
-
-BASE_TAG = "cudnn-repro-test-base:bookworm"
-BASE_TAR = ROOT / "build" / "engine-base.tar"
-
-
-def base_image(client: docker.DockerClient) -> str:
-    try:
-        return client.images.get(BASE_TAG).id
-    except docker.errors.ImageNotFound:
-        pass
-    if not BASE_TAR.is_file():
-        raise FileNotFoundError(f"no {BASE_TAG} image and no {BASE_TAR}: `make {BASE_TAR.relative_to(ROOT)}`")
-    repository, _, version = BASE_TAG.partition(":")
-    client.api.import_image(src=str(BASE_TAR), repository=repository, tag=version)
-    return client.images.get(BASE_TAG).id
 
 
 def cpu_image(client: docker.DockerClient) -> str:
@@ -43,5 +28,5 @@ def cpu_image(client: docker.DockerClient) -> str:
 if __name__ == "__main__":
     try:
         print(cpu_image(engine.connect()))
-    except (engine.EngineError, FileNotFoundError) as error:
+    except engine.EngineError as error:
         sys.exit(f"error: {error}")
