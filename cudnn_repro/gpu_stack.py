@@ -9,6 +9,7 @@ image lists the wheels' folders in ld.so's cache, so any process finds them by s
 from __future__ import annotations
 
 import ctypes
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +51,7 @@ class GpuStackError(Failure):
 @dataclass(frozen=True)
 class Library:
     soname: str
-    path: str | None  # the file ld.so chose, or None when it could not load
+    path: str | None  # the file ld.so chose (or had loaded already, for another library), or None
     error: str | None = None
 
 
@@ -66,7 +67,7 @@ def resolve(soname: str) -> Library:
         return Library(soname, None, str(error))
     link = ctypes.POINTER(_LinkMap)()
     ctypes.CDLL(None).dlinfo(ctypes.c_void_p(handle._handle), RTLD_DI_LINKMAP, ctypes.byref(link))
-    return Library(soname, link.contents.l_name.decode())
+    return Library(soname, os.path.realpath(link.contents.l_name.decode()))
 
 
 def libraries() -> list[Library]:

@@ -20,11 +20,12 @@ def test_clock_is_hours_minutes_seconds():
     ]
 
 
-def test_plan_left_uses_each_models_runs_then_its_kind():
+def test_plan_left_uses_each_models_runs_then_its_probe_then_its_kind():
     fits = {"LSTM": [100.0, 120.0], "CuDNNLSTM": [10.0]}
-    assert plan_left(["LSTM", "GRU", "CuDNNGRU"], fits, CUDNN) == pytest.approx(110 + 110 + 10)
-    assert plan_left([], fits, CUDNN) == 0
-    assert plan_left(["CuDNNGRU"], {"LSTM": [100.0]}, CUDNN) is None  # no cuDNN model has run yet
+    assert plan_left(["LSTM", "GRU", "CuDNNGRU"], fits, CUDNN, {}) == pytest.approx(110 + 110 + 10)
+    assert plan_left(["LSTM", "GRU"], fits, CUDNN, {"LSTM": 1.0, "GRU": 90.0}) == pytest.approx(110 + 90)
+    assert plan_left([], fits, CUDNN, {}) == 0
+    assert plan_left(["CuDNNGRU"], {"LSTM": [100.0]}, CUDNN, {}) is None  # no cuDNN model has run yet
 
 
 class FakeNvml:
