@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, reproduce
 
 from cudnn_repro import backend, cli, errors, gpu_stack, preflight, results, workload
 from cudnn_repro.models import SPECS
@@ -127,3 +127,16 @@ def test_a_paper_run_prints_its_plan_and_eta_before_the_first_fit(tmp_path):
 
 def test_every_library_tensorflow_opens_names_a_wheel_of_the_gpu_lock():
     assert set(gpu_stack.SONAMES.values()) <= set(gpu_stack.locked_versions(ROOT / "requirements" / "gpu.lock"))
+
+
+def test_check_gpu_stack_on_a_cpu_build_names_what_is_missing_and_exits_10():
+    done = reproduce("check-gpu-stack")
+    assert done.returncode == errors.SELF_TEST
+    assert "libcudnn.so.9" in done.stdout and "NOT LOADED" in done.stdout
+    [line] = done.stderr.strip().splitlines()[-1:]
+    assert line.startswith("error: the GPU stack differs from gpu.lock in ") and "first: " in line
+
+
+def test_each_wheel_keeps_its_libraries_in_its_own_folder():
+    assert gpu_stack.wheel_folder("nvidia-cuda-runtime-cu12") == "cuda_runtime"
+    assert gpu_stack.wheel_folder("nvidia-cudnn-cu12") == "cudnn"
