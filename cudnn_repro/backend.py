@@ -46,6 +46,20 @@ def cuda_status() -> tuple[bool, str]:
     return False, f"backend {backend!r} has no cuDNN recurrent kernel"
 
 
+def no_cudnn_kernel(cell: str) -> str | None:
+    """Why this backend has no cuDNN kernel for the cell at all, as it reports it, or None.
+
+    Keras 3's JAX GRU with use_cudnn=True runs a lax.scan instead (there is no cuDNN GRU in
+    JAX), so it is "not run", never timed as cuDNN.
+    """
+    if name() == "jax" and cell == "GRU":
+        from jax.experimental import rnn
+
+        if not hasattr(rnn, "gru"):
+            return "JAX has no cuDNN GRU (jax.experimental.rnn offers only lstm)"
+    return None
+
+
 def synchronize() -> None:
     """Wait for queued torch CUDA work, so a clock read after it covers the work.
     (TensorFlow and JAX are synchronised by reading a result, see timing.py.)"""

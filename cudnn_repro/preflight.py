@@ -106,13 +106,17 @@ def unseen_gpu(environment: dict, reason: str) -> GpuStackError:
     return GpuStackError(f"GPU self-test: NVML sees {gpu}, but {why}. Fix: {GPU_FIX.get(name, '')}")
 
 
-def self_test(settings: Settings, data, environment: dict, cuda: tuple[bool, str]) -> tuple[dict, list[Probe]]:
+def self_test(
+    settings: Settings, data, environment: dict, cuda: tuple[bool, str], no_kernel: set[str] = frozenset()
+) -> tuple[dict, list[Probe]]:
     """Probe every cuDNN model of the plan on the GPU, kernel checked; raise GpuStackError on any
-    failure. Returns the record for the results file's environment and the probes."""
-    cudnn = [name for name in settings.models if SPECS[name].cudnn]
+    failure. Models whose backend has no cuDNN kernel at all (`no_kernel`, "not run") are left out.
+    Returns the record for the results file's environment and the probes."""
+    usable = cuda[0]
+    cudnn = [name for name in settings.models if SPECS[name].cudnn and not (usable and name in no_kernel)]
     usable, reason = cuda
     if not cudnn:
-        return {"status": "not run", "reason": "no cuDNN model in the plan"}, []
+        return {"status": "not run", "reason": "no cuDNN model of the plan can run on this backend"}, []
     if not usable:
         if environment["gpu"].get("present"):
             raise unseen_gpu(environment, reason)
@@ -143,14 +147,17 @@ def self_test(settings: Settings, data, environment: dict, cuda: tuple[bool, str
     return record, probes
 
 
-def plan_text(settings: Settings, fits: list[str], runnable: list[str], reason: str) -> str:
+def plan_text(settings: Settings, fits: list[str], not_run: dict[str, str]) -> str:
     batches = settings.steps_per_epoch or settings.batches
-    skipped = [name for name in dict.fromkeys(fits) if name not in runnable]
+    skipped = {name: not_run[name] for name in dict.fromkeys(fits) if name in not_run}
+    why = "; ".join(
+        f"{', '.join(n for n in skipped if skipped[n] == r)} not run: {r}" for r in dict.fromkeys(skipped.values())
+    )
     return (
         f"plan: {len(fits)} fit(s), {settings.repeats} interleaved repeat(s) of {', '.join(dict.fromkeys(fits))}, "
         f"each {settings.epochs} epochs x {batches} batches of {settings.batch_size} "
         f"({settings.train_samples:,} training reviews), then {settings.test_samples:,} test reviews"
-        + (f"; {', '.join(skipped)} not run: {reason}" if skipped else "")
+        + (f"; {why}" if why else "")
     )
 
 

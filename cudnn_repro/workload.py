@@ -77,6 +77,17 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, aft
     }
 
 
+def not_runnable(settings: Settings, cuda_ok: bool, cuda_reason: str) -> dict[str, str]:
+    """The cuDNN models of the plan that cannot run here, and why: no usable GPU, or no cuDNN kernel."""
+    reasons = {}
+    for name in settings.models:
+        spec = SPECS[name]
+        reason = (cuda_reason if not cuda_ok else backend.no_cudnn_kernel(spec.cell)) if spec.cudnn else None
+        if reason:
+            reasons[name] = reason
+    return reasons
+
+
 def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False) -> dict:
     """Every planned fit, saved after each; one run per output folder at a time."""
     with results.exclusive(out_dir), interrupt.deferred():
@@ -98,10 +109,12 @@ def run_plan(settings: Settings, out_dir: Path, data: Dataset, force: bool) -> d
     cuda_ok, cuda_reason = backend.cuda_status()
     done = results.finished(existing) if existing else set()
     plan = [(r, name) for r in range(settings.repeats) for name in settings.models if (name, r) not in done]
-    runnable = [name for _, name in plan if cuda_ok or not SPECS[name].cudnn]
-    log(preflight.plan_text(settings, [name for _, name in plan], runnable, cuda_reason))
+    not_run = not_runnable(settings, cuda_ok, cuda_reason)
+    runnable = [name for _, name in plan if name not in not_run]
+    log(preflight.plan_text(settings, [name for _, name in plan], not_run))
     # Before the results file is touched: a broken GPU stack stops here, within a minute.
-    environment["gpu_self_test"], probes = preflight.self_test(settings, data, environment, (cuda_ok, cuda_reason))
+    cuda = (cuda_ok, cuda_reason)
+    environment["gpu_self_test"], probes = preflight.self_test(settings, data, environment, cuda, set(not_run))
     probed = preflight.eta(settings, runnable, data, probes) if runnable and preflight.is_long(settings) else {}
     state = open_results(path, existing, run_settings, environment, data.info)
     sampler = GpuSampler()
@@ -112,13 +125,13 @@ def run_plan(settings: Settings, out_dir: Path, data: Dataset, force: bool) -> d
             fits.setdefault(r["model"], []).append(r["fit_seconds"])
     for i, (repeat, name) in enumerate(plan, 1):
         interrupt.checkpoint()
-        runnable = [n for _, n in plan[i:] if cuda_ok or not cudnn[n]]
+        runnable = [n for _, n in plan[i:] if n not in not_run]
         after = plan_left(runnable, fits, cudnn, probed)
         spec = SPECS[name]
         label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{settings.repeats}"
         record = {"model": name, "repeat": repeat, "layer": layer_record(spec, settings), "started": results.now()}
-        if spec.cudnn and not cuda_ok:
-            record |= {"status": "not_run", "reason": cuda_reason}
+        if name in not_run:
+            record |= {"status": "not_run", "reason": not_run[name]}
         else:
             steps = f", {settings.steps_per_epoch} steps each" if settings.steps_per_epoch else ""
             left = f"; the rest of the plan: about {clock(after)}" if after is not None else ""

@@ -97,7 +97,7 @@ def test_the_paper_plan_is_three_interleaved_repeats_with_an_eta():
     paper = PROFILES["paper"]
     assert paper.repeats == 3 and preflight.is_long(paper) and not preflight.is_long(PROFILES["quick"])
     fits = [name for _ in range(paper.repeats) for name in paper.models]
-    text = preflight.plan_text(paper, fits, ["LSTM", "GRU"] * 3, "no CUDA GPU")
+    text = preflight.plan_text(paper, fits, {"CuDNNLSTM": "no CUDA GPU", "CuDNNGRU": "no CUDA GPU"})
     assert text.startswith("plan: 12 fit(s), 3 interleaved repeat(s) of LSTM, GRU, CuDNNLSTM, CuDNNGRU, each 10 epochs")
     assert text.endswith("CuDNNLSTM, CuDNNGRU not run: no CUDA GPU")
     # A probe of 3 batches per epoch scales to the plan's 250: steady steps added, set-up kept.
@@ -140,3 +140,15 @@ def test_check_gpu_stack_on_a_cpu_build_names_what_is_missing_and_exits_10():
 def test_each_wheel_keeps_its_libraries_in_its_own_folder():
     assert gpu_stack.wheel_folder("nvidia-cuda-runtime-cu12") == "cuda_runtime"
     assert gpu_stack.wheel_folder("nvidia-cudnn-cu12") == "cudnn"
+
+
+def test_jax_cudnn_gru_is_not_run_with_the_reason_the_backend_gives(monkeypatch):
+    """Keras 3's JAX GRU with use_cudnn=True would run a lax.scan: never timed as cuDNN."""
+    monkeypatch.setattr(backend, "name", lambda: "jax")
+    assert backend.no_cudnn_kernel("GRU") == "JAX has no cuDNN GRU (jax.experimental.rnn offers only lstm)"
+    assert backend.no_cudnn_kernel("LSTM") is None  # jax.experimental.rnn.lstm: cuDNN on a GPU
+    settings = dataclasses.replace(PROFILES["smoke"], stack="keras3")
+    assert workload.not_runnable(settings, True, "visible") == {"CuDNNGRU": backend.no_cudnn_kernel("GRU")}
+    assert workload.not_runnable(settings, False, "no GPU") == {"CuDNNLSTM": "no GPU", "CuDNNGRU": "no GPU"}
+    record, probes = preflight.self_test(settings, None, {"gpu": H200}, (True, "visible"), {"CuDNNGRU", "CuDNNLSTM"})
+    assert record["status"] == "not run" and probes == []
