@@ -3,7 +3,8 @@
 Inside it, with the network off and the run's own lock-down: TensorFlow's CUDA build and every
 CUDA library it opens by soname against gpu.lock (`reproduce.py check-gpu-stack`), then a smoke
 run of the four models, whose cuDNN pair must be "not run: no CUDA GPU" and plain pair must run.
-The base is the pinned one when --base is not given; where nothing can be pulled, a local one.
+The base: --base, else the local Debian 12 with --local-base (what make passes without BASE),
+else the Dockerfile's pinned one.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from .errors import (
     SCHEDULER,
     SELF_TEST,
     USAGE,
+    Failure,
 )
 from .settings import BACKENDS, Settings
 
@@ -89,7 +90,7 @@ def check_gpu_stack(lock: Path) -> int:
     from . import gpu_stack
 
     if not lock.is_file():
-        raise results.ResultsError(f"--lock {lock}: no such file")
+        raise Failure(f"--lock {lock}: no such file")
     check = gpu_stack.examine(lock)
     print(gpu_stack.report(check, lock))
     if check.problems:

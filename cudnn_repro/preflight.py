@@ -112,9 +112,8 @@ def self_test(
     """Probe every cuDNN model of the plan on the GPU, kernel checked; raise GpuStackError on any
     failure. Models whose backend has no cuDNN kernel at all (`no_kernel`, "not run") are left out.
     Returns the record for the results file's environment and the probes."""
-    usable = cuda[0]
-    cudnn = [name for name in settings.models if SPECS[name].cudnn and not (usable and name in no_kernel)]
     usable, reason = cuda
+    cudnn = [name for name in settings.models if SPECS[name].cudnn and not (usable and name in no_kernel)]
     if not cudnn:
         return {"status": "not run", "reason": "no cuDNN model of the plan can run on this backend"}, []
     if not usable:
