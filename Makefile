@@ -42,6 +42,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements/dev.lock
 	$(INSTALL) -r requirements/dev.lock
 	touch $@
 
+# PyTorch for the torch stack's tests: an optional extra, in no image (about 7 GB with its CUDA libraries).
+$(VENV)/.torch: $(VENV)/.dev requirements/torch.lock
+	$(INSTALL) -r requirements/torch.lock
+	touch $@
+
 help:  ## this list
 	@printf 'make %-16s %s\n' reproduce "the article-size reproduction, in the pinned image when possible (RUNNER, VARIANT, PROFILE, ARGS)"
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "make %-16s %s\n", $$1, $$2}'
@@ -87,7 +92,7 @@ lint: $(VENV)/.dev  ## ruff and hadolint
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/hadolint docker/Dockerfile
 
-test-unit: lint  ## lint, unit and end-to-end tests (no Docker)
+test-unit: lint $(VENV)/.torch  ## lint, unit and end-to-end tests (no Docker)
 	nice -n 10 $(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm
 
 # Debian's packages the tests need (root), one apt at a time: mmdebstrap first (the engine's
@@ -141,7 +146,8 @@ lock: $(VENV)/.uv  ## recompile requirements/*.lock from pyproject.toml and requ
 	cd requirements && $(LOCK) bootstrap.in -o bootstrap.lock \
 	  && $(LOCK) ../pyproject.toml cpu.in --override cpu-overrides.txt -o runtime.lock \
 	  && $(LOCK) dev.in -o dev.lock \
-	  && $(LOCK) ../pyproject.toml gpu.in -o gpu.lock
+	  && $(LOCK) ../pyproject.toml gpu.in -o gpu.lock \
+	  && $(LOCK) torch.in -o torch.lock
 
 # Keras and the two dependencies a PyTorch+JAX GPU machine lacks, for bench/gpu_check.sh
 # where no index answers (Python 3.12, x86-64).

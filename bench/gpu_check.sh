@@ -1,38 +1,58 @@
 #!/usr/bin/env bash
-# GPU evidence under Keras 3 on the torch backend, the checks no CPU can make:
-#   1. TAG-torch-cudnn-quick        the cuDNN pair, quick profile, 3 interleaved repeats (TF32 off)
-#   2. TAG-torch-cudnn-paper        the cuDNN pair at the article's size, 2 repeats: validates 1
-#   3. TAG-torch-cudnn-quick-tf32   as 1 with --tf32: what TF32 does to the cuDNN times
-#   4. TAG-torch                    the four models, quick profile, 3 interleaved repeats
+# GPU evidence from the frameworks' own kernels, the checks no CPU can make (about 10 minutes on
+# an H200). Each stage writes OUT_DIR/TAG-<stage>/ (results.json, REPORT.md):
+#   1. TAG-torch-quick    plain PyTorch, the four models, quick profile, 3 interleaved repeats: the
+#                         cuDNN pair on cuDNN, the plain pair on PyTorch's native GPU kernels
+#   2. TAG-jax-quick      Keras 3 on JAX, LSTM and CuDNNLSTM (JAX has no cuDNN GRU), quick, 3 repeats
+#   3. TAG-torch-paper    plain PyTorch at the article's size, 2 interleaved repeats, cuDNN pair first:
+#                         what finishes in its limit is kept, and validates stage 1's prediction
 #
-#   bash bench/gpu_check.sh OUT_DIR GPU_TAG     # e.g. bash bench/gpu_check.sh paper/runs h200
+#   bash bench/gpu_check.sh OUT_DIR GPU_TAG            # e.g. bash bench/gpu_check.sh paper/runs h200
+#   bash bench/gpu_check.sh OUT_DIR GPU_TAG --dry-run  # on a CPU: every stage's command, smoke-sized
 #
-# Needs Python with PyTorch (a CUDA build) and an NVIDIA GPU. Keras and its two missing
-# dependencies can come as wheels in .whl/ (`make gpu-wheels` on a machine with PyPI).
-# Each stage has a time limit (seconds, overridable); results are saved after every model,
-# so a stage cut short keeps its finished runs.
+# Needs Python with PyTorch (a CUDA build), JAX with CUDA and an NVIDIA GPU. Keras and its two
+# missing dependencies can come as wheels in .whl/ (`make gpu-wheels` on a machine with PyPI); the
+# torch stack needs no Keras. Each stage has a time limit (seconds, overridable); results are saved
+# after every model, so a stage cut short keeps its finished runs. --dry-run runs each stage's
+# exact command with the smoke profile appended (later options win), so a typo fails here, not on
+# the borrowed GPU.
 set -uo pipefail
-out=${1:?usage: gpu_check.sh OUT_DIR GPU_TAG}
-tag=${2:?usage: gpu_check.sh OUT_DIR GPU_TAG}
+out=${1:?usage: gpu_check.sh OUT_DIR GPU_TAG [--dry-run]}
+tag=${2:?usage: gpu_check.sh OUT_DIR GPU_TAG [--dry-run]}
+dry=${3:-}
 python=${PYTHON:-python3}
-export PYTHONUNBUFFERED=1 KERAS_BACKEND=torch
+export PYTHONUNBUFFERED=1
 if compgen -G ".whl/*.whl" >/dev/null; then
   "$python" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
   export PYTHONPATH=/tmp/site
 fi
 mkdir -p "$out"
-nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,power.limit --format=csv
+small=()
+if [ "$dry" = --dry-run ]; then
+  small=(--profile smoke --repeats 1 --epochs 1 --train-samples 100 --test-samples 100)
+elif [ -n "$dry" ]; then
+  echo "usage: gpu_check.sh OUT_DIR GPU_TAG [--dry-run]" >&2
+  exit 2
+else
+  nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,power.limit --format=csv
+fi
 
-stage() {  # stage SECONDS NAME ARGS...
-  local limit=$1 name=$2
-  shift 2
-  echo "== $name: at most $limit s: reproduce.py --stack keras3 $* --data synthetic --force"
-  timeout "$limit" "$python" reproduce.py run --stack keras3 "$@" --data synthetic --force --out "$out/$name"
+stage() {  # stage SECONDS NAME KERAS_BACKEND ARGS...
+  local limit=$1 name=$2 backend=$3
+  shift 3
+  echo "== $name: at most $limit s: KERAS_BACKEND=$backend reproduce.py run $* --data synthetic --force ${small[*]}"
+  KERAS_BACKEND=$backend timeout "$limit" "$python" reproduce.py run "$@" --data synthetic --force "${small[@]}" \
+    --out "$out/$tag-$name"
   echo "== $name: exit $?"
 }
 
-cudnn=CuDNNLSTM,CuDNNGRU
-stage "${QUICK_LIMIT:-60}" "$tag-torch-cudnn-quick" --profile quick --repeats 3 --models $cudnn
-stage "${PAPER_LIMIT:-170}" "$tag-torch-cudnn-paper" --profile paper --repeats 2 --models $cudnn
-stage "${QUICK_LIMIT:-60}" "$tag-torch-cudnn-quick-tf32" --profile quick --repeats 3 --models $cudnn --tf32
-stage "${FOUR_LIMIT:-280}" "$tag-torch" --profile quick --repeats 3
+stage "${TORCH_QUICK_LIMIT:-100}" torch-quick torch --stack torch --profile quick --repeats 3
+stage "${JAX_QUICK_LIMIT:-120}" jax-quick jax --stack keras3 --profile quick --repeats 3 --models LSTM,CuDNNLSTM
+stage "${TORCH_PAPER_LIMIT:-330}" torch-paper torch --stack torch --profile paper --repeats 2 \
+  --models CuDNNLSTM,CuDNNGRU,LSTM,GRU
+# The paper-size report again, its times beside what the quick profile predicted for them.
+paper=$out/$tag-torch-paper/results.json quick=$out/$tag-torch-quick/results.json
+if [ -f "$paper" ] && [ -f "$quick" ]; then
+  "$python" reproduce.py report "$paper" --quick "$quick"
+  echo "== validation: exit $?"
+fi

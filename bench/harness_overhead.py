@@ -26,10 +26,10 @@ from tabulate import tabulate
 
 from cudnn_repro import backend, stats, workload
 from cudnn_repro.data import load_dataset
-from cudnn_repro.models import SPECS, build_model
-from cudnn_repro.settings import PROFILES
+from cudnn_repro.keras3 import EpochTimer, build_model
+from cudnn_repro.settings import PROFILES, SPECS
 from cudnn_repro.telemetry import GpuSampler
-from cudnn_repro.timing import EpochTimer, fit_options
+from cudnn_repro.timing import fit_options
 
 HOOK_CALLS = 100_000
 

@@ -26,10 +26,9 @@ sys.path.insert(0, str(ROOT))
 from tabulate import tabulate  # noqa: E402
 
 from cudnn_repro.data import load_dataset  # noqa: E402
-from cudnn_repro.models import SPECS  # noqa: E402
-from cudnn_repro.settings import PROFILES  # noqa: E402
+from cudnn_repro.settings import PROFILES, SPECS  # noqa: E402
+from cudnn_repro.stacks import fresh_model  # noqa: E402
 from cudnn_repro.timing import fit_options  # noqa: E402
-from cudnn_repro.workload import fresh_model  # noqa: E402
 
 
 class GcClock:

@@ -1,15 +1,55 @@
-"""What differs between Keras backends: GPU detection, XLA choice, device sync.
+"""What differs between the frameworks a run computes on: GPU detection, XLA choice, device sync.
 
-Each function asks the backend's own framework, imported only when it is the one in use.
+Each function asks the framework's own library, imported only when it is the one in use. The
+framework is the stack's (keras2: TensorFlow, torch: PyTorch) or, for keras3, KERAS_BACKEND's;
+the torch stack never imports Keras.
 """
 
 from __future__ import annotations
 
-import keras
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import Failure
+from .settings import STACK_FRAMEWORKS, keras_backend_problem
+
+_selected: str | None = None
+
+
+class StackError(Failure):
+    """The stack cannot run in this environment."""
+
+
+def framework_of(stack: str) -> str:
+    """The stack's framework: its own, or for keras3 Keras 3's backend."""
+    if stack == "torch":
+        return "torch"
+    import keras
+
+    problem = keras_backend_problem(stack, keras.backend.backend())
+    if problem:
+        raise StackError(problem)
+    return STACK_FRAMEWORKS.get(stack, keras.backend.backend())
+
+
+@contextmanager
+def selected(stack: str) -> Iterator[str]:
+    """Every function here answers for the stack's framework while a run lasts."""
+    global _selected
+    before, _selected = _selected, framework_of(stack)
+    try:
+        yield _selected
+    finally:
+        _selected = before
 
 
 def name() -> str:
-    return keras.backend.backend()
+    """The selected framework; before any run selects one (a test, a benchmark), Keras 3's backend."""
+    if _selected is None:
+        import keras
+
+        return keras.backend.backend()
+    return _selected
 
 
 def jit_compile() -> bool:

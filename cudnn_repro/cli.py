@@ -9,7 +9,6 @@ python reproduce.py container --profile paper   # the same run inside the pinned
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import re
 import sys
@@ -24,7 +23,7 @@ from .data import IMDB_ENV
 from .environment import ROOT
 from .errors import INTERNAL, INTERRUPTED, Failure
 from .pipeline import EXIT_CODES
-from .settings import OPTIONS, PROFILES, Settings
+from .settings import OPTIONS, PROFILES, Settings, configured
 from .slurm import (
     DEFAULT_SWEEP,
     MAX_CPUS,
@@ -260,7 +259,7 @@ def add_run_options(run: argparse.ArgumentParser, skip: tuple[str, ...] = ()) ->
 
 def settings_from(args: argparse.Namespace) -> Settings:
     overrides = {name: getattr(args, name) for name in OPTIONS if getattr(args, name, None) is not None}
-    return dataclasses.replace(PROFILES[args.profile], **overrides)
+    return configured(args.profile, overrides)
 
 
 def forwarded_run_options(args: argparse.Namespace) -> list[str]:

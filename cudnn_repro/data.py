@@ -114,10 +114,15 @@ def synthetic_imdb(n: int, num_words: int, seed: int) -> tuple[list[list[int]], 
 
 
 def to_article_arrays(reviews: list, labels: np.ndarray, n: int, maxlen: int) -> tuple[np.ndarray, np.ndarray]:
-    """pad_sequences(maxlen, padding='post') then (N, maxlen, 1): each step one raw word id."""
-    from keras.utils import pad_sequences
-
-    x = pad_sequences(reviews[:n], maxlen=maxlen, padding="post")
+    """The notebook's pad_sequences(maxlen, padding='post') then (N, maxlen, 1): each step one raw
+    word id. Keras' defaults otherwise: int32 zeros, truncating='pre' (a long review keeps its end).
+    Written out with numpy so that the data needs no deep-learning framework (the torch stack
+    loads no Keras); a test holds it equal to keras.utils.pad_sequences."""
+    reviews = reviews[:n]
+    x = np.zeros((len(reviews), maxlen), dtype="int32")
+    for row, review in zip(x, reviews, strict=True):
+        kept = review[-maxlen:]
+        row[: len(kept)] = kept
     return x.reshape(len(x), maxlen, 1).astype("float32"), labels[:n].astype("float32")
 
 

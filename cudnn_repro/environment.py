@@ -162,12 +162,11 @@ def collect_gpu(d: dict) -> None:
 
 
 def collect_backend(d: dict) -> None:
-    """The CUDA and cuDNN that the active Keras backend itself was built with."""
-    import keras
-
+    """The CUDA and cuDNN that the run's framework itself was built with."""
+    from .backend import name as framework
     from .backend import tf32_flags
 
-    name = keras.backend.backend()
+    name = framework()
     info: dict = {"name": name, "tf32_flags": tf32_flags()}
     if name == "tensorflow":
         import tensorflow as tf

@@ -10,8 +10,9 @@ from .analysis import NOT_VERIFIABLE, Analysis, Verdict
 from .claims import RatioClaim
 from .markdown import Markdown, bold, code, escape
 from .reconcile import DEPENDS, Judged, Reconciled
+from .settings import FRAMEWORK_NAMES
 
-FRAMEWORKS = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
+STACK_NAMES = {"keras2": "tf_keras (Keras 2) on TensorFlow", "torch": "plain PyTorch (nn.LSTM/nn.GRU)"}
 
 
 def machine(results: dict) -> str:
@@ -21,8 +22,8 @@ def machine(results: dict) -> str:
 
 def stack(results: dict) -> str:
     s = results["settings"]
-    framework = FRAMEWORKS.get(s["backend"], s["backend"])
-    return "tf_keras (Keras 2) on TensorFlow" if s.get("stack", "keras3") == "keras2" else f"Keras 3 on {framework}"
+    framework = FRAMEWORK_NAMES.get(s["backend"], s["backend"])
+    return STACK_NAMES.get(s.get("stack", "keras3"), f"Keras 3 on {framework}")
 
 
 def value_text(v: Verdict) -> str:

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import os
 
-from .errors import Failure
-from .models import ModelSpec
+from .backend import StackError
+from .settings import ModelSpec, Settings
 from .timing import EpochClock
-
-
-class StackError(Failure):
-    """The keras2 stack cannot run in this environment."""
 
 
 def layers():
@@ -53,6 +49,19 @@ def build_model(spec: ModelSpec, maxlen: int):
     return model
 
 
+def fresh_model(spec: ModelSpec, settings: Settings):
+    import tf_keras
+
+    tf_keras.backend.clear_session()
+    tf_keras.utils.set_random_seed(settings.seed)
+    return build_model(spec, settings.maxlen)
+
+
+def layer_record(spec: ModelSpec, settings: Settings) -> dict:
+    """Read back from a built model: tf_keras's defaults are what the notebook got."""
+    return layer_config(fresh_model(spec, settings))
+
+
 def layer_config(model) -> dict:
     """The first recurrent layer's class and the defaults that decide its computation, as built."""
     layer = model.layers[0]
@@ -69,13 +78,6 @@ def version() -> str:
     import tf_keras
 
     return tf_keras.__version__
-
-
-def reset(seed: int) -> None:
-    import tf_keras
-
-    tf_keras.backend.clear_session()
-    tf_keras.utils.set_random_seed(seed)
 
 
 def timer(label: str, epochs: int, after: float | None = None) -> EpochClock:

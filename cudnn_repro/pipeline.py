@@ -28,7 +28,7 @@ from .errors import (
     USAGE,
     Failure,
 )
-from .settings import BACKENDS, Settings
+from .settings import BACKENDS, Settings, keras_backend_problem
 
 EXIT_CODES = f"""exit codes:
   {OK}    done
@@ -167,15 +167,22 @@ def run_container(args: argparse.Namespace, settings: Settings, options: list[st
     return status
 
 
-def backend_problem() -> str | None:
-    """Why KERAS_BACKEND cannot work here, checked before Keras is imported (Keras itself
-    would fail with a traceback)."""
+TORCH_FIX = "pip install '.[torch]' (or the lock: pip install --require-hashes --no-deps -r requirements/torch.lock)"
+
+
+def backend_problem(stack: str) -> str | None:
+    """Why the stack's framework cannot work here, checked before it is imported (Keras itself
+    would fail on a bad KERAS_BACKEND with a traceback)."""
+    if stack == "torch":
+        if importlib.util.find_spec("torch") is None:
+            return "the torch stack needs PyTorch, which is not installed in this Python environment: " + TORCH_FIX
+        return None
     name = os.environ.get("KERAS_BACKEND", "tensorflow")
     if name not in BACKENDS:
         return f"KERAS_BACKEND={name} is not one of {', '.join(BACKENDS)}"
     if importlib.util.find_spec(name) is None:
         return f"KERAS_BACKEND={name}, but {name} is not installed in this Python environment"
-    return None
+    return keras_backend_problem(stack, name)
 
 
 def out_problem(out: Path) -> str | None:
@@ -195,7 +202,7 @@ def out_problem(out: Path) -> str | None:
 
 
 def run_locally(settings: Settings, args: argparse.Namespace) -> int:
-    problem = backend_problem()
+    problem = backend_problem(settings.stack)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR

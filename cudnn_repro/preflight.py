@@ -12,14 +12,11 @@ import math
 import time
 from dataclasses import dataclass
 
-import keras
-
-from . import backend, gpu_stack, keras2, predict, provenance
+from . import backend, gpu_stack, predict, provenance, stacks
 from .gpu_stack import GpuStackError
-from .models import SPECS, ModelSpec, build_model
 from .progress import clock, log
-from .settings import Settings
-from .timing import EpochTimer
+from .settings import SPECS, Settings
+from .stacks import fresh_model
 
 # A probe: two epochs (the first warms up) of a few batches, and a short evaluation.
 PROBE_BATCHES, PROBE_EPOCHS, PROBE_TEST_BATCHES = 3, 2, 2
@@ -31,20 +28,13 @@ GPU_FIX = {
     "torch": "install a CUDA build of PyTorch that matches the driver (`nvidia-smi` shows its CUDA version)",
     "jax": "install jax[cuda12] for this driver (`nvidia-smi` shows its CUDA version)",
 }
-CUDNN_FIX = (
-    "check the driver (>= 555.42 for the GPU image's CUDA 12.5) and run in the pinned GPU image; tf_keras's "
-    "CuDNN classes have open reports on recent stacks (tensorflow/tensorflow#105092, #99870)"
-)
-
-
-def fresh_model(spec: ModelSpec, settings: Settings):
-    """A new, seeded model of the run's stack."""
-    if settings.stack == "keras2":
-        keras2.reset(settings.seed)
-        return keras2.build_model(spec, settings.maxlen)
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(settings.seed)
-    return build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
+CUDNN_FIX = {
+    "tensorflow": "check the driver (>= 555.42 for the GPU image's CUDA 12.5) and run in the pinned GPU image; "
+    "tf_keras's CuDNN classes have open reports on recent stacks (tensorflow/tensorflow#105092, #99870)",
+    "torch": "check that PyTorch's CUDA and cuDNN (torch.version.cuda, torch.backends.cudnn.version()) suit the "
+    "driver that `nvidia-smi` shows",
+    "jax": "check that jax[cuda12]'s CUDA and cuDNN suit the driver that `nvidia-smi` shows",
+}
 
 
 @dataclass
@@ -67,7 +57,7 @@ def probe(name: str, settings: Settings, data) -> Probe:
     start = time.perf_counter()
     spec, n = SPECS[name], PROBE_BATCHES * settings.batch_size
     model = fresh_model(spec, settings)
-    timer = (keras2.timer if settings.stack == "keras2" else EpochTimer)(f"probe {name}", PROBE_EPOCHS)
+    timer = stacks.timer(settings, f"probe {name}", PROBE_EPOCHS)
     timer.quiet = True
     fit_start = time.perf_counter()
     model.fit(data.x_train[:n], data.y_train[:n], batch_size=settings.batch_size, epochs=PROBE_EPOCHS,
@@ -128,7 +118,7 @@ def self_test(
             result = probe(name, settings, data)
         except Exception as error:
             raise GpuStackError(
-                f"GPU self-test: {name}'s cuDNN op failed on {gpu}: {cause(error)}. Fix: {CUDNN_FIX}"
+                f"GPU self-test: {name}'s cuDNN op failed on {gpu}: {cause(error)}. Fix: {CUDNN_FIX[backend.name()]}"
             ) from None
         try:
             provenance.check(name, True, result.provenance)

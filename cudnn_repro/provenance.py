@@ -6,10 +6,10 @@ quietly falls back to its plain loop when the cuDNN call fails.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 
-import keras
 import numpy as np
 
 from . import backend
@@ -22,16 +22,23 @@ class ProvenanceError(Failure):
     status = PROVENANCE
 
 
-def kernel_evidence(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict:
+# A cuDNN kernel ran: any op or kernel named for cuDNN but PyTorch's query whether it could.
+CUDNN_OP = re.compile(r"cudnn(?!_is_acceptable)", re.I)
+# How a plain layer stepped through time: a graph loop, or PyTorch's per-step matmuls and fused cells.
+# (On a CPU PyTorch's LSTM runs oneDNN's fused layer, mkldnn_rnn_layer.)
+LOOP_OP = re.compile(r"while|scan|aten::mm$|_cell$|mkldnn_rnn_layer$", re.I)
+
+
+def kernel_evidence(model, x: np.ndarray, y: np.ndarray) -> dict:
     """Record one training step of `model` on (x, y) and summarise its recurrent ops."""
     recorder = {"tensorflow": _tensorflow_ops, "torch": _torch_events, "jax": _jax_custom_calls}[backend.name()]
     method, ops = recorder(model, x, y)
-    cudnn = {op: n for op, n in ops.items() if "cudnn" in op.lower()}
+    cudnn = {op: n for op, n in ops.items() if CUDNN_OP.search(op)}
     return {
         "method": method,
         "ran_cudnn": bool(cudnn),
         "cudnn_ops": dict(sorted(cudnn.items())),
-        "loop_ops": {op: n for op, n in sorted(ops.items()) if re.search(r"while|scan|aten::mm$", op, re.I)},
+        "loop_ops": {op: n for op, n in sorted(ops.items()) if LOOP_OP.search(op)},
     }
 
 
@@ -46,6 +53,8 @@ def check(name: str, expects_cudnn: bool, evidence: dict) -> None:
 
 
 def _loss(y, pred):
+    import keras
+
     return keras.ops.mean(keras.losses.binary_crossentropy(keras.ops.reshape(y, (-1, 1)), pred))
 
 
@@ -70,7 +79,8 @@ def _torch_events(model, x, y) -> tuple[str, Counter]:
     activities = [ProfilerActivity.CPU]
     if torch.cuda.is_available():
         activities.append(ProfilerActivity.CUDA)
-    with profile(activities=activities) as prof:
+    os.environ.setdefault("KINETO_LOG_LEVEL", "5")  # no "gpuGetDeviceCount failed" line on a CPU
+    with profile(activities=activities, acc_events=True) as prof:
         model.train_on_batch(x, y)
         backend.synchronize()
     return "torch.profiler events of one train_on_batch", Counter({e.key: e.count for e in prof.key_averages()})

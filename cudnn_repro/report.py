@@ -216,6 +216,8 @@ def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]
             f"epsilon was 1e-8. Test accuracy evaluated with batch size {s['batch_size']} (the notebook used "
             f"{article.evaluate_batch_size}; the result does not depend on it).",
         ]
+    elif s.get("stack", "keras3") == "torch":
+        out = torch_deviations(results, article)
     else:
         out = keras3_deviations(results, article)
     for key, label in (
@@ -246,7 +248,7 @@ def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]
         if m.parameters is not None and m.parameters != article.keras2_parameters[name]:
             out.append(
                 f"{name} has {m.parameters:,} parameters here, {article.keras2_parameters[name]:,} in Keras 2.0.9 "
-                "(cuDNN keeps two biases per gate, which Keras 2.0.9's CuDNN classes trained; Keras 3 trains one)."
+                f"({BIASES.get(s.get('stack', 'keras3'), 'the layers as recorded')})."
             )
     ran = [name for name, m in analysis.models.items() if m.ok_runs]
     total = len(article.fit_seconds)
@@ -263,6 +265,35 @@ def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]
         f"(article: {article.hardware()})."
     )
     return out
+
+
+# Why a model's parameter count differs from Keras 2.0.9's, by stack (keras2's are the article's).
+BIASES = {
+    "keras3": "cuDNN keeps two biases per gate, which Keras 2.0.9's CuDNN classes trained; Keras 3 trains one",
+    "torch": "PyTorch keeps two biases per gate, b_ih and b_hh, in both pairs, as cuDNN and Keras 2.0.9's CuDNN "
+    "classes do",
+}
+
+
+def torch_deviations(results: dict, article: Article) -> list[str]:
+    s, env = results["settings"], results["environment"]
+    return [
+        f"Plain PyTorch {escape(env['packages'].get('torch', '?'))} (`torch.nn.LSTM`/`torch.nn.GRU`), not "
+        f"{article.software['keras']} on {article.software['backend']}: the notebook's model (50 units, then 1 unit "
+        "on the last step, a sigmoid), binary cross-entropy and PyTorch's Adam, with Keras 2.0.9's epsilon 1e-8.",
+        "`CuDNNLSTM`/`CuDNNGRU` run with `torch.backends.cudnn.enabled` (cuDNN's `aten::_cudnn_rnn`); the plain "
+        "`LSTM`/`GRU` with cuDNN off for that model only, so they run PyTorch's own compiled kernels (on a GPU the "
+        "fused cells `_thnn_fused_lstm_cell`/`_thnn_fused_gru_cell` step by step; on a CPU oneDNN's LSTM layer and "
+        "a per-step GRU), never a Python loop over the steps.",
+        "Both pairs compute sigmoid gates, not Keras 2's `hard_sigmoid`, and a reset-after GRU (the reset gate "
+        "applied after the recurrent matmul) as PyTorch computes it: the plain pair's math is the cuDNN pair's, "
+        "only the kernel differs (math `matched`).",
+        "PyTorch's default initialisation (every weight and bias uniform in ±1/√units), not Keras' glorot_uniform "
+        "kernels, orthogonal recurrent kernels and unit forget bias; batches fed from host memory, reshuffled "
+        "every epoch, as Keras feeds them.",
+        "XLA off, no `torch.compile`: as in 2017. Test accuracy evaluated with batch size "
+        f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it).",
+    ]
 
 
 def keras3_deviations(results: dict, article: Article) -> list[str]:

@@ -11,13 +11,34 @@ from dataclasses import dataclass
 
 MODELS = ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
 MATH_MODES = ("article", "matched")
-# keras2: the article's own classes through tf_keras (TensorFlow only); keras3: Keras 3 on any backend.
-STACKS = ("keras2", "keras3")
+# keras2: the article's own classes through tf_keras (TensorFlow only); keras3: Keras 3 on any backend;
+# torch: the notebook's model in plain PyTorch, nn.LSTM/nn.GRU with cuDNN on or off.
+STACKS = ("keras2", "keras3", "torch")
+# The framework each stack computes on; keras3's is KERAS_BACKEND's (backend.framework_of).
+STACK_FRAMEWORKS = {"keras2": "tensorflow", "torch": "torch"}
 DATA_SOURCES = ("auto", "imdb", "synthetic")
 BACKENDS = ("tensorflow", "torch", "jax")  # KERAS_BACKEND's choices
+FRAMEWORK_NAMES = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
 IMDB_REVIEWS = 25000  # per split (train, test) of the published imdb.npz
+# Keras 2.0.9's Adam epsilon, the article's optimizer (Keras 3 defaults to 1e-7, PyTorch to 1e-8).
+ADAM_EPSILON = 1e-8
 # Upper bounds of the counts a user may set: beyond them a run is a typo, not an experiment.
 MAX_EPOCHS, MAX_REPEATS = 1000, 100
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    cell: str  # "LSTM" or "GRU"
+    cudnn: bool
+
+
+SPECS = {
+    "LSTM": ModelSpec("LSTM", "LSTM", False),
+    "GRU": ModelSpec("GRU", "GRU", False),
+    "CuDNNLSTM": ModelSpec("CuDNNLSTM", "LSTM", True),
+    "CuDNNGRU": ModelSpec("CuDNNGRU", "GRU", True),
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +72,8 @@ class Settings:
             raise ValueError(f"--data must be one of {DATA_SOURCES}")
         if self.stack not in STACKS:
             raise ValueError(f"--stack must be one of {STACKS}")
-        if self.stack == "keras2" and self.math != "article":
-            raise ValueError("--math applies to the keras3 stack; keras2 builds the notebook's layers as they are")
+        if self.stack in STACK_MATH and self.math != STACK_MATH[self.stack]:
+            raise ValueError(f"--math applies to the keras3 stack; {STACK_MATH_WHY[self.stack]}")
         for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats", "steps_per_epoch"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
@@ -77,6 +98,30 @@ class Settings:
         d = dataclasses.asdict(self)
         d["models"] = list(self.models)
         return d
+
+
+# The math the other stacks compute, fixed: keras2 the notebook's layers as they are; torch cuDNN's
+# equations in both pairs (nn.LSTM/nn.GRU have sigmoid gates and reset-after GRUs, with or without cuDNN).
+STACK_MATH = {"keras2": "article", "torch": "matched"}
+STACK_MATH_WHY = {
+    "keras2": "keras2 builds the notebook's layers as they are",
+    "torch": "the torch stack's nn.LSTM/nn.GRU compute cuDNN's math in both pairs (it records math 'matched')",
+}
+
+
+def keras_backend_problem(stack: str, keras_backend: str) -> str | None:
+    """keras2 uses Keras 3 too (its kernel evidence is traced with keras.ops), so only on TensorFlow;
+    the torch stack never imports Keras."""
+    if stack == "keras2" and keras_backend != "tensorflow":
+        return f"the keras2 stack runs on TensorFlow, not KERAS_BACKEND={keras_backend}: pass --stack keras3"
+    return None
+
+
+def configured(profile: str, overrides: dict) -> Settings:
+    """The profile with a user's overrides; a stack with fixed math gets it unless --math says otherwise."""
+    stack = overrides.get("stack", PROFILES[profile].stack)
+    fixed = {"math": STACK_MATH[stack]} if stack in STACK_MATH else {}
+    return dataclasses.replace(PROFILES[profile], **(fixed | overrides))
 
 
 # paper: the article's size. quick: the article's data and input pipeline, but 10 steps
@@ -112,7 +157,8 @@ OPTIONS: dict[str, Option] = {
     ),
     "stack": Option(
         "keras2: the article's own classes (LSTM, GRU, CuDNNLSTM, CuDNNGRU) through tf_keras on TensorFlow; "
-        "keras3: Keras 3 layers with use_cudnn, on KERAS_BACKEND's backend (default keras2)",
+        "keras3: Keras 3 layers with use_cudnn, on KERAS_BACKEND's backend; torch: plain PyTorch nn.LSTM/nn.GRU, "
+        "the cuDNN pair on cuDNN and the plain pair on PyTorch's native kernels (needs PyTorch; default keras2)",
         STACKS,
     ),
     "math": Option(

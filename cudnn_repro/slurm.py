@@ -29,11 +29,11 @@ from .container import INNER_IMDB, INNER_OUT, INNER_REPRODUCE
 from .data import OFFLINE_ENV
 from .errors import Failure
 from .results import now
-from .settings import BACKENDS, STACKS
+from .settings import BACKENDS, FRAMEWORK_NAMES, STACK_FRAMEWORKS, STACKS
 
 RUNTIMES = ("venv", "apptainer", "pyxis", "docker")
 RUNTIME_ENV = "CUDNN_REPRO_RUNTIME"
-DEFAULT_SWEEP = "keras2/tensorflow,keras3/tensorflow,keras3/torch,keras3/jax"
+DEFAULT_SWEEP = "keras2/tensorflow,keras3/tensorflow,keras3/torch,keras3/jax,torch/torch"
 # Minutes a task may run, by profile; one that runs out is requeued and resumes its results.
 TIME_LIMITS = {"smoke": 10, "quick": 30, "paper": 240}
 SUMMARY_MINUTES = 15
@@ -90,7 +90,7 @@ class GpuKind:
 
 
 def parse_sweep(text: str) -> tuple[tuple[str, str], ...]:
-    """`stack/backend,...`; keras2 is the article's classes on TensorFlow only."""
+    """`stack/backend,...`; keras2 runs on TensorFlow only, torch on PyTorch only."""
     combos = []
     for item in text.split(","):
         stack, _, backend = item.partition("/")
@@ -98,8 +98,11 @@ def parse_sweep(text: str) -> tuple[tuple[str, str], ...]:
             raise SweepError(
                 f"--sweep {item!r}: expected STACK/BACKEND with a stack in {STACKS}, backend in {BACKENDS}"
             )
-        if stack == "keras2" and backend != "tensorflow":
-            raise SweepError(f"--sweep {item}: the keras2 stack runs on TensorFlow only")
+        if STACK_FRAMEWORKS.get(stack, backend) != backend:
+            only = FRAMEWORK_NAMES[STACK_FRAMEWORKS[stack]]
+            raise SweepError(
+                f"--sweep {item}: the {stack} stack runs on {only} only ({stack}/{STACK_FRAMEWORKS[stack]})"
+            )
         combos.append((stack, backend))
     return tuple(dict.fromkeys(combos))
 

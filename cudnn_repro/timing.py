@@ -9,8 +9,6 @@ from __future__ import annotations
 import statistics
 import time
 
-import keras
-
 from . import backend
 from .interrupt import checkpoint
 from .progress import clock, log
@@ -18,7 +16,7 @@ from .progress import clock, log
 
 class EpochClock:
     """Per-epoch wall times and steady per-step times, with progress and time left; mixed
-    into each stack's Callback class (Keras 3 below, tf_keras in keras2.py).
+    into each stack's Callback class (keras3.py, keras2.py; pytorch.py calls it as it is).
 
     A step's time is read between the starts of consecutive batches, so no hook runs
     at a batch's end (Keras then keeps dispatching those asynchronously).
@@ -69,10 +67,6 @@ class EpochClock:
         plan = f", {clock(left + self.after)} for the whole plan" if self.after is not None else ""
         if not self.quiet:
             log(f"  {self.label} epoch {epoch + 1}/{self.epochs}: {clock(self.seconds[-1])}, {clock(left)} left{plan}")
-
-
-class EpochTimer(EpochClock, keras.callbacks.Callback):
-    """The clock as a Keras 3 callback."""
 
 
 def fit_options(settings) -> dict:

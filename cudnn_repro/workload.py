@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import backend, interrupt, keras2, preflight, provenance, results
+from . import backend, interrupt, preflight, provenance, results, stacks
 from .data import Dataset
 from .environment import collect_environment
-from .models import SPECS, layer_config
-from .preflight import fresh_model
 from .progress import clock, log, plan_left
-from .settings import Settings
+from .settings import SPECS, Settings
 from .telemetry import GpuSampler
-from .timing import EpochTimer, timed_fit
+from .timing import timed_fit
 
 
 def resumable(path: Path, run_settings: dict, environment: dict, data_info: dict, force: bool) -> dict | None:
@@ -37,26 +35,19 @@ def open_results(path: Path, existing: dict | None, run_settings: dict, environm
     return state
 
 
-# The frameworks' words when a layer that demands cuDNN finds no cuDNN kernel: Keras 3's, and
-# TensorFlow's for Keras 2's CuDNN classes (their op has GPU kernels only).
+# The frameworks' words when a layer that demands cuDNN finds no cuDNN kernel: Keras 3's,
+# TensorFlow's for Keras 2's CuDNN classes (their op has GPU kernels only), the torch stack's.
 NO_CUDNN = {
     "cuDNN is not supported for this layer configuration": "the Keras {backend} backend has no cuDNN kernel for it",
     "No OpKernel was registered to support Op 'CudnnRNN": "TensorFlow has no kernel for its CudnnRNN op here",
+    "PyTorch runs cuDNN's RNN only on a CUDA GPU": "PyTorch runs cuDNN's RNN only on a CUDA GPU with cuDNN",
 }
-
-
-def layer_record(spec, settings: Settings) -> dict:
-    """How the recurrent layers are configured: keras2's read back from a built model."""
-    if settings.stack == "keras2":
-        return keras2.layer_config(fresh_model(spec, settings))
-    return layer_config(spec, settings.math)
 
 
 def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, after: float | None = None) -> dict:
     """One timed fit; `after` is what the rest of the plan should take, for the progress lines."""
-    model = fresh_model(spec, settings)
-    clock_class = keras2.timer if settings.stack == "keras2" else EpochTimer
-    timer = clock_class(label, settings.epochs, after)
+    model = stacks.fresh_model(spec, settings)
+    timer = stacks.timer(settings, label, settings.epochs, after)
     sampler.start()
     try:
         record = timed_fit(model, data, settings, timer)
@@ -90,20 +81,16 @@ def not_runnable(settings: Settings, cuda_ok: bool, cuda_reason: str) -> dict[st
 
 def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False) -> dict:
     """Every planned fit, saved after each; one run per output folder at a time."""
-    with results.exclusive(out_dir), interrupt.deferred():
-        return run_plan(settings, out_dir, data, force)
+    with backend.selected(settings.stack) as framework, results.exclusive(out_dir), interrupt.deferred():
+        return run_plan(settings, framework, out_dir, data, force)
 
 
-def run_plan(settings: Settings, out_dir: Path, data: Dataset, force: bool) -> dict:
+def run_plan(settings: Settings, framework: str, out_dir: Path, data: Dataset, force: bool) -> dict:
     path = out_dir / results.RESULTS_NAME
     backend.set_tf32(settings.tf32)
-    if settings.stack == "keras2" and backend.name() != "tensorflow":
-        raise keras2.StackError(
-            f"the keras2 stack runs on TensorFlow, not KERAS_BACKEND={backend.name()}: pass --stack keras3"
-        )
-    run_settings = settings.to_dict() | {"backend": backend.name(), "jit_compile": backend.jit_compile()}
+    run_settings = settings.to_dict() | {"backend": framework, "jit_compile": backend.jit_compile()}
     if settings.stack == "keras2":
-        run_settings["tf_keras"] = keras2.version()
+        run_settings["tf_keras"] = stacks.module("keras2").version()
     environment = collect_environment()
     existing = resumable(path, run_settings, environment, data.info, force)
     cuda_ok, cuda_reason = backend.cuda_status()
@@ -129,7 +116,12 @@ def run_plan(settings: Settings, out_dir: Path, data: Dataset, force: bool) -> d
         after = plan_left(runnable, fits, cudnn, probed)
         spec = SPECS[name]
         label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{settings.repeats}"
-        record = {"model": name, "repeat": repeat, "layer": layer_record(spec, settings), "started": results.now()}
+        record = {
+            "model": name,
+            "repeat": repeat,
+            "layer": stacks.layer_record(spec, settings),
+            "started": results.now(),
+        }
         if name in not_run:
             record |= {"status": "not_run", "reason": not_run[name]}
         else:

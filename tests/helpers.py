@@ -14,6 +14,8 @@ FIXTURES = Path(__file__).with_name("fixtures")
 # Why TensorFlow runs no cuDNN model in these tests: tensorflow-cpu (runtime.lock), or the CUDA
 # build of gpu.lock (a GPU host's venv) with the GPU hidden (CUDA_VISIBLE_DEVICES="").
 NO_CUDA_REASONS = ("this TensorFlow build has no CUDA support", "no CUDA GPU visible to TensorFlow")
+# The smallest real run of reproduce.py: synthetic data, 100 reviews each way, 2 epochs.
+TINY = ["--profile", "smoke", "--data", "synthetic", "--train-samples", "100", "--test-samples", "100"]
 
 
 def write_imdb_npz(path: Path, n: int = 6, seed: int = 0) -> Path:

@@ -5,6 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 from helpers import write_imdb_npz
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cudnn_repro import data
 from cudnn_repro.settings import PROFILES
@@ -30,6 +32,17 @@ def test_article_arrays_are_post_padded_and_pre_truncated():
     assert x.shape == (2, 10, 1) and x.dtype == np.float32 and y.tolist() == [0.0, 1.0]
     assert x[0, :, 0].tolist() == [1, 5, 6, 0, 0, 0, 0, 0, 0, 0]
     assert x[1, :, 0].tolist() == list(range(91, 101))
+
+
+@given(
+    reviews=st.lists(st.lists(st.integers(1, 29999), max_size=40), min_size=1, max_size=8),
+    maxlen=st.integers(1, 30),
+)
+def test_article_arrays_equal_keras_pad_sequences(reviews, maxlen):
+    from keras.utils import pad_sequences
+
+    x, _ = data.to_article_arrays(reviews, np.zeros(len(reviews)), len(reviews), maxlen)
+    assert np.array_equal(x[:, :, 0], pad_sequences(reviews, maxlen=maxlen, padding="post").astype("float32"))
 
 
 def test_explicit_good_file_is_used(tmp_path, monkeypatch):

@@ -6,9 +6,7 @@ import signal
 import subprocess
 import sys
 
-from helpers import NO_CUDA_REASONS, ROOT, reproduce
-
-TINY = ["--profile", "smoke", "--data", "synthetic", "--train-samples", "100", "--test-samples", "100"]
+from helpers import NO_CUDA_REASONS, ROOT, TINY, reproduce
 
 
 def load(out):
@@ -109,6 +107,58 @@ def test_jax_backend_runs_the_workload(tmp_path):
     assert "XLA on (`jit_compile=True`); JAX always compiles" in (out / "REPORT.md").read_text()
 
 
+# reproduce.py's own main, then what it imported: the torch stack loads no Keras and no TensorFlow.
+MAIN_THEN_MODULES = (
+    "import sys; from cudnn_repro import cli; status = cli.main(sys.argv[1:]); "
+    "print(sorted(m for m in ('keras', 'tensorflow', 'tf_keras', 'jax') if m in sys.modules)); sys.exit(status)"
+)
+
+
+def test_torch_stack_runs_the_workload_on_pytorchs_own_kernels(tmp_path):
+    out = tmp_path / "torch"
+    command = [sys.executable, "-c", MAIN_THEN_MODULES, "run", *TINY, "--stack", "torch", "--out", str(out)]
+    env = os.environ | {"CUDA_VISIBLE_DEVICES": "", "KERAS_BACKEND": "tensorflow"}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"  # KERAS_BACKEND is not the torch stack's business
+    results = load(out)
+    s = results["settings"]
+    assert (s["stack"], s["backend"], s["math"], s["jit_compile"], s["tf32"]) == (
+        "torch",
+        "torch",
+        "matched",
+        False,
+        False,
+    )
+    assert "tf_keras" not in s
+    env = results["environment"]
+    assert env["backend"]["name"] == "torch" and env["backend"]["tf32_flags"]["cudnn.allow_tf32"] is False
+    runs = {r["model"]: r for r in results["runs"]}
+    no_gpu = "no CUDA GPU visible to PyTorch (torch.cuda.is_available() is False)"
+    for name in ("CuDNNLSTM", "CuDNNGRU"):
+        assert runs[name] == runs[name] | {"status": "not_run", "reason": no_gpu}
+    for name in ("LSTM", "GRU"):
+        r = runs[name]
+        assert r["status"] == "ok" and len(r["epoch_seconds"]) == 2 and r["provenance"]["ran_cudnn"] is False
+        assert r["layer"]["class"] == f"torch.nn.{name}" and r["layer"]["cudnn_enabled"] is False
+    assert runs["GRU"]["layer"]["reset_after"] is True and runs["CuDNNGRU"]["layer"]["cudnn_enabled"] is True
+    # PyTorch's double bias in both pairs: Keras 2.0.9's CuDNN classes' counts.
+    assert {n: r["layer"]["parameters"] for n, r in runs.items()} == {
+        "LSTM": 10812, "GRU": 8109, "CuDNNLSTM": 10812, "CuDNNGRU": 8109,
+    }  # fmt: skip
+    report = (out / "REPORT.md").read_text()
+    assert f"| CuDNNLSTM not run: {no_gpu}" in report
+    assert "Plain PyTorch 2.10.0" in report and "only the kernel differs (math `matched`)" in report
+    assert "LSTM has 10,812 parameters here, 10,608 in Keras 2.0.9 (PyTorch keeps two biases per gate" in report
+    assert "(no GPU) with plain PyTorch (nn.LSTM/nn.GRU) (1 run: indicative" in report  # the plain pair's claim
+
+    again = reproduce(*TINY, "--stack", "torch", "--out", str(out))
+    assert again.returncode == 0 and "4 run(s) already done" in again.stderr, again.stderr
+    assert reproduce("report", "--check", str(out / "results.json")).returncode == 5
+    mixed = reproduce(*TINY, "--stack", "torch", "--math", "article", "--out", str(tmp_path / "m"))
+    assert mixed.returncode == 2 and "the torch stack's nn.LSTM/nn.GRU compute cuDNN's math" in mixed.stderr
+
+
 def test_installed_package_gives_the_same_cli(tmp_path):
     site = tmp_path / "site"
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(ROOT)]
@@ -163,7 +213,7 @@ def test_bad_input_is_a_clear_error(tmp_path):
     for case in (
         reproduce(*TINY, "--out", str(a_file)),
         reproduce(*TINY, "--out", str(tmp_path / "b"), backend="bogus"),
-        reproduce(*TINY, "--out", str(tmp_path / "t"), backend="torch"),  # not installed here
+        reproduce(*TINY, "--out", str(tmp_path / "t"), backend="torch"),  # keras2 is TensorFlow's
     ):
         assert case.returncode == 1 and case.stderr.startswith("error: ") and "Traceback" not in case.stderr
     off_tf = reproduce(*TINY, "--out", str(tmp_path / "j"), backend="jax")

@@ -12,9 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, reproduce
-
-TINY = ["--profile", "smoke", "--data", "synthetic", "--train-samples", "100", "--test-samples", "100"]
+from helpers import ROOT, TINY, reproduce
 
 
 def kill_when(args: list[str], words: str) -> None:

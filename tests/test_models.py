@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from cudnn_repro.models import SPECS, build_model, keras2_hard_sigmoid, layer_config, recurrent_kwargs
+from cudnn_repro.keras3 import build_model, keras2_hard_sigmoid, layer_config, recurrent_kwargs
+from cudnn_repro.settings import SPECS
 
 
 def test_keras2_hard_sigmoid_is_the_2017_formula():

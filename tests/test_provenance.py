@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from helpers import NO_CUDA_REASONS
 
-from cudnn_repro import provenance, results, workload
+from cudnn_repro import backend, provenance, results, stacks, workload
 from cudnn_repro.data import Dataset
-from cudnn_repro.models import SPECS, build_model
-from cudnn_repro.settings import PROFILES
+from cudnn_repro.keras3 import build_model
+from cudnn_repro.settings import PROFILES, SPECS
 from cudnn_repro.telemetry import GpuSampler
 
 TINY = dataclasses.replace(PROFILES["smoke"], train_samples=20, test_samples=10, epochs=2, batch_size=10, maxlen=12)
@@ -37,16 +37,40 @@ def test_plain_model_is_recognised_as_plain(name):
         provenance.check(name, True, evidence)
 
 
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_a_plain_torch_model_runs_pytorchs_own_kernels(name):
+    data = tiny_data()
+    model = stacks.fresh_model(SPECS[name], dataclasses.replace(TINY, stack="torch", math="matched"))
+    with backend.selected("torch"):
+        evidence = provenance.kernel_evidence(model, data.x_train[:10], data.y_train[:10])
+    assert evidence["method"] == "torch.profiler events of one train_on_batch"
+    # PyTorch asks aten::cudnn_is_acceptable even with cuDNN off: a question, not a cuDNN kernel.
+    assert evidence["ran_cudnn"] is False and evidence["cudnn_ops"] == {}
+    if name == "LSTM":  # oneDNN's fused layer, one per recurrent layer
+        assert evidence["loop_ops"] == {"aten::mkldnn_rnn_layer": 2}
+    else:  # a matmul per time step (12) in each of the two layers, forward and backward
+        assert evidence["loop_ops"]["aten::mm"] >= 2 * 2 * 12
+    provenance.check(name, False, evidence)
+
+
+def test_cudnn_op_names_are_kernels_not_questions():
+    ran = ["aten::_cudnn_rnn", "aten::_cudnn_rnn_backward", "CudnnRNNV3", "cudnn_rnn_fwd", "cudnn::rnn"]
+    assert all(provenance.CUDNN_OP.search(op) for op in ran)
+    assert not provenance.CUDNN_OP.search("aten::cudnn_is_acceptable")
+
+
 @pytest.mark.parametrize(
     ("stack", "reason"),
     [
         ("keras3", "the Keras tensorflow backend has no cuDNN kernel for it"),
         ("keras2", "TensorFlow has no kernel for its CudnnRNN op here"),
+        ("torch", "PyTorch runs cuDNN's RNN only on a CUDA GPU with cuDNN"),
     ],
 )
 def test_forced_cudnn_without_gpu_is_not_run_never_a_time(stack, reason):
-    settings = dataclasses.replace(TINY, stack=stack)
-    record = workload.measure(SPECS["CuDNNLSTM"], settings, tiny_data(), GpuSampler(), "test")
+    settings = dataclasses.replace(TINY, stack=stack, math="matched" if stack == "torch" else "article")
+    with backend.selected(stack):
+        record = workload.measure(SPECS["CuDNNLSTM"], settings, tiny_data(), GpuSampler(), "test")
     assert record == {"status": "not_run", "reason": reason}
 
 

@@ -16,8 +16,7 @@ import pytest
 from helpers import ROOT, reproduce
 
 from cudnn_repro import backend, cli, errors, gpu_stack, preflight, results, workload
-from cudnn_repro.models import SPECS
-from cudnn_repro.settings import PROFILES
+from cudnn_repro.settings import PROFILES, SPECS
 
 H200 = {"present": True, "name": "NVIDIA H200", "count": 1, "memory_gib": 139.8, "driver": "570.1",
         "driver_cuda": "12.8"}  # fmt: skip
@@ -66,10 +65,31 @@ def test_a_failing_cudnn_op_stops_with_the_frameworks_words(tmp_path, capsys, nv
     assert not (tmp_path / results.RESULTS_NAME).exists()
 
 
-def test_another_kernel_than_cudnn_stops_the_run(tmp_path, capsys, monkeypatch, nvml_sees_a_gpu, framework_sees_it):
+def test_torch_stack_a_gpu_pytorch_cannot_see_stops_with_the_fix(tmp_path, capsys, nvml_sees_a_gpu):
+    status, lines = run(tmp_path, capsys, "--stack", "torch", "--models", "LSTM,CuDNNLSTM")
+    assert status == errors.SELF_TEST
+    [line] = lines
+    assert line.startswith("error: GPU self-test: NVML sees NVIDIA H200, but no CUDA GPU visible to PyTorch")
+    assert "Fix: install a CUDA build of PyTorch" in line
+    assert not (tmp_path / results.RESULTS_NAME).exists()
+
+
+def test_torch_stack_cudnn_off_a_gpu_stops_before_any_cpu_time(tmp_path, capsys, nvml_sees_a_gpu, framework_sees_it):
+    status, lines = run(tmp_path, capsys, "--stack", "torch", "--models", "CuDNNGRU")
+    assert status == errors.SELF_TEST
+    assert lines == [
+        "error: GPU self-test: CuDNNGRU's cuDNN op failed on NVIDIA H200: PyTorch runs cuDNN's RNN only on a CUDA "
+        "GPU with cuDNN. Fix: " + preflight.CUDNN_FIX["torch"]
+    ]
+
+
+@pytest.mark.parametrize("stack", ["keras3", "torch"])
+def test_another_kernel_than_cudnn_stops_the_run(
+    tmp_path, capsys, monkeypatch, nvml_sees_a_gpu, framework_sees_it, stack
+):
     build = preflight.fresh_model
     monkeypatch.setattr(preflight, "fresh_model", lambda spec, s: build(SPECS[spec.cell], s))  # a silent fallback
-    status, lines = run(tmp_path, capsys, "--stack", "keras3", "--models", "CuDNNGRU")
+    status, lines = run(tmp_path, capsys, "--stack", stack, "--models", "CuDNNGRU")
     assert status == errors.SELF_TEST
     [line] = lines
     assert line.startswith("error: GPU self-test: CuDNNGRU should have run a cuDNN RNN kernel, but ")

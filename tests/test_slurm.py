@@ -47,9 +47,13 @@ def test_bad_gpu_kind_says_the_format(text, message):
 def test_gpu_kind_and_sweep_parse():
     assert GpuKind.parse("v100") == GpuKind("v100", None, "gpu:1", None)
     assert GpuKind.parse("cpu,gres=none,partition=debug") == GpuKind("cpu", "debug", None, None)
-    combos = parse_sweep("keras2/tensorflow,keras3/jax,keras2/tensorflow")
-    assert combos == (("keras2", "tensorflow"), ("keras3", "jax"))
-    for bad, message in (("keras2/torch", "TensorFlow only"), ("keras4/jax", "expected STACK/BACKEND")):
+    combos = parse_sweep("keras2/tensorflow,keras3/jax,keras2/tensorflow,torch/torch")
+    assert combos == (("keras2", "tensorflow"), ("keras3", "jax"), ("torch", "torch"))
+    for bad, message in (
+        ("keras2/torch", "TensorFlow only"),
+        ("torch/jax", "PyTorch only"),
+        ("keras4/jax", "expected STACK/BACKEND"),
+    ):
         with pytest.raises(SweepError, match=message):
             parse_sweep(bad)
 

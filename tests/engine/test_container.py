@@ -13,11 +13,9 @@ import time
 import images
 import pytest
 from docker.types import Mount
-from helpers import reproduce
+from helpers import TINY, reproduce
 
 from cudnn_repro import cli, container, engine
-
-SMOKE = ["--profile", "smoke", "--data", "synthetic", "--train-samples", "100", "--test-samples", "100"]
 
 
 def test_cpu_image_is_pinned_labelled_and_unprivileged(client, cpu_image, base_image):
@@ -39,7 +37,7 @@ def test_rebuild_from_the_same_inputs_reuses_the_image(client, cpu_image, capsys
 def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, results_dir, monkeypatch):
     monkeypatch.setattr(os, "getuid", lambda: 4321)
     monkeypatch.setattr(os, "getgid", lambda: 4321)
-    options = [*SMOKE, "--models", "LSTM,CuDNNLSTM"]
+    options = [*TINY, "--models", "LSTM,CuDNNLSTM"]
     wheelhouse = container.ROOT / "wheelhouse"
     container.run_in_container(options, results_dir, "cpu", wheelhouse, "synthetic", base=images.BASE_TAG)
     results_file = results_dir / "results.json"
@@ -60,7 +58,7 @@ def test_reproduction_container_is_locked_down_and_never_root(client, cpu_image,
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     out = tmp_path / "out"
     out.mkdir()
-    options = [*SMOKE[:2], "--train-samples", "100", "--test-samples", "100", "--models", "LSTM", "--data", "auto"]
+    options = [*TINY[:2], "--train-samples", "100", "--test-samples", "100", "--models", "LSTM", "--data", "auto"]
     wheelhouse = container.ROOT / "wheelhouse"
     run = threading.Thread(
         target=container.run_in_container,
@@ -121,7 +119,7 @@ def test_interrupted_run_stops_the_container_and_keeps_finished_models(client, c
                 raise KeyboardInterrupt
 
     monkeypatch.setattr(engine, "show", interrupt_after_first_model)
-    command = ["run", *SMOKE, "--models", "LSTM,GRU", "--epochs", "4", "--out", "/results"]
+    command = ["run", *TINY, "--models", "LSTM,GRU", "--epochs", "4", "--out", "/results"]
     mounts = [Mount("/results", str(results_dir), type="bind")]
     with pytest.raises(KeyboardInterrupt):
         engine.run(client, cpu_image, command, mounts, {}, "4321:4321", False, results_dir)

@@ -1,4 +1,4 @@
-"""The article's four models in Keras 3, with the kernel choice made explicit.
+"""The keras3 stack: the article's four models in Keras 3, with the kernel choice made explicit.
 
 Keras 2.0.9 `LSTM`/`GRU` -> Keras 3 `use_cudnn=False`; `CuDNNLSTM`/`CuDNNGRU` ->
 `use_cudnn=True`. Never "auto": it silently falls back and would fake a cuDNN time.
@@ -6,27 +6,12 @@ Keras 2.0.9 `LSTM`/`GRU` -> Keras 3 `use_cudnn=False`; `CuDNNLSTM`/`CuDNNGRU` ->
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import keras
 from keras import layers, ops
 
-
-@dataclass(frozen=True)
-class ModelSpec:
-    name: str
-    cell: str  # "LSTM" or "GRU"
-    cudnn: bool
-
-
-SPECS = {
-    "LSTM": ModelSpec("LSTM", "LSTM", False),
-    "GRU": ModelSpec("GRU", "GRU", False),
-    "CuDNNLSTM": ModelSpec("CuDNNLSTM", "LSTM", True),
-    "CuDNNGRU": ModelSpec("CuDNNGRU", "GRU", True),
-}
-# Keras 2.0.9's Adam epsilon (Keras 3 defaults to 1e-7).
-ADAM_EPSILON = 1e-8
+from . import backend
+from .settings import ADAM_EPSILON, ModelSpec, Settings
+from .timing import EpochClock
 
 
 def keras2_hard_sigmoid(x):
@@ -79,3 +64,21 @@ def layer_config(spec: ModelSpec, math: str) -> dict:
     if callable(activation):
         kwargs["recurrent_activation"] = "keras2_hard_sigmoid (clip(0.2x+0.5, 0, 1))"
     return kwargs
+
+
+def fresh_model(spec: ModelSpec, settings: Settings) -> keras.Model:
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(settings.seed)
+    return build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
+
+
+def layer_record(spec: ModelSpec, settings: Settings) -> dict:
+    return layer_config(spec, settings.math)
+
+
+class EpochTimer(EpochClock, keras.callbacks.Callback):
+    """The clock as a Keras 3 callback."""
+
+
+def timer(label: str, epochs: int, after: float | None = None) -> EpochTimer:
+    return EpochTimer(label, epochs, after)
