@@ -16,10 +16,18 @@ import sys
 import time
 from pathlib import Path
 
-from cudnn_repro import engine
-from cudnn_repro.container import INNER_OUT, LOCAL_BASE, VARIANTS, build_image, container_user, local_base, mounts_for
-from cudnn_repro.data import OFFLINE_ENV
-from cudnn_repro.environment import ROOT
+from cudnn_repro.launch import engine
+from cudnn_repro.launch.container import (
+    INNER_OUT,
+    LOCAL_BASE,
+    VARIANTS,
+    build_image,
+    container_user,
+    local_base,
+    mounts_for,
+)
+from cudnn_repro.measure.data import OFFLINE_ENV
+from cudnn_repro.measure.environment import ROOT
 
 OUT = ROOT / "build" / "check-gpu-image"  # the smoke run's results, and a failed container's log
 WANTED = {

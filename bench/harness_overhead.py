@@ -24,12 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import keras
 from tabulate import tabulate
 
-from cudnn_repro import backend, stats, workload
-from cudnn_repro.data import load_dataset
-from cudnn_repro.keras3 import EpochTimer, build_model
+from cudnn_repro.judge import stats
+from cudnn_repro.measure import backend, workload
+from cudnn_repro.measure.data import load_dataset
+from cudnn_repro.measure.keras3 import EpochTimer, build_model
+from cudnn_repro.measure.telemetry import GpuSampler
+from cudnn_repro.measure.timing import fit_options
 from cudnn_repro.settings import PROFILES, SPECS
-from cudnn_repro.telemetry import GpuSampler
-from cudnn_repro.timing import fit_options
 
 HOOK_CALLS = 100_000
 

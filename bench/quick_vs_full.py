@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 from tabulate import tabulate  # noqa: E402
 
 from cudnn_repro import results  # noqa: E402
-from cudnn_repro.analysis import analyse, validate_prediction  # noqa: E402
-from cudnn_repro.claims import load_article  # noqa: E402
+from cudnn_repro.judge.analysis import analyse, validate_prediction  # noqa: E402
+from cudnn_repro.judge.claims import load_article  # noqa: E402
 
 
 def timed_run(profile: str, models: str, out: Path, extra: list[str]) -> float:

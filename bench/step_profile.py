@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from tabulate import tabulate  # noqa: E402
 
-from cudnn_repro.data import load_dataset  # noqa: E402
+from cudnn_repro.measure.data import load_dataset  # noqa: E402
+from cudnn_repro.measure.stacks import fresh_model  # noqa: E402
+from cudnn_repro.measure.timing import fit_options  # noqa: E402
 from cudnn_repro.settings import PROFILES, SPECS  # noqa: E402
-from cudnn_repro.stacks import fresh_model  # noqa: E402
-from cudnn_repro.timing import fit_options  # noqa: E402
 
 
 class GcClock:

@@ -1,3 +1,12 @@
-"""Reproducibility package for the cuDNN vs plain LSTM/GRU training-time claim."""
+"""Reproducibility package for the cuDNN vs plain LSTM/GRU training-time claim.
 
-__version__ = "0.1.0"  # also in pyproject.toml
+Layers, in the order a run flows: measure/ (where the GPU is) writes the results file, the one
+contract (settings, results, outcome, errors, here at the top); judge/ decides from it, render/
+formats what judge decided, launch/ starts runs in containers or on Slurm. cli and pipeline are
+the commands over all four.
+"""
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+ROOT = Path(__file__).resolve().parent.parent  # the checkout (or site-packages) that holds the package

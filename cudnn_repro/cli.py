@@ -18,13 +18,9 @@ import typing
 from collections.abc import Callable
 from pathlib import Path
 
-from . import __version__, pipeline
-from .data import IMDB_ENV
-from .environment import ROOT
+from . import ROOT, __version__, pipeline
 from .errors import INTERNAL, INTERRUPTED, Failure
-from .pipeline import EXIT_CODES
-from .settings import OPTIONS, PROFILES, Settings, configured
-from .slurm import (
+from .launch.sweep import (
     DEFAULT_SWEEP,
     MAX_CPUS,
     MAX_MINUTES,
@@ -36,6 +32,9 @@ from .slurm import (
     checked,
     parse_sweep,
 )
+from .measure.data import IMDB_ENV
+from .pipeline import EXIT_CODES
+from .settings import OPTIONS, PROFILES, Settings, configured
 
 COMMANDS = ("run", "container", "image", "check-gpu-stack", "report", "compare", "slurm")
 OTHER_COMMANDS = """other commands (each has --help):

@@ -12,9 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import results, verdicts
-from .claims import load_article
-from .data import DatasetError, load_dataset
+from . import results
 from .errors import (
     CONTAINER_FAILED,
     ENGINE,
@@ -25,9 +23,13 @@ from .errors import (
     PROVENANCE,
     SCHEDULER,
     SELF_TEST,
+    SOME_NOT_REPRODUCED,
+    UNDECIDED,
     USAGE,
     Failure,
 )
+from .judge.claims import load_article
+from .measure.data import DatasetError, load_dataset
 from .settings import BACKENDS, Settings, keras_backend_problem
 
 EXIT_CODES = f"""exit codes:
@@ -35,8 +37,8 @@ EXIT_CODES = f"""exit codes:
   {INPUT_ERROR}    bad input: a dataset, results file, output folder or stack that cannot be used
   {USAGE}    bad command line
   {PROVENANCE}    a model ran another kernel than its name promises (the run stops)
-  {verdicts.SOME_NOT_REPRODUCED}    report --check: some claim firmly not reproduced
-  {verdicts.UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
+  {SOME_NOT_REPRODUCED}    report --check: some claim firmly not reproduced
+  {UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
         (compare --check: the same, by each claim's outcome over the run sets it counts)
   {ENGINE}    no usable Docker engine or GPU runtime, or the image could not be made
   {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
@@ -49,12 +51,13 @@ EXIT_CODES = f"""exit codes:
 
 def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
     """Write the report; return the verdicts' exit status (see `report --check`)."""
-    from .report import write_report
+    from .judge.reconcile import run_set_status
+    from .render.report import write_report
 
     quick = results.load(quick_file) if quick_file else None
     path, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
     print(f"report: {path}")
-    return verdicts.exit_status(analysis)
+    return run_set_status(analysis)
 
 
 def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bool) -> int:
@@ -71,7 +74,7 @@ def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bo
 
 def compare(paths: list[Path], out_dir: Path, check: bool) -> int:
     """Write the summary; with check, return the reconciled outcomes' exit status."""
-    from .compare import write_summary
+    from .render.summary import write_summary
 
     try:
         path, status = write_summary(paths, out_dir, load_article())
@@ -87,7 +90,7 @@ def compare(paths: list[Path], out_dir: Path, check: bool) -> int:
 
 def check_gpu_stack(lock: Path) -> int:
     """Print the GPU stack as TensorFlow would load it; fail (exit 10) on any difference from the lock."""
-    from . import gpu_stack
+    from .measure import gpu_stack
 
     if not lock.is_file():
         raise Failure(f"--lock {lock}: no such file")
@@ -101,8 +104,8 @@ def check_gpu_stack(lock: Path) -> int:
 
 
 def make_image(args: argparse.Namespace) -> int:
-    from . import engine
-    from .container import VARIANTS, build_image, require_checkout
+    from .launch import engine
+    from .launch.container import VARIANTS, build_image, require_checkout
 
     try:
         require_checkout()
@@ -120,8 +123,8 @@ def make_image(args: argparse.Namespace) -> int:
 
 def preflight(variant: str, fallback_local: bool) -> int:
     """A missing GPU runtime always stops here; a missing engine only without --fallback-local."""
-    from .container import preflight as check
-    from .engine import EngineError, GpuRuntimeError
+    from .launch.container import preflight as check
+    from .launch.engine import EngineError, GpuRuntimeError
 
     try:
         print(check(variant))
@@ -135,8 +138,8 @@ def preflight(variant: str, fallback_local: bool) -> int:
 
 def run_container(args: argparse.Namespace, settings: Settings, options: list[str]) -> int | None:
     """Exit status of a containerised run, or None when it falls back to a local run."""
-    from .container import run_in_container
-    from .engine import ContainerFailed, EngineError, GpuRuntimeError
+    from .launch.container import run_in_container
+    from .launch.engine import ContainerFailed, EngineError, GpuRuntimeError
 
     try:
         run_in_container(
@@ -208,8 +211,8 @@ def run_locally(settings: Settings, args: argparse.Namespace) -> int:
         return INPUT_ERROR
     # Before Keras is imported (seconds): a bad dataset is refused at once, a Failure for cli's boundary.
     data = load_dataset(settings, args.imdb_path)
-    from .provenance import ProvenanceError
-    from .workload import run
+    from .measure.provenance import ProvenanceError
+    from .measure.workload import run
 
     status = OK
     try:
@@ -237,8 +240,9 @@ def slurm(args: argparse.Namespace, settings: Settings, options: list[str]) -> i
     """Submit the sweep (or print its job scripts); the dataset is found here, once, for every task."""
     from submitit.core.utils import FailedJobError, FailedSubmissionError
 
-    from .data import find_imdb
-    from .slurm import TIME_LIMITS, GpuKind, Sweep, default_site, scripts, submit
+    from .launch.slurm import scripts, submit
+    from .launch.sweep import TIME_LIMITS, GpuKind, Sweep, default_site
+    from .measure.data import find_imdb
 
     # A SweepError or DatasetError goes to cli's boundary (one line, exit 1).
     imdb = find_imdb(settings.data, args.imdb_path, download=not args.dry_run)

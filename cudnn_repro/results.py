@@ -22,7 +22,6 @@ from pathlib import Path
 
 import jsonschema
 
-from .environment import comparable
 from .errors import Failure
 
 SCHEMA = "cudnn-repro/results"
@@ -205,6 +204,17 @@ def exclusive(out_dir: Path) -> Iterator[None]:
             f.seek(0)
             f.truncate()
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def comparable(env: dict) -> dict:
+    """What must not change between the runs that one results file holds."""
+    return {
+        "packages": env["packages"],
+        "backend": env["backend"],
+        "cpu": env["cpu"]["model"],
+        "gpu": env["gpu"].get("name"),
+        "image": env["container"]["image_id"],
+    }
 
 
 def check_resumable(results: dict, settings: dict, environment: dict, data: dict, path: Path) -> None:

@@ -17,6 +17,8 @@ STACKS = ("keras2", "keras3", "torch")
 # The framework each stack computes on; keras3's is KERAS_BACKEND's (backend.framework_of).
 STACK_FRAMEWORKS = {"keras2": "tensorflow", "torch": "torch"}
 DATA_SOURCES = ("auto", "imdb", "synthetic")
+# What every use of the synthetic set says: it is allowed for timing only.
+SYNTHETIC_NOTE = "IMDB-shaped synthetic data: timings valid, accuracy not comparable"
 BACKENDS = ("tensorflow", "torch", "jax")  # KERAS_BACKEND's choices
 FRAMEWORK_NAMES = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
 IMDB_REVIEWS = 25000  # per split (train, test) of the published imdb.npz
@@ -24,6 +26,11 @@ IMDB_REVIEWS = 25000  # per split (train, test) of the published imdb.npz
 ADAM_EPSILON = 1e-8
 # Upper bounds of the counts a user may set: beyond them a run is a typo, not an experiment.
 MAX_EPOCHS, MAX_REPEATS = 1000, 100
+
+
+def batches_per_epoch(samples: int, batch_size: int) -> int:
+    """Batches in one pass over a set (the last one may be short)."""
+    return -(-samples // batch_size)
 
 
 @dataclass(frozen=True)
@@ -91,8 +98,7 @@ class Settings:
 
     @property
     def batches(self) -> int:
-        """Batches in one pass over the training set (the last one may be short)."""
-        return -(-self.train_samples // self.batch_size)
+        return batches_per_epoch(self.train_samples, self.batch_size)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

@@ -97,8 +97,8 @@ def test_a_bug_is_one_line_and_a_traceback_file(tmp_path, monkeypatch, capsys):
 
 
 def test_every_expected_failure_has_its_exit_code(monkeypatch, capsys):
-    from cudnn_repro.engine import EngineError
-    from cudnn_repro.provenance import ProvenanceError
+    from cudnn_repro.launch.engine import EngineError
+    from cudnn_repro.measure.provenance import ProvenanceError
 
     for error, status in [(EngineError("no engine"), errors.ENGINE), (ProvenanceError("wrong kernel"), 3)]:
 
@@ -112,7 +112,7 @@ def test_every_expected_failure_has_its_exit_code(monkeypatch, capsys):
 
 @pytest.mark.parametrize("name", ["results.json", "folder"])
 def test_imdb_path_that_is_a_folder_says_so(tmp_path, name):
-    from cudnn_repro.data import DatasetError, find_imdb
+    from cudnn_repro.measure.data import DatasetError, find_imdb
 
     (tmp_path / name).mkdir()
     with pytest.raises(DatasetError, match="is a folder"):

@@ -11,6 +11,7 @@ import pytest
 from helpers import ROOT
 
 from cudnn_repro import results
+from cudnn_repro.settings import BACKENDS, DATA_SOURCES, MATH_MODES, MODELS, PROFILES, STACKS
 
 
 def test_save_then_load_round_trips_with_sorted_keys(tmp_path, cpu_results):
@@ -135,3 +136,16 @@ def test_one_run_per_output_folder_and_a_dead_holder_is_taken_over(tmp_path):
     holder.wait()
     with results.exclusive(tmp_path):
         assert (tmp_path / results.LOCK_NAME).read_text().startswith(f"PID {os.getpid()}")
+
+
+def test_the_schemas_enums_are_the_packages_own_constants():
+    """The results schema and the Python that writes and reads results name the same choices."""
+    schema = json.loads(results.SCHEMA_FILE.read_text())
+    settings = schema["properties"]["settings"]["properties"]
+    assert settings["profile"]["enum"] == list(PROFILES)
+    assert settings["backend"]["enum"] == list(BACKENDS)
+    assert settings["stack"]["enum"] == list(STACKS)
+    assert settings["math"]["enum"] == list(MATH_MODES)
+    assert settings["data"]["enum"] == list(DATA_SOURCES)
+    assert schema["$defs"]["model"]["enum"] == list(MODELS)
+    assert schema["properties"]["data"]["properties"]["source"]["enum"] == [s for s in DATA_SOURCES if s != "auto"]

@@ -12,7 +12,7 @@ import images
 import pytest
 
 import docker
-from cudnn_repro import engine
+from cudnn_repro.launch import engine
 
 
 @pytest.fixture(scope="session")

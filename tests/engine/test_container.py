@@ -15,7 +15,9 @@ import pytest
 from docker.types import Mount
 from helpers import TINY, reproduce
 
-from cudnn_repro import cli, container, engine
+from cudnn_repro import cli
+from cudnn_repro.launch import container, engine
+from cudnn_repro.launch.image import IMAGE_UID
 
 
 def test_cpu_image_is_pinned_labelled_and_unprivileged(client, cpu_image, base_image):
@@ -24,7 +26,7 @@ def test_cpu_image_is_pinned_labelled_and_unprivileged(client, cpu_image, base_i
     assert labels["io.cudnn-repro.variant"] == "cpu" and labels["io.cudnn-repro.lock"] == "runtime.lock"
     assert labels["org.opencontainers.image.base.name"] == images.BASE_TAG
     assert len(labels["org.opencontainers.image.revision"]) >= 40
-    assert image.attrs["Config"]["User"] == "1000:1000"
+    assert image.attrs["Config"]["User"] == f"{IMAGE_UID}:{IMAGE_UID}"
     assert "cudnn-repro:cpu-0.1.0" in image.tags and labels["org.opencontainers.image.version"] == "0.1.0"
 
 
@@ -79,7 +81,8 @@ def test_reproduction_container_is_locked_down_and_never_root(client, cpu_image,
     assert host["NetworkMode"] == "none" and host["ReadonlyRootfs"] is True
     assert host["CapDrop"] == ["ALL"] and "no-new-privileges" in host["SecurityOpt"]
     assert host["PidsLimit"] > 0 and "/tmp" in host["Tmpfs"] and not host.get("DeviceRequests")
-    assert attrs["Config"]["User"] == ("1000:1000" if os.getuid() == 0 else f"{os.getuid()}:{os.getgid()}")
+    user = f"{IMAGE_UID}:{IMAGE_UID}" if os.getuid() == 0 else f"{os.getuid()}:{os.getgid()}"
+    assert attrs["Config"]["User"] == user
     assert [(m["Destination"], m["RW"]) for m in attrs["Mounts"]] == [("/results", True)]
     assert attrs["Config"]["Env"].count("CUDNN_REPRO_OFFLINE=1") == 1
     results = json.loads((out / "results.json").read_text())

@@ -12,7 +12,7 @@ import sys
 import time
 
 from cudnn_repro import outcome, results
-from cudnn_repro.environment import ROOT
+from cudnn_repro.measure.environment import ROOT
 
 
 def wait_until_idle(seconds: float) -> None:

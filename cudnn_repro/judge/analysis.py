@@ -1,0 +1,457 @@
+"""From a results file to every figure the report shows: per-model times, ratios with
+intervals, verdicts, stalls, warnings and the quick prediction's validation.
+
+This module computes each number once; report, plot, verdicts.json and the summary
+only format what it returns. It reads nothing but the results dict and the claims file.
+Verdicts fail closed: a missing, unrun or mislabelled model makes a claim "not verifiable".
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..settings import SYNTHETIC_NOTE
+from . import predict, stats
+from .claims import Article, Claim, RatioClaim, TimeClaim
+from .stats import Estimate
+
+REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE = (
+    "reproduced",
+    "not reproduced",
+    "inconclusive",
+    "not verifiable",
+)
+LARGER, SMALLER = "larger than claimed", "smaller than claimed"
+# An epoch whose start (Keras setting up its data iterator) takes this much longer than the
+# run's quickest epoch start, and this share of an epoch: a stall, a named confound of fit times.
+STALL_SECONDS = 1.0
+STALL_SHARE = 0.05
+
+
+@dataclass
+class Stall:
+    repeat: int
+    epoch: int  # 1-based
+    seconds: float  # beyond the run's usual epoch start
+
+
+@dataclass
+class ModelSummary:
+    name: str
+    runs: list[dict]
+    unavailable: str | None = None  # why there is no time for this model
+    article_size: dict[int, float] = field(default_factory=dict)  # repeat -> article-size fit seconds
+    size_estimate: Estimate | None = None  # of the article-size fit, widened when predicted
+    fit: Estimate | None = None  # of the measured fit at this run's size
+    first_epoch: Estimate | None = None
+    steady_epoch: Estimate | None = None
+    steady_step: dict[int, float] = field(default_factory=dict)  # repeat -> median step, epochs 2+
+    step_estimate: Estimate | None = None
+    spread: float | None = None  # (max - min) / median of the measured fits
+    stalls: list[Stall] = field(default_factory=list)
+    accuracy_pct: float | None = None
+    parameters: int | None = None
+    throttle_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ok_runs(self) -> list[dict]:
+        return [r for r in self.runs if r["status"] == "ok"]
+
+
+@dataclass
+class Verdict:
+    claim: Claim
+    verdict: str
+    detail: str
+    estimate: Estimate | None = None  # of the claim's value (a ratio, or seconds)
+    step_ratio: Estimate | None = None  # the steady per-step ratio: the kernels alone
+    direction: str | None = None  # LARGER or SMALLER when not reproduced: which way the claim missed
+    confounds: list[str] = field(default_factory=list)  # what else could explain this value, main one first
+
+    @property
+    def firm(self) -> bool:
+        """False when too few runs made the interval a mere range: the verdict is indicative."""
+        return self.estimate is None or self.estimate.interval
+
+    @property
+    def outcome(self) -> str:
+        """The verdict with the way it missed: "not reproduced, larger than claimed" is not "smaller"."""
+        return f"{self.verdict}, {self.direction}" if self.direction else self.verdict
+
+    @property
+    def label(self) -> str:
+        if self.verdict in (REPRODUCED, NOT_REPRODUCED) and not self.firm:
+            return f"indicative: {self.outcome}"
+        return self.outcome
+
+
+# What a warning qualifies: the verdicts (how firm they are) or the times (what they include).
+VERDICTS, TIMES = "verdicts", "times"
+
+
+@dataclass
+class RunWarning:
+    kind: str  # a short title shared by every warning of its kind, to group them across run sets
+    message: str
+    hint: str
+    about: str  # VERDICTS or TIMES
+    detail: str = ""  # the part that differs between run sets of the same kind, when one does
+
+
+@dataclass
+class Analysis:
+    models: dict[str, ModelSummary]
+    basis: str  # "measured", "predicted" or "none: <why>"
+    method: str  # how the article-size times were obtained, in words
+    verdicts: list[Verdict]
+    warnings: list[RunWarning]
+    run_seconds: float | None  # from the results file's creation to its last save
+    superseded: list[str] = field(default_factory=list)  # why this run set's method is no longer current
+
+
+def steady_step(run: dict) -> float | None:
+    steps = [s for s in run.get("step_seconds", [])[1:] if s is not None]
+    return statistics.median(steps) if steps else None
+
+
+def find_stalls(run: dict) -> list[Stall]:
+    setup, epochs = run.get("epoch_setup_seconds") or [], run["epoch_seconds"]
+    if len(setup) < 2:
+        return []
+    usual = min(setup)  # a stall is rare and large; several can make up half of the epochs
+    threshold = max(STALL_SECONDS, STALL_SHARE * statistics.median(epochs))
+    return [Stall(run["repeat"], i + 1, s - usual) for i, s in enumerate(setup) if s - usual > threshold]
+
+
+def parameters(runs: list[dict]) -> int | None:
+    """The model's parameter count: from a fitted run, or the keras2 stack's built layer record."""
+    counts = [r.get("parameters") or r.get("layer", {}).get("parameters") for r in runs]
+    return next((c for c in counts if c), None)
+
+
+def estimate(values: list[float]) -> Estimate | None:
+    return stats.log_estimate(values) if values else None
+
+
+def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, basis: str) -> ModelSummary:
+    summary = ModelSummary(name, runs)
+    invalid = [r for r in runs if r["status"] != "ok"]
+    if not runs:
+        summary.unavailable = "not run yet (interrupted run?)"
+    elif invalid:
+        summary.unavailable = f"{invalid[0]['status'].replace('_', ' ')}: {invalid[0]['reason']}"
+    summary.parameters = parameters(runs)
+    ok = summary.ok_runs
+    if not ok:
+        return summary
+    fits = [r["fit_seconds"] for r in ok]
+    summary.fit = estimate(fits)
+    summary.spread = stats.relative_spread(fits) if len(fits) > 1 else None
+    summary.first_epoch = estimate([r["epoch_seconds"][0] for r in ok])
+    summary.steady_epoch = estimate(
+        [statistics.median(r["epoch_seconds"][1:]) for r in ok if len(r["epoch_seconds"]) > 1]
+    )
+    summary.steady_step = {r["repeat"]: s for r in ok if (s := steady_step(r)) is not None}
+    summary.step_estimate = estimate(list(summary.steady_step.values()))
+    summary.stalls = [s for r in ok for s in find_stalls(r)]
+    summary.accuracy_pct = 100 * statistics.median(r["test_accuracy"] for r in ok)
+    summary.throttle_reasons = sorted({t for r in ok for t in r.get("telemetry", {}).get("throttle_reasons", [])})
+    if basis in ("measured", "predicted") and not summary.unavailable:
+        summary.article_size = {r["repeat"]: predict.article_size_seconds(r, settings, size) for r in ok}
+        summary.size_estimate = estimate(list(summary.article_size.values()))
+        if basis == "predicted":
+            summary.size_estimate = summary.size_estimate.widen(1 + predict.validated_error())
+    return summary
+
+
+def summarise_models(results: dict, article: Article) -> tuple[dict[str, ModelSummary], str]:
+    settings, size = results["settings"], article.size
+    if predict.at_article_size(settings, size):
+        basis = "measured"
+    else:
+        reason = predict.cannot_predict(settings, size)
+        basis = f"none: {reason}" if reason else "predicted"
+    models = {
+        name: summarise_model(name, [r for r in results["runs"] if r["model"] == name], settings, size, basis)
+        for name in settings["models"]
+    }
+    return models, basis
+
+
+def paired(a: dict[int, float], b: dict[int, float]) -> tuple[list[float], list[float]]:
+    """Values of the repeats both models completed, in repeat order."""
+    both = sorted(a.keys() & b.keys())
+    return [a[r] for r in both], [b[r] for r in both]
+
+
+def unavailable(claim: Claim, models: dict[str, ModelSummary], basis: str) -> str | None:
+    """Why the claim cannot be judged from this run, or None."""
+    for name in claim.models:
+        summary = models.get(name)
+        if summary is None:
+            return f"{name} was not part of this run"
+        if summary.unavailable:
+            return f"{name} {summary.unavailable}"
+    if not basis.startswith(("measured", "predicted")):
+        return f"no article-size time: {basis.removeprefix('none: ')}"
+    return None
+
+
+def judge_ratio(claim: RatioClaim, models: dict[str, ModelSummary], basis: str) -> Verdict:
+    """Judged on the article's metric (whole-fit times); but a firm verdict that the kernels'
+    own ratio (steady per-step times) contradicts hinges on set-up and stalls: inconclusive."""
+    top, bottom = models[claim.numerator], models[claim.denominator]
+    ratio = stats.paired_ratio(*paired(top.article_size, bottom.article_size))
+    if basis == "predicted":
+        error = predict.validated_error()
+        ratio = ratio.widen((1 + error) / (1 - error))
+    steps = paired(top.steady_step, bottom.steady_step)
+    step_ratio = stats.paired_ratio(*steps) if steps[0] else None
+    verdict = side(claim, ratio)
+    detail = ratio.method
+    if step_ratio and verdict != INCONCLUSIVE and side(claim, Estimate(step_ratio.point, None, None, 1)) != verdict:
+        stalls = len(top.stalls) + len(bottom.stalls)
+        verdict = INCONCLUSIVE
+        detail += (
+            f"; the steady per-step ratio {step_ratio.point:.2f}x does not agree, so set-up time or "
+            f"stalls ({stalls} here) decide the whole-fit ratio"
+        )
+    return Verdict(claim, verdict, detail, ratio, step_ratio, miss(verdict, ratio.point, claim.article_value))
+
+
+def miss(verdict: str, value: float, claimed: float) -> str | None:
+    """Which way a claim that was not reproduced missed (the point against the article's value)."""
+    if verdict != NOT_REPRODUCED:
+        return None
+    return LARGER if value > claimed else SMALLER
+
+
+def side(claim: RatioClaim, ratio: Estimate) -> str:
+    low, high = ratio.bounds
+    if claim.inside(low, high):
+        return REPRODUCED
+    if claim.outside(low, high):
+        return NOT_REPRODUCED
+    return INCONCLUSIVE
+
+
+def judge_time(claim: TimeClaim, models: dict[str, ModelSummary], environment: dict, article: Article) -> Verdict:
+    gpu = environment["gpu"].get("name") if environment["gpu"].get("present") else None
+    if not gpu or not any(kind in gpu for kind in article.gpu_class):
+        where = gpu or "no GPU"
+        return Verdict(
+            claim,
+            NOT_VERIFIABLE,
+            f"an absolute time is hardware-bound: this run used {where}, the article a {article.gpu}",
+        )
+    time = models[claim.model].size_estimate
+    low, high = time.bounds
+    verdict = (
+        REPRODUCED if high < claim.below_seconds else NOT_REPRODUCED if low >= claim.below_seconds else INCONCLUSIVE
+    )
+    return Verdict(claim, verdict, time.method, time, direction=miss(verdict, time.point, claim.below_seconds))
+
+
+def judge(claim: Claim, models: dict[str, ModelSummary], basis: str, environment: dict, article: Article) -> Verdict:
+    reason = unavailable(claim, models, basis)
+    if reason:
+        return Verdict(claim, NOT_VERIFIABLE, reason)
+    if isinstance(claim, TimeClaim):
+        return judge_time(claim, models, environment, article)
+    return judge_ratio(claim, models, basis)
+
+
+def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str) -> list[RunWarning]:
+    warnings = []
+    if results["data"]["source"] == "synthetic":
+        warnings.append(
+            RunWarning(
+                "Synthetic data",
+                f"The data is {SYNTHETIC_NOTE}.",
+                "Put the real imdb.npz in the Keras cache or pass --imdb-path.",
+                TIMES,
+            )
+        )
+    if basis == "predicted":
+        warnings.append(
+            RunWarning(
+                "Predicted times",
+                "Verdicts use article-size times predicted from a short run, not measured.",
+                "Run --profile paper for a measured verdict.",
+                VERDICTS,
+            )
+        )
+    for reason in superseded(results, basis):
+        warnings.append(
+            RunWarning(
+                "Superseded method",
+                f"Superseded method: {reason}; a summary lists this run set but does not count it.",
+                "Rerun with the current package.",
+                VERDICTS,
+            )
+        )
+    if results["settings"].get("tf32") is None:
+        warnings.append(
+            RunWarning(
+                "TF32 not controlled",
+                "TF32 was not controlled (a results file from before the option): on Ampere and newer GPUs "
+                "the backend's default applied.",
+                "Rerun with the current package (TF32 off by default).",
+                TIMES,
+            )
+        )
+    lock = results["environment"].get("lock")
+    if lock is None:
+        warnings.append(
+            RunWarning(
+                "Packages not checked against the locks",
+                "The packages were not checked against the lock files (a results file from before the check).",
+                "The environment section lists the versions that ran.",
+                TIMES,
+            )
+        )
+    elif lock["differs"]:
+        differs = ", ".join(f"{k} {v}" for k, v in sorted(lock["differs"].items()))
+        warnings.append(
+            RunWarning(
+                "Ad hoc environment",
+                f"Ad hoc environment: the packages differ from {lock['file']} ({differs}).",
+                "Run in the pinned image (`make reproduce`) for a locked environment.",
+                TIMES,
+                differs,
+            )
+        )
+    for m in models.values():
+        if m.spread is not None and m.spread >= stats.NOISY_SPREAD:
+            warnings.append(
+                RunWarning(
+                    "Noisy fits",
+                    f"{m.name}: fit times spread {m.spread:.0%} of their median; the machine was noisy.",
+                    "Close other work, fix the GPU clocks, or add --repeats.",
+                    TIMES,
+                    f"{m.name} {m.spread:.0%}",
+                )
+            )
+        if m.stalls:
+            total = stall_seconds(m)
+            warnings.append(
+                RunWarning(
+                    "Epoch-start stalls",
+                    f"{m.name}: {len(m.stalls)} epoch-start stall(s), {total:.1f} s in all "
+                    f"({min(s.seconds for s in m.stalls):.1f}-{max(s.seconds for s in m.stalls):.1f} s "
+                    "each), inside the fit times.",
+                    "The steady per-step ratio beside each verdict is free of them.",
+                    TIMES,
+                    f"{m.name} {len(m.stalls)}, {total:.1f} s",
+                )
+            )
+        if m.throttle_reasons:
+            warnings.append(
+                RunWarning(
+                    "GPU throttled",
+                    f"{m.name}: the GPU throttled during the fit ({', '.join(m.throttle_reasons)}).",
+                    "Its time is slower than the GPU's unthrottled speed; check cooling and power limits.",
+                    TIMES,
+                    f"{m.name}: {', '.join(m.throttle_reasons)}",
+                )
+            )
+    done = min((len(m.ok_runs) for m in models.values() if m.ok_runs), default=0)
+    if 0 < done < stats.MIN_RUNS:
+        warnings.append(
+            RunWarning(
+                "Too few runs",
+                f"{done} run(s) of some model: below {stats.MIN_RUNS}, ratios get a range, not an interval, "
+                "and verdicts are only indicative.",
+                f"Add --repeats {stats.MIN_RUNS} or more.",
+                VERDICTS,
+                f"{done} run(s)",
+            )
+        )
+    return warnings
+
+
+def stall_seconds(m: ModelSummary) -> float:
+    return sum(s.seconds for s in m.stalls)
+
+
+def superseded(results: dict, basis: str) -> list[str]:
+    """Why this run set's method is no longer the package's: a summary lists it but does not count it."""
+    s, gpu = results["settings"], results["environment"]["gpu"].get("present")
+    reasons = []
+    if basis == "predicted" and not s.get("steps_per_epoch"):
+        reasons.append(
+            f"times predicted by scaling whole epochs of a {s['train_samples']:,}-review run, the unvalidated "
+            "method the quick profile's per-step prediction replaced"
+        )
+    if gpu and s.get("tf32") is None:
+        reasons.append("TF32 not controlled on a GPU that has it (the backend's default applied)")
+    return reasons
+
+
+def confounds(claim: Claim, results: dict, models: dict[str, ModelSummary], basis: str) -> list[str]:
+    """What besides the kernels could explain a claim's value on this run set, main one first."""
+    s, out = results["settings"], []
+    plain = [name for name in claim.models if not name.startswith("CuDNN")]
+    if s.get("stack", "keras3") == "keras3" and s["backend"] == "torch" and plain:
+        out.append(f"Keras 3's torch backend runs the plain {' and '.join(plain)} as a Python loop over the time steps")
+    out += superseded(results, basis)
+    for name in claim.models:
+        m = models.get(name)
+        if m and m.spread is not None and m.spread >= stats.NOISY_SPREAD:
+            out.append(f"{name}'s fit times spread {m.spread:.0%}")
+        if m and m.stalls:
+            out.append(f"{name} had {len(m.stalls)} epoch-start stall(s), {stall_seconds(m):.1f} s")
+    return out
+
+
+def run_seconds(results: dict) -> float | None:
+    """Wall time from the results file's creation to its last save."""
+    if "updated" not in results:
+        return None
+    return (datetime.fromisoformat(results["updated"]) - datetime.fromisoformat(results["created"])).total_seconds()
+
+
+def analyse(results: dict, article: Article) -> Analysis:
+    models, basis = summarise_models(results, article)
+    verdicts = [judge(c, models, basis, results["environment"], article) for c in article.claims]
+    for v in verdicts:
+        if v.verdict != NOT_VERIFIABLE:
+            v.confounds = confounds(v.claim, results, models, basis)
+    method = predict.method(results["settings"], article.size) if basis in ("measured", "predicted") else basis
+    warnings = collect_warnings(results, models, basis)
+    return Analysis(models, basis, method, verdicts, warnings, run_seconds(results), superseded(results, basis))
+
+
+@dataclass
+class ValidationRow:
+    model: str
+    predicted: Estimate
+    measured: Estimate
+    error: float  # predicted / measured - 1, of the geometric means
+
+
+@dataclass
+class Validation:
+    rows: list[ValidationRow]
+    quick_seconds: float | None
+    full_seconds: float | None
+
+    @property
+    def share(self) -> float | None:
+        if self.quick_seconds is None or not self.full_seconds:
+            return None
+        return self.quick_seconds / self.full_seconds
+
+
+def validate_prediction(full: dict, quick: dict, article: Article) -> Validation:
+    """A quick run's predictions (unwidened) against an article-size run's measurements."""
+    measured, predicted = summarise_models(full, article)[0], summarise_models(quick, article)[0]
+    rows = []
+    for name, m in measured.items():
+        p = predicted.get(name)
+        if m.article_size and p and p.article_size:
+            guess, seen = estimate(list(p.article_size.values())), estimate(list(m.article_size.values()))
+            rows.append(ValidationRow(name, guess, seen, guess.point / seen.point - 1))
+    return Validation(rows, run_seconds(quick), run_seconds(full))

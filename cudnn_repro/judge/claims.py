@@ -1,0 +1,137 @@
+"""The article's figures and claims, read from claims.json (data, not constants).
+
+The file is versioned, and each verdict records the version it was judged under, so a
+report re-rendered after the bands change says so instead of silently judging anew.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..errors import Failure
+
+CLAIMS_FILE = Path(__file__).with_name("claims.json")
+SCHEMA = "cudnn-repro/claims"
+
+
+@dataclass(frozen=True)
+class RatioClaim:
+    """numerator time / denominator time must lie in [low, high], judged with a margin."""
+
+    id: str
+    text: str
+    short: str  # the headline's name for it
+    numerator: str
+    denominator: str
+    article_value: float
+    low: float
+    high: float | None
+    margin: float  # fractional: the verdict is firm only beyond the band widened or narrowed by it
+    why: str
+    derived: str | None = None
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return (self.numerator, self.denominator)
+
+    def band(self) -> str:
+        band = f"> {self.low:g}" if self.high is None else f"{self.low:g} to {self.high:g}"
+        return band + (f" (margin {self.margin:.0%})" if self.margin else "")
+
+    def inside(self, low: float, high: float) -> bool:
+        """The whole interval lies inside the band, narrowed by the margin."""
+        top = None if self.high is None else self.high / (1 + self.margin)
+        return low >= self.low * (1 + self.margin) and (top is None or high <= top)
+
+    def outside(self, low: float, high: float) -> bool:
+        """The whole interval lies outside the band, widened by the margin."""
+        top = None if self.high is None else self.high * (1 + self.margin)
+        return high < self.low / (1 + self.margin) or (top is not None and low > top)
+
+
+@dataclass(frozen=True)
+class TimeClaim:
+    """One model's article-size fit time must be below a bound, on the article's GPU class only."""
+
+    id: str
+    text: str
+    short: str
+    model: str
+    article_value: float
+    below_seconds: float
+    why: str
+    derived: str | None = None
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return (self.model,)
+
+    def band(self) -> str:
+        return f"< {self.below_seconds:g} s, on the article's GPU class"
+
+
+Claim = RatioClaim | TimeClaim
+
+
+@dataclass(frozen=True)
+class Article:
+    version: int
+    source: dict
+    gpu: str
+    gpu_class: tuple[str, ...]
+    cpu: str
+    software: dict
+    size: dict
+    fit_seconds: dict[str, float]
+    keras2_parameters: dict[str, int]  # each model's trainable parameters in Keras 2.0.9
+    test_accuracy_pct: dict[str, float]
+    evaluate_batch_size: int
+    claims: tuple[Claim, ...]
+
+    def hardware(self) -> str:
+        return f"{self.gpu}, {self.cpu}"
+
+
+class ClaimsError(Failure):
+    """The claims file is not one this package can read."""
+
+
+def parse_claim(c: dict) -> Claim:
+    common = {"id": c["id"], "text": c["text"], "short": c["short"], "article_value": c["article_value"]}
+    common["why"] = c["why"]
+    common["derived"] = c.get("derived")
+    if "model" in c:
+        return TimeClaim(model=c["model"], below_seconds=c["accept"]["below_seconds"], **common)
+    accept = c["accept"]
+    return RatioClaim(
+        numerator=c["numerator"],
+        denominator=c["denominator"],
+        low=accept["low"],
+        high=accept["high"],
+        margin=accept["margin"],
+        **common,
+    )
+
+
+@cache
+def load_article(path: Path = CLAIMS_FILE) -> Article:
+    raw = json.loads(path.read_text())
+    if raw.get("schema") != SCHEMA or not isinstance(raw.get("version"), int):
+        raise ClaimsError(f"{path} is not a {SCHEMA} file with an integer version")
+    return Article(
+        version=raw["version"],
+        source=raw["source"],
+        gpu=raw["article_gpu"]["name"],
+        gpu_class=tuple(raw["article_gpu"]["class"]),
+        cpu=raw["article_cpu"],
+        software=raw["article_software"],
+        size=raw["article_size"],
+        fit_seconds=raw["article_fit_seconds"],
+        keras2_parameters=raw["keras_2_0_9_parameters"],
+        test_accuracy_pct=raw["notebook_test_accuracy_pct"],
+        evaluate_batch_size=raw["notebook_evaluate_batch_size"],
+        claims=tuple(parse_claim(c) for c in raw["claims"]),
+    )

@@ -1,0 +1,212 @@
+"""The host side of a containerised run: get the pinned image, check the GPU runtime,
+run the workload in it with the output folder mounted, re-render the report here.
+
+The host never measures: it starts the container and reads the results file back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker.errors
+from docker.types import Mount
+
+from .. import ROOT, __version__
+from ..measure.data import OFFLINE_ENV, find_imdb
+from ..measure.environment import LAUNCHER_VARIABLES, collect_gpu, git_state
+from . import engine
+from .image import IMAGE_UID, INNER_IMDB, INNER_OUT
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    lock: str
+    cuda: str
+    cudnn: str
+
+    @property
+    def tag(self) -> str:
+        return f"cudnn-repro:{self.name}-{__version__}"
+
+
+VARIANTS = {
+    "cpu": Variant("cpu", "runtime.lock", "none", "none"),
+    "gpu": Variant("gpu", "gpu.lock", "12.5", "9.3"),
+}
+
+
+def choose_variant(requested: str) -> Variant:
+    if requested != "auto":
+        return VARIANTS[requested]
+    host: dict = {}
+    collect_gpu(host)
+    if host["gpu"]["present"]:
+        print(f"host GPU: {host['gpu']['name']}: using the GPU image", file=sys.stderr)
+        return VARIANTS["gpu"]
+    print(f"no NVIDIA GPU on this host ({host['gpu']['reason']}): using the CPU image", file=sys.stderr)
+    return VARIANTS["cpu"]
+
+
+def image_files(variant: Variant, wheelhouse: Path) -> dict[str, Path]:
+    """The build context: exactly what the Dockerfile copies, nothing else."""
+    wheels = wheelhouse / variant.name
+    if not any(wheels.glob("*.whl")):
+        raise engine.EngineError(f"no wheels in {wheels}: run `make wheelhouse VARIANT={variant.name}` first")
+    return {
+        "Dockerfile": ROOT / "docker" / "Dockerfile",
+        f"requirements/{variant.lock}": ROOT / "requirements" / variant.lock,
+        "wheelhouse": wheels,
+        "cudnn_repro": ROOT / "cudnn_repro",
+        "reproduce.py": ROOT / "reproduce.py",
+    }
+
+
+def inputs_digest(files: dict[str, Path], buildargs: dict[str, str]) -> str:
+    """SHA-256 over every byte the build would see, and its arguments."""
+    digest = hashlib.sha256(json.dumps(buildargs, sort_keys=True).encode())
+    for name, root in sorted(files.items()):
+        paths = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in (p for p in paths if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(f"{name}/{path.relative_to(root) if root.is_dir() else ''}".encode())
+            with path.open("rb") as f:
+                digest.update(hashlib.file_digest(f, "sha256").digest())
+    return digest.hexdigest()
+
+
+def preflight(variant_name: str) -> str:
+    """What `container --preflight` checks, before `make reproduce` fetches any wheel."""
+    client = engine.connect()
+    variant = choose_variant(variant_name)
+    if variant.name == "gpu":
+        engine.gpu_preflight_early(client)
+        return "the engine answers, and gives a container the GPU (or cannot be asked before a build)"
+    return "the engine answers (CPU image)"
+
+
+def require_checkout() -> None:
+    """The image is built from the repository's files: an installed package has none of them."""
+    missing = [name for name in ("docker/Dockerfile", "requirements", "reproduce.py") if not (ROOT / name).exists()]
+    if missing:
+        raise engine.EngineError(
+            f"building the image needs a checkout of the repository ({', '.join(missing)} missing under {ROOT}): "
+            "run this from a git clone, not an installed package"
+        )
+
+
+# Where no registry answers: Debian 12 with python3 (the pinned slim base's Python 3.11), made here
+# by mmdebstrap as a root filesystem (`make build/engine-base.tar`) and imported.
+LOCAL_BASE = "cudnn-repro-test-base:bookworm"
+LOCAL_BASE_TAR = ROOT / "build" / "engine-base.tar"
+
+
+def local_base(client) -> str:
+    """The local Debian base, imported once from its tarball; its image ID."""
+    try:
+        return client.images.get(LOCAL_BASE).id
+    except docker.errors.ImageNotFound:
+        pass
+    if not LOCAL_BASE_TAR.is_file():
+        raise engine.EngineError(f"no {LOCAL_BASE} image and no {LOCAL_BASE_TAR}: `make build/engine-base.tar`")
+    repository, _, version = LOCAL_BASE.partition(":")
+    client.api.import_image(src=str(LOCAL_BASE_TAR), repository=repository, tag=version)
+    return client.images.get(LOCAL_BASE).id
+
+
+def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = None) -> str:
+    """Build offline, or reuse the image already built from exactly the same inputs."""
+    require_checkout()
+    commit, dirty = git_state()
+    buildargs = {
+        "LOCK": variant.lock,
+        "VERSION": __version__,
+        "VARIANT": variant.name,
+        "CUDA_VERSION": variant.cuda,
+        "CUDNN_VERSION": variant.cudnn,
+        "REVISION": f"{commit}{'-dirty' if dirty else ''}",
+        "USER_ID": str(IMAGE_UID),
+    }
+    if base:
+        engine.require_image(client, base)
+        buildargs["BASE"] = base
+    files = image_files(variant, wheelhouse)
+    buildargs["INPUTS"] = inputs_digest(files, buildargs)
+    same = client.images.list(filters={"label": f"io.cudnn-repro.inputs={buildargs['INPUTS']}"})
+    if same:
+        print(f"reusing {same[0].id}: built from exactly these inputs", file=sys.stderr)
+        same[0].tag(variant.tag)
+        return same[0].id
+    print(f"building {variant.tag} from {wheelhouse / variant.name} (offline)", file=sys.stderr)
+    try:
+        return engine.build(client, files, variant.tag, buildargs)
+    except engine.EngineError as error:
+        if base:
+            raise
+        raise engine.EngineError(
+            f"{error}\nIf the pinned base could not be pulled: `docker load` it from an archive, "
+            "or build on a local image with BASE=<image> (make) or --base (reproduce.py)."
+        ) from error
+
+
+def mounts_for(out_dir: Path, imdb_file: Path | None) -> list[Mount]:
+    """The output folder read-write; the one dataset file, if any, read-only. Nothing else."""
+    mounts = [Mount(INNER_OUT, str(out_dir.resolve()), type="bind")]
+    if imdb_file:
+        mounts.append(Mount(INNER_IMDB, str(imdb_file.resolve()), type="bind", read_only=True))
+    return mounts
+
+
+def container_user(out_dir: Path) -> str:
+    """The host user's ids, so the results are theirs; never root inside: a root host user
+    gets the image's own user, and the output folder is handed to it."""
+    if os.getuid() != 0:
+        return f"{os.getuid()}:{os.getgid()}"
+    os.chown(out_dir, IMAGE_UID, IMAGE_UID)
+    return f"{IMAGE_UID}:{IMAGE_UID}"
+
+
+def run_in_container(
+    run_args: list[str],
+    out_dir: Path,
+    variant_name: str,
+    wheelhouse: Path,
+    data_mode: str,
+    archive: Path | None = None,
+    base: str | None = None,
+    imdb_path: str | None = None,
+) -> None:
+    # The host finds (or downloads) the dataset first: the container has no network and
+    # writes nowhere but its output folder. A bad dataset stops here, before any build.
+    imdb_file = find_imdb(data_mode, imdb_path)
+    client = engine.connect()
+    variant = choose_variant(variant_name)
+    if variant.name == "gpu":
+        engine.gpu_preflight_early(client)
+    image = engine.load_archive(client, archive) if archive else build_image(client, variant, wheelhouse, base)
+    if variant.name == "gpu":
+        engine.gpu_preflight(client, image)
+    info = engine.describe(client, image)
+    print(f"image {info['id']} ({info['labels'].get('io.cudnn-repro.variant')})", file=sys.stderr)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    commit, dirty = git_state()
+    environment = {
+        "HOME": "/tmp",
+        "CUDNN_REPRO_IMAGE_ID": info["id"],
+        "CUDNN_REPRO_IMAGE_DIGEST": info["digest"] or "",
+        "CUDNN_REPRO_GIT_DIRTY": "1" if dirty else "0",
+        "CUDNN_REPRO_HOST_COMMAND": shlex.join(sys.argv),
+    } | ({"CUDNN_REPRO_GIT_COMMIT": commit} if commit else {})
+    environment |= {k: os.environ[k] for k in LAUNCHER_VARIABLES if k in os.environ}
+    command = ["run", *run_args, "--out", INNER_OUT]
+    if imdb_file:
+        command += ["--imdb-path", INNER_IMDB]
+    else:
+        environment[OFFLINE_ENV] = "1"
+    mounts, user = mounts_for(out_dir, imdb_file), container_user(out_dir)
+    engine.run(client, image, command, mounts, environment, user, variant.name == "gpu", out_dir)

@@ -1,0 +1,10 @@
+"""The pinned image as the host sees it, without docker-py: where it keeps things, its user.
+
+docker/Dockerfile builds it so: the user is a build argument from here (IMAGE_UID), and the
+paths are where it copies the package and where a run mounts its output and data.
+"""
+
+INNER_REPRODUCE = "/opt/cudnn-repro/reproduce.py"
+INNER_OUT = "/results"
+INNER_IMDB = "/data/imdb.npz"
+IMAGE_UID = 1000  # the image's own unprivileged user

@@ -1,0 +1,89 @@
+"""The article's own code: Keras 2's LSTM, GRU, CuDNNLSTM and CuDNNGRU classes (tf_keras).
+
+tf_keras is the Keras 2 that still ships for current TensorFlow; with TF_USE_LEGACY_KERAS=1
+`tf.compat.v1.keras.layers` gives its v1 layer classes, the ones the 2017 notebook imported,
+with their 2017 defaults (hard_sigmoid gates, implementation=1, GRU reset-before) and the
+CuDNN classes' double bias. The models are built exactly as the notebook builds them:
+nothing is set but what it set. No emulation code of the keras3 stack runs here.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..settings import ModelSpec, Settings
+from .backend import StackError
+from .timing import EpochClock
+
+
+def layers():
+    """tf_keras's v1 layer classes. TensorFlow reads the switch when tf.keras is first touched."""
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    import tensorflow as tf
+
+    try:
+        v1 = tf.compat.v1.keras.layers
+        found = v1.CuDNNLSTM.__module__
+    except (ImportError, AttributeError) as error:
+        raise StackError(f"the keras2 stack needs tf_keras (pip install tf-keras): {error}") from error
+    if not found.startswith("tf_keras"):
+        raise StackError(f"tf.compat.v1.keras is not tf_keras here ({found}): tf.keras was used before the stack")
+    return v1
+
+
+def build_model(spec: ModelSpec, maxlen: int):
+    """The notebook's model: `<RNN>(50, input_shape=(300, 1), return_sequences=True)`,
+    `<RNN>(1)`, `Activation('sigmoid')`, compiled with 'adam' and binary cross-entropy."""
+    import tf_keras
+
+    rnn = getattr(layers(), spec.name)  # the article's class names: LSTM, GRU, CuDNNLSTM, CuDNNGRU
+    model = tf_keras.Sequential(
+        [
+            rnn(50, input_shape=(maxlen, 1), return_sequences=True),
+            rnn(1, return_sequences=False),
+            tf_keras.layers.Activation("sigmoid"),
+        ],
+        name=spec.name,
+    )
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+
+def fresh_model(spec: ModelSpec, settings: Settings):
+    import tf_keras
+
+    tf_keras.backend.clear_session()
+    tf_keras.utils.set_random_seed(settings.seed)
+    return build_model(spec, settings.maxlen)
+
+
+def layer_record(spec: ModelSpec, settings: Settings) -> dict:
+    """Read back from a built model: tf_keras's defaults are what the notebook got."""
+    return layer_config(fresh_model(spec, settings))
+
+
+def layer_config(model) -> dict:
+    """The first recurrent layer's class and the defaults that decide its computation, as built."""
+    layer = model.layers[0]
+    config = layer.get_config()
+    record = {"class": f"{type(layer).__module__}.{type(layer).__name__}"}
+    for key in ("recurrent_activation", "implementation", "reset_after"):
+        if key in config:
+            record[key] = config[key]
+    optimizer = f"{type(model.optimizer).__name__}(epsilon={model.optimizer.epsilon:g})"
+    return record | {"optimizer": optimizer, "parameters": model.count_params()}
+
+
+def version() -> str:
+    import tf_keras
+
+    return tf_keras.__version__
+
+
+def timer(label: str, epochs: int, after: float | None = None) -> EpochClock:
+    import tf_keras
+
+    class Keras2Timer(EpochClock, tf_keras.callbacks.Callback):
+        """The same epoch and step timer, as a tf_keras callback."""
+
+    return Keras2Timer(label, epochs, after)

@@ -1,0 +1,1 @@
+"""Formatting only: REPORT.md, verdicts.json, the figures and SUMMARY.md, from what judge decided."""

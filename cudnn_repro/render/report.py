@@ -1,0 +1,497 @@
+"""The Markdown report, rendered from a results file alone (tabulate for every table).
+
+It formats what analysis computed and nothing else: no statistic is derived here.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from ..judge.analysis import (
+    STALL_SECONDS,
+    STALL_SHARE,
+    TIMES,
+    VERDICTS,
+    Analysis,
+    ModelSummary,
+    Validation,
+    analyse,
+    validate_prediction,
+)
+from ..judge.claims import Article, RatioClaim
+from ..judge.stats import LEVEL, MIN_RUNS, Estimate
+from ..results import write_atomically
+from ..settings import batches_per_epoch
+from . import headline, verdicts
+from .markdown import Markdown, bold, code, escape, join, table
+
+REPORT_NAME = "REPORT.md"
+FIGURE_NAME = "figure.png"
+
+
+def secs(x: float) -> str:
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}" if x >= 0.1 else f"{x:.4f}"
+
+
+def estimate_text(e: Estimate | None, fmt=secs, unit: str = "") -> Markdown:
+    """'x [lo, hi]' for an interval, 'x (range lo-hi)' for two runs, 'x' for one."""
+    if e is None:
+        return Markdown("-")
+    point = f"{fmt(e.point)}{unit}"
+    if e.low is None:
+        return Markdown(point)
+    if e.interval:
+        return Markdown(f"{point} [{fmt(e.low)}, {fmt(e.high)}]")
+    return Markdown(f"{point} (range {fmt(e.low)}-{fmt(e.high)})")
+
+
+def ratio(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def kernel_text(summary: ModelSummary) -> Markdown:
+    evidence = [r["provenance"] for r in summary.ok_runs if "provenance" in r]
+    if not evidence:
+        return escape(summary.unavailable or "-")
+    e = evidence[0]
+    ops = e["cudnn_ops"] if e["ran_cudnn"] else e["loop_ops"]
+    shown = ", ".join(f"{code(op)} x{n}" for op, n in list(ops.items())[:3]) or "no recurrent op recorded"
+    return Markdown(f"{'cuDNN' if e['ran_cudnn'] else 'plain loop'}: {shown}")
+
+
+def basis_word(analysis: Analysis) -> str:
+    return analysis.basis if analysis.basis in ("measured", "predicted") else "n/a"
+
+
+def verdict_section(analysis: Analysis, article: Article) -> str:
+    rows = []
+    for v in analysis.verdicts:
+        unit = "x" if isinstance(v.claim, RatioClaim) else " s"
+        article_value = f"{v.claim.article_value:.2f}x" if unit == "x" else f"{v.claim.article_value:g} s"
+        fmt = ratio if unit == "x" else secs
+        rows.append(
+            [
+                v.claim.text + (" (derived)" if v.claim.derived else ""),
+                article_value,
+                estimate_text(v.estimate, fmt, unit),
+                estimate_text(v.step_ratio, ratio, "x"),
+                Markdown(v.claim.band()),
+                bold(v.label),
+                v.detail,
+            ]
+        )
+    headers = [
+        "Claim",
+        "Article",
+        f"This run ({basis_word(analysis)})",
+        "Steady per-step ratio (measured)",
+        "Accepted",
+        "Verdict",
+        "How judged",
+    ]
+    note = (
+        f"Article-size times: {analysis.method}. Ratios pair the interleaved runs of each repeat; "
+        f"brackets are a {LEVEL:.0%} t-interval on the logs ({MIN_RUNS} runs or more), otherwise the range of "
+        "the runs, and a verdict from a range or a single run is only *indicative*. A verdict is firm when the whole "
+        "interval lies inside the accepted range (narrowed by the claim's margin) or wholly outside it "
+        "(widened by it). The steady per-step ratio compares the kernels alone, free of epoch set-up and "
+        f"stalls. Claims file version {article.version}; machine-readable: `{verdicts.VERDICTS_NAME}`."
+    )
+    return "## Verdicts\n\n" + table(rows, headers) + "\n\n" + note
+
+
+def times_section(results: dict, analysis: Analysis, article: Article) -> str:
+    rows = []
+    for name, m in analysis.models.items():
+        stalls = f"{len(m.stalls)} ({sum(s.seconds for s in m.stalls):.1f} s)" if m.stalls else "0"
+        rows.append(
+            [
+                name,
+                f"{article.fit_seconds[name]:g}",
+                m.unavailable if m.unavailable and not m.ok_runs else estimate_text(m.fit),
+                estimate_text(m.first_epoch),
+                estimate_text(m.steady_epoch),
+                estimate_text(m.step_estimate),
+                estimate_text(m.size_estimate),
+                f"{m.spread:.0%}" if m.spread is not None else "-",
+                str(len(m.ok_runs)),
+                stalls if m.ok_runs else "-",
+                f"{m.accuracy_pct:.2f}" if m.accuracy_pct is not None else "-",
+                f"{article.test_accuracy_pct[name]:.2f}",
+            ]
+        )
+    headers = [
+        "Model",
+        "Article fit (s)",
+        "Fit at this size (s, measured)",
+        "First epoch (s)",
+        "Steady epoch (s)",
+        "Steady step (s)",
+        f"Article-size fit (s, {basis_word(analysis)})",
+        "Spread",
+        "Runs",
+        "Stalls",
+        "Test acc. %",
+        "Notebook acc. %",
+    ]
+    widened = " Predicted article-size times are widened by the predictor's validated error."
+    note = (
+        "Times are geometric means over runs; brackets as above. The spread is (max - min) / median of the "
+        "measured fits. The steady epoch and step are the medians of epochs 2 onwards (a step is read between "
+        "batch starts). A stall is an epoch start (Keras setting up its data iterator) slower than the run's "
+        f"quickest one by over {STALL_SECONDS:g} s and {STALL_SHARE:.0%} of an epoch."
+        + (widened if analysis.basis == "predicted" else "")
+    )
+    kernels = table(
+        [[name, kernel_text(m)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"]
+    )
+    method = next((r["provenance"]["method"] for r in results["runs"] if "provenance" in r), None)
+    evidence = f"\n\nKernel provenance, from {escape(method)}:\n\n{kernels}" if method else ""
+    return f"## Training time\n\n{table(rows, headers)}\n\n{note}{evidence}"
+
+
+def warnings_section(analysis: Analysis, about: str) -> str:
+    """The warnings that qualify the table above them."""
+    warnings = [w for w in analysis.warnings if w.about == about]
+    if not warnings:
+        return ""
+    return f"What qualifies these {about}:\n\n" + "\n".join(f"- {escape(w.message)} {escape(w.hint)}" for w in warnings)
+
+
+def telemetry_section(analysis: Analysis) -> str:
+    rows = []
+    for name, m in analysis.models.items():
+        for r in m.ok_runs:
+            t = r.get("telemetry", {})
+            if t.get("samples"):
+                clock = t["sm_clock_mhz"]
+                rows.append(
+                    [
+                        name,
+                        r["repeat"] + 1,
+                        t["samples"],
+                        f"{clock['min']}/{clock['median']:g}/{clock['max']}",
+                        t["temperature_c"]["max"],
+                        f"{t['power_w']['median']:.0f}",
+                        f"{t['utilization_pct']['median']:g}",
+                        ", ".join(t["throttle_reasons"]) or "none",
+                    ]
+                )
+    if not rows:
+        reasons = {r.get("telemetry", {}).get("reason") for m in analysis.models.values() for r in m.ok_runs}
+        reasons.discard(None)
+        return "## GPU telemetry\n\nNone recorded" + (f" ({'; '.join(sorted(reasons))})." if reasons else ".")
+    headers = [
+        "Model",
+        "Run",
+        "Samples",
+        "SM clock MHz min/median/max",
+        "Max temp. C",
+        "Median power W",
+        "Median util. %",
+        "Throttle reasons",
+    ]
+    return "## GPU telemetry (NVML, sampled during each fit)\n\n" + table(rows, headers)
+
+
+def tensorflow_version(packages: dict[str, str]) -> str:
+    """TensorFlow's version, naming the CPU-only wheel when that is what ran."""
+    if "tensorflow-cpu" in packages:
+        return f"{escape(packages['tensorflow-cpu'])} (the CPU-only tensorflow-cpu wheel)"
+    return escape(packages.get("tensorflow", "?"))
+
+
+def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]:
+    s, env = results["settings"], results["environment"]
+    if s.get("stack", "keras3") == "keras2":
+        optimizer = first_layer(results, *s["models"]).get("optimizer", "Adam")
+        out = [
+            f"tf_keras {escape(s['tf_keras'])} (Keras 2's API, with the v1 classes `LSTM`, `GRU`, `CuDNNLSTM`, "
+            f"`CuDNNGRU` that the notebook imported) on TensorFlow {tensorflow_version(env['packages'])}, not "
+            f"{article.software['keras']} on {article.software['backend']}.",
+            "XLA off, as in 2017.",
+            "Every layer keeps tf_keras's Keras 2 defaults, nothing overridden, as in the notebook (each model's "
+            "class, gates, implementation and reset_after, read back from the built layer, are in the table above).",
+            f"`optimizer='adam'`, as in the notebook, gives tf_keras's {escape(optimizer)}; Keras 2.0.9's default "
+            f"epsilon was 1e-8. Test accuracy evaluated with batch size {s['batch_size']} (the notebook used "
+            f"{article.evaluate_batch_size}; the result does not depend on it).",
+        ]
+    elif s.get("stack", "keras3") == "torch":
+        out = torch_deviations(results, article)
+    else:
+        out = keras3_deviations(results, article)
+    for key, label in (
+        ("train_samples", "training reviews"),
+        ("test_samples", "test reviews"),
+        ("epochs", "epochs"),
+        ("batch_size", "batch size"),
+        ("maxlen", "sequence length"),
+        ("num_words", "vocabulary"),
+    ):
+        wanted = article.size[key]
+        if s[key] != wanted:
+            out.append(f"{label}: {s[key]} (article: {wanted}).")
+    if s.get("steps_per_epoch"):
+        out.append(
+            f"{s['steps_per_epoch']} steps per epoch instead of all "
+            f"{batches_per_epoch(article.size['train_samples'], article.size['batch_size'])}: the rest of each "
+            "epoch is predicted from the steady per-step time."
+        )
+    if s["repeats"] > 1:
+        out.append(f"{s['repeats']} interleaved runs per model (the article: one run each).")
+    tf32 = s.get("tf32")
+    if tf32 is None:
+        out.append("TF32 not controlled (results from before the option): Ampere and newer GPUs used it by default.")
+    elif tf32:
+        out.append(f"TF32 allowed (`--tf32`): float32 matmuls and cuDNN may round to TF32; the {article.gpu} had none.")
+    for name, m in analysis.models.items():
+        if m.parameters is not None and m.parameters != article.keras2_parameters[name]:
+            out.append(
+                f"{name} has {m.parameters:,} parameters here, {article.keras2_parameters[name]:,} in Keras 2.0.9 "
+                f"({BIASES.get(s.get('stack', 'keras3'), 'the layers as recorded')})."
+            )
+    ran = [name for name, m in analysis.models.items() if m.ok_runs]
+    total = len(article.fit_seconds)
+    count = f"All {total}" if len(ran) == total else f"Only {len(ran)} of the article's {total}"
+    out.append(
+        f"{count} models ran ({', '.join(ran) or 'none'}), in one process, interleaved in the order "
+        f"{', '.join(s['models'])} (the article ran the plain and cuDNN pairs in two notebook sessions)."
+    )
+    if results["data"]["source"] == "synthetic":
+        out.append(f"Data: {escape(results['data']['note'])}.")
+    gpu = env["gpu"]
+    out.append(
+        f"Hardware: {escape(gpu['name']) if gpu.get('present') else 'no GPU'}, {escape(env['cpu']['model'])} "
+        f"(article: {article.hardware()})."
+    )
+    return out
+
+
+# Why a model's parameter count differs from Keras 2.0.9's, by stack (keras2's are the article's).
+BIASES = {
+    "keras3": "cuDNN keeps two biases per gate, which Keras 2.0.9's CuDNN classes trained; Keras 3 trains one",
+    "torch": "PyTorch keeps two biases per gate, b_ih and b_hh, in both pairs, as cuDNN and Keras 2.0.9's CuDNN "
+    "classes do",
+}
+
+
+def torch_deviations(results: dict, article: Article) -> list[str]:
+    s, env = results["settings"], results["environment"]
+    return [
+        f"Plain PyTorch {escape(env['packages'].get('torch', '?'))} (`torch.nn.LSTM`/`torch.nn.GRU`), not "
+        f"{article.software['keras']} on {article.software['backend']}: the notebook's model (50 units, then 1 unit "
+        "on the last step, a sigmoid), binary cross-entropy and PyTorch's Adam, with Keras 2.0.9's epsilon 1e-8.",
+        "`CuDNNLSTM`/`CuDNNGRU` run with `torch.backends.cudnn.enabled` (cuDNN's `aten::_cudnn_rnn`); the plain "
+        "`LSTM`/`GRU` with cuDNN off for that model only, so they run PyTorch's own compiled kernels (on a GPU the "
+        "fused cells `_thnn_fused_lstm_cell`/`_thnn_fused_gru_cell` step by step; on a CPU oneDNN's LSTM layer and "
+        "a per-step GRU), never a Python loop over the steps.",
+        "Both pairs compute sigmoid gates, not Keras 2's `hard_sigmoid`, and a reset-after GRU (the reset gate "
+        "applied after the recurrent matmul) as PyTorch computes it: the plain pair's math is the cuDNN pair's, "
+        "only the kernel differs (math `matched`).",
+        "PyTorch's default initialisation (every weight and bias uniform in ±1/√units), not Keras' glorot_uniform "
+        "kernels, orthogonal recurrent kernels and unit forget bias; batches fed from host memory, reshuffled "
+        "every epoch, as Keras feeds them.",
+        "XLA off, no `torch.compile`: as in 2017. Test accuracy evaluated with batch size "
+        f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it).",
+    ]
+
+
+def keras3_deviations(results: dict, article: Article) -> list[str]:
+    s, env = results["settings"], results["environment"]
+    out = [
+        f"Keras {escape(env['packages'].get('keras', '?'))} (Keras 3) on the {s['backend']} backend, not "
+        f"{article.software['keras']} on {article.software['backend']}; `CuDNNLSTM`/`CuDNNGRU` are "
+        "`LSTM`/`GRU(use_cudnn=True)`, the plain layers `use_cudnn=False`.",
+        f"XLA {'on' if s['jit_compile'] else 'off'} (`jit_compile={s['jit_compile']}`)"
+        + ("; JAX always compiles its training step." if s["jit_compile"] else "; as in 2017."),
+    ]
+    if s["math"] == "article":
+        out.append(
+            "Plain pair computes the 2017 math: Keras 2's `hard_sigmoid` (clip(0.2x+0.5, 0, 1)) gates, "
+            "GRU reset-before with one bias"
+            + (", `implementation=1`" if "implementation" in first_layer(results, "LSTM", "GRU") else "")
+            + "; the cuDNN pair computes sigmoid gates and GRU reset-after, as cuDNN must."
+        )
+    else:
+        out.append(
+            "`--math matched`: the plain pair computes exactly the cuDNN math (sigmoid, GRU reset-after); "
+            "only the kernel differs."
+        )
+    out.append(
+        "Adam epsilon set to Keras 2.0.9's 1e-8; test accuracy evaluated with batch size "
+        f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it)."
+    )
+    return out
+
+
+def first_layer(results: dict, *models: str) -> dict:
+    """The recorded layer options of the first run of any of these models."""
+    return next((r["layer"] for r in results["runs"] if r["model"] in models), {})
+
+
+def tf32_text(results: dict) -> Markdown:
+    tf32 = results["settings"].get("tf32")
+    if tf32 is None:
+        return Markdown("not controlled (backend default)")
+    flags = results["environment"]["backend"].get("tf32_flags", {})
+    shown = ", ".join(code(f"{k}={v}") for k, v in flags.items())
+    return Markdown(("on" if tf32 else "off") + (f" ({shown})" if shown else ""))
+
+
+def computed_section(results: dict, analysis: Analysis, article: Article) -> str:
+    s, data = results["settings"], results["data"]
+    layers = {}
+    for r in results["runs"]:
+        layers.setdefault(r["model"], r["layer"])
+    options = {name: ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "parameters") for name, cfg in layers.items()}
+    layer_rows = [[name, text, analysis.models[name].parameters or "-"] for name, text in options.items()]
+    origin = f"{code(data['path'])}, SHA-256 {code(data['sha256'])}" if data["sha256"] else f"seed {data.get('seed')}"
+    lines = [
+        "## What was computed",
+        "",
+        f"- Data: {bold(data['note'])} ({origin}); x_train {data['x_train_shape']}, x_test {data['x_test_shape']}.",
+        f"- Profile `{s['profile']}`: {run_shape(s)}, {s['test_samples']} test reviews, "
+        f"batch {s['batch_size']}, maxlen {s['maxlen']}, num_words {s['num_words']}, "
+        f"{s['repeats']} run(s) per model, seed {s['seed']}.",
+        f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`, "
+        f"TF32 {tf32_text(results)}.",
+        f"- Article-size times: {analysis.method}.",
+        "",
+        table(layer_rows, ["Model", "Recurrent layer options", "Parameters"]),
+        "",
+        "## Deviations from the article",
+        "",
+        *[f"- {d}" for d in deviations(results, analysis, article)],  # Markdown, foreign parts escaped
+    ]
+    return "\n".join(lines)
+
+
+def container_text(container: dict) -> str:
+    if not container["in_container"]:
+        return "no"
+    image = container["image_id"] or "not recorded (not started by this package's orchestration)"
+    return f"yes, image {image}" + (f" ({container['image_digest']})" if container["image_digest"] else "")
+
+
+def lock_text(env: dict) -> str | Markdown:
+    lock = env.get("lock")
+    if lock is None:
+        return "not checked (results file from before the check)"
+    if not lock["differs"]:
+        return f"every recorded package as pinned in {lock['file']}"
+    return Markdown("**ad hoc environment**: " + join([f"{k} {v}" for k, v in sorted(lock["differs"].items())]))
+
+
+def environment_section(results: dict) -> str:
+    env = results["environment"]
+    gpu = env["gpu"]
+    rows = [
+        ["Python", env["python"]],
+        ["Platform", env["platform"]],
+        ["Packages", ", ".join(f"{k} {v}" for k, v in env["packages"].items())],
+        ["Lock", lock_text(env)],
+        [
+            "CPU",
+            f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores, "
+            f"{env['cpu'].get('usable_cores', '?')} usable; governor {env['cpu'].get('governor') or 'not exposed'}, "
+            f"{env['cpu'].get('mhz') or '?'} MHz)",
+        ],
+        ["Load average (1, 5, 15 min) at start", ", ".join(map(str, env.get("load_average", []))) or "not recorded"],
+        [
+            "GPU",
+            f"{gpu['name']} (of {gpu['count']}; chosen by CUDA_VISIBLE_DEVICES entry {gpu.get('selected', '0')}), "
+            f"{gpu['memory_gib']} GiB, driver {gpu['driver']} (CUDA {gpu['driver_cuda']})"
+            if gpu.get("present")
+            else f"none ({gpu['reason']})",
+        ],
+        [
+            "Variables",
+            Markdown(", ".join(code(f"{k}={v}") for k, v in env["variables"].items()) or "none set")
+            if "variables" in env
+            else "not recorded",
+        ],
+        ["Backend build", ", ".join(f"{k} {v}" for k, v in env["backend"].items())],
+        ["Git commit", f"{env['git']['commit']}{' (uncommitted changes)' if env['git']['dirty'] else ''}"],
+        ["Container", container_text(env["container"])],
+        ["Started / updated", f"{results['created']} / {results.get('updated', '-')}"],
+    ]
+    invocations = results.get("invocations")
+    if invocations:
+        calls = table(
+            [
+                [i + 1, code(shlex.join(c["command"])), c["started"], c["ended"] or "-", c["runs_before"]]
+                for i, c in enumerate(invocations)
+            ],
+            ["#", "Command", "Started", "Ended", "Runs before it"],
+        )
+        commands = f"Invocations that added runs to this file:\n\n{calls}"
+    else:
+        commands = (
+            f"Command (the first invocation; this file predates the record of each one):\n\n"
+            f"{code(shlex.join(env['argv']))}"
+        )
+    return f"## Environment\n\n{table(rows, ['', ''])}\n\n{commands}"
+
+
+def run_shape(s: dict) -> str:
+    steps = f", {s['steps_per_epoch']} steps each" if s.get("steps_per_epoch") else ""
+    return f"{s['train_samples']} training reviews, {s['epochs']} epochs{steps}"
+
+
+def validation_section(validation: Validation, quick: dict) -> str:
+    """The quick profile's predictions against this article-size run's measurements."""
+    rows = [
+        [r.model, estimate_text(r.predicted), estimate_text(r.measured), f"{r.error:+.1%}"] for r in validation.rows
+    ]
+    headers = ["Model", "Quick: predicted fit (s, unwidened)", "Measured fit (s)", "Error"]
+    share = (
+        f"Run time: quick {validation.quick_seconds:.0f} s, this run {validation.full_seconds:.0f} s: "
+        f"the quick verdict took {validation.share:.1%} of the time (target: under 10 %)."
+        if validation.share is not None
+        else ""
+    )
+    return (
+        "## Quick verdict validation\n\n"
+        f"The quick profile ({run_shape(quick['settings'])}, "
+        f"{quick['settings']['repeats']} run(s) per model, same machine) against this run. Target: within 10 %.\n\n"
+        f"{table(rows, headers)}\n\n{share}"
+    )
+
+
+def render(
+    results: dict, analysis: Analysis, article: Article, figure: str | None = FIGURE_NAME, quick: dict | None = None
+) -> str:
+    s = results["settings"]
+    intro = (
+        "# Reproduction report: cuDNN vs plain LSTM/GRU training time\n\n"
+        f"Claims of *{article.source['article']}*, checked on {s['backend']} with the `{s['profile']}` profile. "
+        f"Article metric: {article.source['metric']}. This run's article-size times are **{analysis.method}**."
+    )
+    sections = [
+        intro,
+        "\n".join(headline.report_lines(analysis, results)),
+        verdict_section(analysis, article),
+        warnings_section(analysis, VERDICTS),
+        times_section(results, analysis, article),
+        warnings_section(analysis, TIMES),
+        validation_section(validate_prediction(results, quick, article), quick) if quick else "",
+        f"![Article vs this run's fit times]({figure})" if figure else "",
+        computed_section(results, analysis, article),
+        telemetry_section(analysis),
+        environment_section(results),
+    ]
+    return "\n\n".join(s for s in sections if s) + "\n"
+
+
+def write_report(results: dict, article: Article, out_dir: Path, quick: dict | None = None) -> tuple[Path, Analysis]:
+    """REPORT.md, figure.png and verdicts.json in out_dir; the report's path and its analysis."""
+    from .plot import plot_times
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    analysis = analyse(results, article)
+    figure = plot_times(analysis, article, out_dir / FIGURE_NAME)
+    verdicts.write(analysis, article, out_dir)
+    path = out_dir / REPORT_NAME
+    write_atomically(path, render(results, analysis, article, figure.name if figure else None, quick))
+    return path, analysis

@@ -1,0 +1,47 @@
+"""verdicts.json beside every report: the verdicts as a script reads them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..judge.analysis import Analysis
+from ..judge.claims import Article
+from ..results import write_atomically
+
+VERDICTS_NAME = "verdicts.json"
+SCHEMA = "cudnn-repro/verdicts"
+VERSION = 1
+
+
+def records(analysis: Analysis, article: Article) -> dict:
+    claims = []
+    for v in analysis.verdicts:
+        e = v.estimate
+        claims.append(
+            {
+                "claim": v.claim.id,
+                "text": v.claim.text,
+                "derived": v.claim.derived,
+                "article_value": v.claim.article_value,
+                "accepted": v.claim.band(),
+                "basis": analysis.basis,
+                "method": analysis.method,
+                "value": None if e is None else e.point,
+                "low": None if e is None else e.low,
+                "high": None if e is None else e.high,
+                "interval": None if e is None else e.method,
+                "n": None if e is None else e.n,
+                "steady_step_ratio": None if v.step_ratio is None else v.step_ratio.point,
+                "verdict": v.verdict,
+                "firm": v.firm,
+                "detail": v.detail,
+            }
+        )
+    return {"schema": SCHEMA, "version": VERSION, "claims_version": article.version, "claims": claims}
+
+
+def write(analysis: Analysis, article: Article, out_dir: Path) -> Path:
+    path = out_dir / VERDICTS_NAME
+    write_atomically(path, json.dumps(records(analysis, article), indent=1, sort_keys=True) + "\n")
+    return path

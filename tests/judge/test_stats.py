@@ -1,0 +1,55 @@
+"""The intervals' stated coverage, simulated on known distributions at the repeat counts people use."""
+
+import math
+
+import numpy as np
+import pytest
+
+from cudnn_repro.judge import stats
+
+TRIALS = 2000
+TRUE_RATIO = 10.0
+
+
+def log_normal(rng, median: float, cv: float, n: int) -> np.ndarray:
+    sigma = math.sqrt(math.log(1 + cv**2))
+    return median * np.exp(rng.normal(0.0, sigma, n))
+
+
+@pytest.mark.parametrize("n", [3, 5])
+@pytest.mark.parametrize("cv", [0.10, 0.30])
+def test_ratio_interval_covers_the_true_ratio_as_often_as_it_says(n, cv):
+    rng = np.random.default_rng(7)
+    covered = 0
+    for _ in range(TRIALS):
+        plain, cudnn = log_normal(rng, 100.0 * TRUE_RATIO, cv, n), log_normal(rng, 100.0, cv, n)
+        e = stats.paired_ratio(list(plain), list(cudnn))
+        covered += e.low <= TRUE_RATIO <= e.high
+    assert abs(covered / TRIALS - stats.LEVEL) <= 0.03
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_model_interval_covers_the_true_geometric_mean(n):
+    rng = np.random.default_rng(11)
+    covered = 0
+    for _ in range(TRIALS):
+        e = stats.log_estimate(list(log_normal(rng, 50.0, 0.2, n)))
+        covered += e.low <= 50.0 <= e.high
+    assert abs(covered / TRIALS - stats.LEVEL) <= 0.03
+
+
+def test_too_few_runs_give_a_range_or_a_point_never_an_interval():
+    two = stats.log_estimate([10.0, 12.0])
+    assert (two.low, two.high, two.interval) == (10.0, 12.0, False) and "range" in two.method
+    one = stats.paired_ratio([40.0], [4.0])
+    assert (one.point, one.low, one.interval) == (pytest.approx(10.0), None, False) and "single" in one.method
+    assert stats.log_estimate([1.0, 2.0, 4.0]).interval and "95% t-interval" in stats.log_estimate([1.0, 2, 4]).method
+
+
+def test_widening_pushes_bounds_out_and_turns_a_point_into_a_range():
+    e = stats.log_estimate([9.0, 10.0, 11.0]).widen(1.2)
+    base = stats.log_estimate([9.0, 10.0, 11.0])
+    assert e.low == pytest.approx(base.low / 1.2) and e.high == pytest.approx(base.high * 1.2)
+    point = stats.log_estimate([10.0]).widen(1.5)
+    assert (point.low, point.high) == (pytest.approx(10 / 1.5), pytest.approx(15.0))
+    assert "widened x1.50" in point.method and not point.interval

@@ -1,0 +1,96 @@
+"""Kernel provenance on the CPU: plain is recognised as plain; cuDNN without a GPU is never a time."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from helpers import NO_CUDA_REASONS
+
+from cudnn_repro import results
+from cudnn_repro.measure import backend, provenance, stacks, workload
+from cudnn_repro.measure.data import Dataset
+from cudnn_repro.measure.keras3 import build_model
+from cudnn_repro.measure.telemetry import GpuSampler
+from cudnn_repro.settings import PROFILES, SPECS
+
+TINY = dataclasses.replace(PROFILES["smoke"], train_samples=20, test_samples=10, epochs=2, batch_size=10, maxlen=12)
+
+
+def tiny_data() -> Dataset:
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 30000, (20, 12, 1)).astype("float32")
+    y = rng.integers(0, 2, 20).astype("float32")
+    info = {"source": "synthetic", "note": "test data", "path": None, "sha256": None, "seed": 0,
+            "x_train_shape": [20, 12, 1], "x_test_shape": [10, 12, 1]}  # fmt: skip
+    return Dataset(x, y, x[:10], y[:10], info)
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_plain_model_is_recognised_as_plain(name):
+    data = tiny_data()
+    model = build_model(SPECS[name], 12, "article", jit_compile=False)
+    evidence = provenance.kernel_evidence(model, data.x_train[:10], data.y_train[:10])
+    assert evidence["ran_cudnn"] is False and evidence["cudnn_ops"] == {}
+    assert evidence["loop_ops"].get("While", 0) + evidence["loop_ops"].get("StatelessWhile", 0) >= 2
+    provenance.check(name, False, evidence)
+    with pytest.raises(provenance.ProvenanceError, match=f"{name} should have run a cuDNN RNN kernel"):
+        provenance.check(name, True, evidence)
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_a_plain_torch_model_runs_pytorchs_own_kernels(name):
+    data = tiny_data()
+    model = stacks.fresh_model(SPECS[name], dataclasses.replace(TINY, stack="torch", math="matched"))
+    with backend.selected("torch"):
+        evidence = provenance.kernel_evidence(model, data.x_train[:10], data.y_train[:10])
+    assert evidence["method"] == "torch.profiler events of one train_on_batch"
+    # PyTorch asks aten::cudnn_is_acceptable even with cuDNN off: a question, not a cuDNN kernel.
+    assert evidence["ran_cudnn"] is False and evidence["cudnn_ops"] == {}
+    if name == "LSTM":  # oneDNN's fused layer, one per recurrent layer
+        assert evidence["loop_ops"] == {"aten::mkldnn_rnn_layer": 2}
+    else:  # a matmul per time step (12) in each of the two layers, forward and backward
+        assert evidence["loop_ops"]["aten::mm"] >= 2 * 2 * 12
+    provenance.check(name, False, evidence)
+
+
+def test_cudnn_op_names_are_kernels_not_questions():
+    ran = ["aten::_cudnn_rnn", "aten::_cudnn_rnn_backward", "CudnnRNNV3", "cudnn_rnn_fwd", "cudnn::rnn"]
+    assert all(provenance.CUDNN_OP.search(op) for op in ran)
+    assert not provenance.CUDNN_OP.search("aten::cudnn_is_acceptable")
+
+
+@pytest.mark.parametrize(
+    ("stack", "reason"),
+    [
+        ("keras3", "the Keras tensorflow backend has no cuDNN kernel for it"),
+        ("keras2", "TensorFlow has no kernel for its CudnnRNN op here"),
+        ("torch", "PyTorch runs cuDNN's RNN only on a CUDA GPU with cuDNN"),
+    ],
+)
+def test_forced_cudnn_without_gpu_is_not_run_never_a_time(stack, reason):
+    settings = dataclasses.replace(TINY, stack=stack, math="matched" if stack == "torch" else "article")
+    with backend.selected(stack):
+        record = workload.measure(SPECS["CuDNNLSTM"], settings, tiny_data(), GpuSampler(), "test")
+    assert record == {"status": "not_run", "reason": reason}
+
+
+def test_workload_records_cudnn_models_as_not_run(tmp_path):
+    settings = dataclasses.replace(TINY, models=("LSTM", "CuDNNGRU"))
+    state = workload.run(settings, tmp_path, tiny_data())
+    lstm, gru = state["runs"]
+    assert lstm["status"] == "ok" and len(lstm["epoch_seconds"]) == 2 and lstm["provenance"]["ran_cudnn"] is False
+    assert gru["status"] == "not_run" and gru["reason"] in NO_CUDA_REASONS
+    assert "fit_seconds" not in gru and "epoch_seconds" not in gru
+
+
+def test_resume_refuses_another_machine_or_stack(tmp_path):
+    settings = dataclasses.replace(TINY, models=("CuDNNGRU",), repeats=2)
+    workload.run(settings, tmp_path, tiny_data())
+    results_file = tmp_path / "results.json"
+    saved = json.loads(results_file.read_text())
+    saved["environment"]["packages"]["keras"] = "3.0.0"
+    saved["runs"].pop()
+    results_file.write_text(json.dumps(saved))
+    with pytest.raises(results.ResultsError, match="measured with another packages"):
+        workload.run(settings, tmp_path, tiny_data())

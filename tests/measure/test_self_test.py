@@ -1,0 +1,175 @@
+"""The GPU self-test and the plan: each failure forced on this CPU, through the one error boundary.
+
+A GPU that NVML sees but the framework does not, a cuDNN op that fails, and a model that runs
+another kernel than cuDNN each stop the run before any long fit, with one line and exit 10.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from helpers import ROOT, reproduce
+
+from cudnn_repro import cli, errors, results
+from cudnn_repro.measure import backend, gpu_stack, preflight, workload
+from cudnn_repro.settings import PROFILES, SPECS
+
+H200 = {"present": True, "name": "NVIDIA H200", "count": 1, "memory_gib": 139.8, "driver": "570.1",
+        "driver_cuda": "12.8"}  # fmt: skip
+
+
+@pytest.fixture
+def nvml_sees_a_gpu(monkeypatch):
+    """The environment record of a host whose driver shows a GPU (NVML), whatever the framework sees."""
+    collect = workload.collect_environment
+
+    def with_gpu() -> dict:
+        return collect() | {"gpu": H200}
+
+    monkeypatch.setattr(workload, "collect_environment", with_gpu)
+
+
+@pytest.fixture
+def framework_sees_it(monkeypatch):
+    monkeypatch.setattr(backend, "cuda_status", lambda: (True, "CUDA GPU visible to TensorFlow"))
+
+
+def run(tmp_path, capsys, *options: str) -> tuple[int, list[str]]:
+    argv = ["run", "--profile", "smoke", "--data", "synthetic", "--out", str(tmp_path), *options]
+    status = cli.main(argv)
+    errors_seen = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    return status, errors_seen
+
+
+def test_a_gpu_the_framework_cannot_see_stops_with_the_missing_library(tmp_path, capsys, nvml_sees_a_gpu):
+    status, lines = run(tmp_path, capsys, "--models", "LSTM,CuDNNLSTM")
+    assert status == errors.SELF_TEST == 10
+    [line] = lines
+    assert line.startswith("error: GPU self-test: NVML sees NVIDIA H200, but this TensorFlow build has no CUDA")
+    assert "libcudart.so.12" in line  # the first library TensorFlow would need, as ld.so words it
+    assert "Fix: run in the GPU image" in line
+    assert not (tmp_path / results.RESULTS_NAME).exists()  # stopped before the results file and any fit
+
+
+def test_a_failing_cudnn_op_stops_with_the_frameworks_words(tmp_path, capsys, nvml_sees_a_gpu, framework_sees_it):
+    status, lines = run(tmp_path, capsys, "--models", "LSTM,CuDNNLSTM")  # keras2: tf_keras's CuDNNLSTM
+    assert status == errors.SELF_TEST
+    [line] = lines
+    assert line.startswith("error: GPU self-test: CuDNNLSTM's cuDNN op failed on NVIDIA H200: ")
+    assert "CudnnRNN" in line  # TensorFlow's own message: this CPU build has no kernel for the op
+    assert "Fix: check the driver" in line
+    assert not (tmp_path / results.RESULTS_NAME).exists()
+
+
+def test_torch_stack_a_gpu_pytorch_cannot_see_stops_with_the_fix(tmp_path, capsys, nvml_sees_a_gpu):
+    status, lines = run(tmp_path, capsys, "--stack", "torch", "--models", "LSTM,CuDNNLSTM")
+    assert status == errors.SELF_TEST
+    [line] = lines
+    assert line.startswith("error: GPU self-test: NVML sees NVIDIA H200, but no CUDA GPU visible to PyTorch")
+    assert "Fix: install a CUDA build of PyTorch" in line
+    assert not (tmp_path / results.RESULTS_NAME).exists()
+
+
+def test_torch_stack_cudnn_off_a_gpu_stops_before_any_cpu_time(tmp_path, capsys, nvml_sees_a_gpu, framework_sees_it):
+    status, lines = run(tmp_path, capsys, "--stack", "torch", "--models", "CuDNNGRU")
+    assert status == errors.SELF_TEST
+    assert lines == [
+        "error: GPU self-test: CuDNNGRU's cuDNN op failed on NVIDIA H200: PyTorch runs cuDNN's RNN only on a CUDA "
+        "GPU with cuDNN. Fix: " + preflight.CUDNN_FIX["torch"]
+    ]
+
+
+@pytest.mark.parametrize("stack", ["keras3", "torch"])
+def test_another_kernel_than_cudnn_stops_the_run(
+    tmp_path, capsys, monkeypatch, nvml_sees_a_gpu, framework_sees_it, stack
+):
+    build = preflight.fresh_model
+    monkeypatch.setattr(preflight, "fresh_model", lambda spec, s: build(SPECS[spec.cell], s))  # a silent fallback
+    status, lines = run(tmp_path, capsys, "--stack", stack, "--models", "CuDNNGRU")
+    assert status == errors.SELF_TEST
+    [line] = lines
+    assert line.startswith("error: GPU self-test: CuDNNGRU should have run a cuDNN RNN kernel, but ")
+    assert "no cuDNN op" in line
+
+
+def test_a_passed_self_test_is_recorded_with_its_time_and_kernel(monkeypatch):
+    passed = preflight.Probe("CuDNNLSTM", 2.5, {}, 0.1, {"cudnn_ops": {"CudnnRNNV3": 1}, "ran_cudnn": True,
+                                                         "method": "m", "loop_ops": {}})  # fmt: skip
+    monkeypatch.setattr(preflight, "probe", lambda name, settings, data: passed)
+    settings = dataclasses.replace(PROFILES["smoke"], models=("LSTM", "CuDNNLSTM"))
+    record, probes = preflight.self_test(settings, None, {"gpu": H200}, (True, "visible"))
+    assert record["status"] == "passed"
+    assert record["models"] == {"CuDNNLSTM": {"seconds": 2.5, "kernel": ["CudnnRNNV3"]}}
+    assert probes == [passed]
+
+
+def test_no_gpu_anywhere_is_no_failure():
+    settings = PROFILES["smoke"]
+    record, probes = preflight.self_test(settings, None, {"gpu": {"present": False}}, (False, "no CUDA GPU"))
+    assert record == {"status": "not run", "reason": "no CUDA GPU"} and probes == []
+
+
+def test_the_paper_plan_is_three_interleaved_repeats_with_an_eta():
+    paper = PROFILES["paper"]
+    assert paper.repeats == 3 and preflight.is_long(paper) and not preflight.is_long(PROFILES["quick"])
+    fits = [name for _ in range(paper.repeats) for name in paper.models]
+    text = preflight.plan_text(paper, fits, {"CuDNNLSTM": "no CUDA GPU", "CuDNNGRU": "no CUDA GPU"})
+    assert text.startswith("plan: 12 fit(s), 3 interleaved repeat(s) of LSTM, GRU, CuDNNLSTM, CuDNNGRU, each 10 epochs")
+    assert text.endswith("CuDNNLSTM, CuDNNGRU not run: no CUDA GPU")
+    # A probe of 3 batches per epoch scales to the plan's 250: steady steps added, set-up kept.
+    fit = {"fit_seconds": 3.5, "epoch_seconds": [2.0, 1.0], "step_seconds": [0.3, 0.25]}
+    probe = preflight.Probe("LSTM", 4.0, fit, 0.1, {})
+    extra = 250 - 3
+    assert probe.predicted_seconds(paper) == pytest.approx(0.5 + 2.0 + extra * 0.25 + 9 * (1.0 + extra * 0.25) + 25)
+
+
+def test_a_paper_run_prints_its_plan_and_eta_before_the_first_fit(tmp_path):
+    """Started for real and stopped at its first fit: nobody needs to run it to the end."""
+    argv = [sys.executable, str(ROOT / "reproduce.py"), "run", "--profile", "paper", "--data", "synthetic",
+            "--models", "LSTM,CuDNNLSTM", "--out", str(tmp_path)]  # fmt: skip
+    env = os.environ | {"CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    with subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True) as process:
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("[1/6] LSTM run 1/3: fitting"):
+                break
+        process.kill()
+    plan, eta = (next(x for x in lines if x.startswith(word)) for word in ("plan:", "ETA:"))
+    assert plan.startswith("plan: 6 fit(s), 3 interleaved repeat(s) of LSTM, CuDNNLSTM, each 10 epochs x 250 batches")
+    assert re.match(r"ETA: \d+:\d\d:\d\d for the 3 fit\(s\) \(LSTM \d+:\d\d:\d\d each\), predicted from a 3-batch", eta)
+    assert lines.index(plan) < lines.index(eta) < len(lines) - 1  # both before the first fit
+
+
+def test_every_library_tensorflow_opens_names_a_wheel_of_the_gpu_lock():
+    assert set(gpu_stack.SONAMES.values()) <= set(gpu_stack.locked_versions(ROOT / "requirements" / "gpu.lock"))
+
+
+def test_check_gpu_stack_on_a_cpu_build_names_what_is_missing_and_exits_10():
+    done = reproduce("check-gpu-stack")
+    assert done.returncode == errors.SELF_TEST
+    assert "libcudnn.so.9" in done.stdout and "NOT LOADED" in done.stdout
+    [line] = done.stderr.strip().splitlines()[-1:]
+    assert line.startswith("error: the GPU stack differs from gpu.lock in ") and "first: " in line
+
+
+def test_each_wheel_keeps_its_libraries_in_its_own_folder():
+    assert gpu_stack.wheel_folder("nvidia-cuda-runtime-cu12") == "cuda_runtime"
+    assert gpu_stack.wheel_folder("nvidia-cudnn-cu12") == "cudnn"
+
+
+def test_jax_cudnn_gru_is_not_run_with_the_reason_the_backend_gives(monkeypatch):
+    """Keras 3's JAX GRU with use_cudnn=True would run a lax.scan: never timed as cuDNN."""
+    monkeypatch.setattr(backend, "name", lambda: "jax")
+    assert backend.no_cudnn_kernel("GRU") == "JAX has no cuDNN GRU (jax.experimental.rnn offers only lstm)"
+    assert backend.no_cudnn_kernel("LSTM") is None  # jax.experimental.rnn.lstm: cuDNN on a GPU
+    settings = dataclasses.replace(PROFILES["smoke"], stack="keras3")
+    assert workload.not_runnable(settings, True, "visible") == {"CuDNNGRU": backend.no_cudnn_kernel("GRU")}
+    assert workload.not_runnable(settings, False, "no GPU") == {"CuDNNLSTM": "no GPU", "CuDNNGRU": "no GPU"}
+    record, probes = preflight.self_test(settings, None, {"gpu": H200}, (True, "visible"), {"CuDNNGRU", "CuDNNLSTM"})
+    assert record["status"] == "not run" and probes == []

@@ -1,0 +1,54 @@
+"""NVML telemetry summaries, from recorded samples."""
+
+from cudnn_repro.measure import telemetry
+
+SAMPLES = [
+    {
+        "sm_clock_mhz": 1980,
+        "mem_clock_mhz": 2619,
+        "temperature_c": 45,
+        "power_w": 120.0,
+        "utilization_pct": 8,
+        "throttle_mask": 0x1,
+    },
+    {
+        "sm_clock_mhz": 1755,
+        "mem_clock_mhz": 2619,
+        "temperature_c": 83,
+        "power_w": 690.5,
+        "utilization_pct": 99,
+        "throttle_mask": 0x4 | 0x20,
+    },
+    {
+        "sm_clock_mhz": 1980,
+        "mem_clock_mhz": 2619,
+        "temperature_c": 50,
+        "power_w": 300.0,
+        "utilization_pct": 90,
+        "throttle_mask": 0x0,
+    },
+]
+
+
+def test_throttle_bits_decode_to_names_and_idle_is_not_a_slowdown():
+    assert telemetry.decode_throttle(0x4 | 0x20) == ["SW power cap", "SW thermal slowdown"]
+    assert telemetry.decode_throttle(0x1) == []
+
+
+def test_summary_of_recorded_samples():
+    s = telemetry.summarise(SAMPLES)
+    assert s["samples"] == 3 and s["sm_clock_mhz"] == {"min": 1755, "median": 1980, "max": 1980}
+    assert s["temperature_c"]["max"] == 83 and s["power_w"]["median"] == 300.0
+    assert s["throttle_reasons"] == ["SW power cap", "SW thermal slowdown"]
+    assert s["throttled_fraction"] == 1 / 3
+
+
+def test_no_nvml_is_reported_not_hidden():
+    assert telemetry.summarise([], "NVML unavailable: no library") == {
+        "available": False,
+        "reason": "NVML unavailable: no library",
+    }
+    sampler = telemetry.GpuSampler()  # this machine has no NVIDIA driver
+    sampler.start()
+    assert sampler.stop() == {"available": False, "reason": sampler.unavailable}
+    assert sampler.unavailable.startswith("NVML unavailable")

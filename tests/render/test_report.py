@@ -1,0 +1,88 @@
+"""Report rendering from recorded results files: content checks and a snapshot.
+
+After an intended change to the report, refresh the snapshots with
+`UPDATE_SNAPSHOTS=1 make test` and review their diff.
+"""
+
+import json
+import os
+
+import pytest
+from helpers import FIXTURES, ROOT
+
+from cudnn_repro.judge.analysis import analyse, validate_prediction
+from cudnn_repro.judge.claims import load_article
+from cudnn_repro.render.report import render, validation_section, write_report
+from cudnn_repro.render.summary import write_summary
+from cudnn_repro.render.verdicts import VERDICTS_NAME
+
+ARTICLE = load_article()
+
+
+def check_snapshot(name: str, text: str) -> None:
+    path = FIXTURES / name
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        path.write_text(text)
+    assert text == path.read_text()
+
+
+def rendered(results: dict) -> str:
+    return render(results, analyse(results, ARTICLE), ARTICLE)
+
+
+def test_gpu_report_gives_verdicts_evidence_and_telemetry(gpu_results):
+    report = rendered(gpu_results)
+    assert "| CuDNN LSTM trains about 10 times faster than the existing LSTM    | 10.29x" in report
+    assert "This run (predicted)" in report and "This run's article-size times are **predicted by" in report
+    assert "scaling whole epochs of a 1,000-review run (unvalidated" in report
+    assert "**indicative: not reproduced, larger than claimed**" in report and "range of 2 runs" in report
+    assert "95 % bootstrap" not in report
+    assert "cuDNN: `CudnnRnnBackward0` x2, `aten::_cudnn_rnn` x2" in report
+    assert "plain loop: `aten::mm`" in report
+    assert "NVIDIA H100 80GB HBM3" in report and "GPU telemetry (NVML" in report
+    assert "TF32 not controlled" in report
+    check_snapshot("h100-torch-report.md", report)
+
+
+def test_cpu_report_says_what_could_not_be_verified(cpu_results):
+    report = rendered(cpu_results)
+    head, table = report.split("## Verdicts")
+    assert head.count("**not verifiable**") == table.split("## ")[0].count("**not verifiable**") == 4
+    assert "Hardware: no GPU" in report and "None recorded (NVML unavailable" in report
+    assert "Only 2 of the article's 4 models ran (LSTM, GRU)" in report
+    assert "| 1780              |" in report  # the article's time stays beside this run's
+    check_snapshot("cpu-quick-report.md", report)
+
+
+@pytest.mark.parametrize("fixture", ["gpu_results", "cpu_results"])
+def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fixture):
+    results = request.getfixturevalue(fixture)
+    path, _ = write_report(results, ARTICLE, tmp_path)
+    assert path.read_text().count("![Article vs this run's fit times](figure.png)") == 1
+    assert (tmp_path / "figure.png").stat().st_size > 1000
+    records = json.loads((tmp_path / VERDICTS_NAME).read_text())
+    assert records["claims_version"] == ARTICLE.version
+    assert [c["claim"] for c in records["claims"]] == [c.id for c in ARTICLE.claims]
+    assert all(c["basis"] == "predicted" and c["verdict"] for c in records["claims"])
+
+
+def test_quick_verdict_validation_against_a_paper_size_run(cpu_results):
+    full = json.loads((FIXTURES / "cpu-paper-lstm-results.json").read_text())
+    validation = validate_prediction(full, cpu_results, ARTICLE)
+    text = validation_section(validation, cpu_results)
+    (row,) = validation.rows  # GRU has no paper-size run to compare with
+    assert row.model == "LSTM" and f"{row.error:+.1%}" in text
+    assert row.error == pytest.approx(row.predicted.point / full["runs"][0]["fit_seconds"] - 1)
+    assert "the quick verdict took" in text
+
+
+def test_summary_reconciles_every_committed_run_set(tmp_path):
+    paper = ROOT / "paper"
+    path, _ = write_summary([paper], tmp_path, ARTICLE)
+    text = path.read_text()
+    for results in paper.rglob("results.json"):
+        assert f"{results.parent.name}`" in text
+    reconciled = [line for line in text.split("## Each claim, reconciled")[1].splitlines() if line.startswith("- *")]
+    assert len(reconciled) == len(ARTICLE.claims)  # one reconciled line per claim
+    assert "## The quick prediction, validated" in text
+    assert (tmp_path / "summary.png").stat().st_size > 1000
