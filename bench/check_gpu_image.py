@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from cudnn_repro import ROOT
 from cudnn_repro.launch import engine
 from cudnn_repro.launch.container import (
     INNER_OUT,
@@ -26,8 +27,7 @@ from cudnn_repro.launch.container import (
     local_base,
     mounts_for,
 )
-from cudnn_repro.measure.data import OFFLINE_ENV
-from cudnn_repro.measure.environment import ROOT
+from cudnn_repro.variables import OFFLINE_ENV
 
 OUT = ROOT / "build" / "check-gpu-image"  # the smoke run's results, and a failed container's log
 WANTED = {

@@ -32,9 +32,9 @@ from .launch.sweep import (
     checked,
     parse_sweep,
 )
-from .measure.data import IMDB_ENV
 from .pipeline import EXIT_CODES
 from .settings import OPTIONS, PROFILES, Settings, configured
+from .variables import IMDB_ENV
 
 COMMANDS = ("run", "container", "image", "check-gpu-stack", "report", "compare", "slurm")
 OTHER_COMMANDS = """other commands (each has --help):

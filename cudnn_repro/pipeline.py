@@ -245,7 +245,7 @@ def slurm(args: argparse.Namespace, settings: Settings, options: list[str]) -> i
     from .measure.data import find_imdb
 
     # A SweepError or DatasetError goes to cli's boundary (one line, exit 1).
-    imdb = find_imdb(settings.data, args.imdb_path, download=not args.dry_run)
+    npz = find_imdb(settings.data, args.imdb_path, download=not args.dry_run)
     sweep = Sweep(
         out=args.out,
         site=args.site or default_site(),
@@ -254,7 +254,7 @@ def slurm(args: argparse.Namespace, settings: Settings, options: list[str]) -> i
         run_options=tuple(options),
         runtime=args.runtime,
         image=args.image.resolve() if args.image else None,
-        imdb=imdb.resolve() if imdb else None,
+        imdb=npz.path.resolve() if npz else None,
         account=args.account,
         time_min=args.time or TIME_LIMITS[settings.profile],
         cpus_per_task=args.cpus_per_task,

@@ -120,7 +120,20 @@ def load(path: Path) -> dict:
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ResultsError(f"{path}: {problems[0]}{more}; this file cannot be judged")
-    return results
+    return upgraded(results)
+
+
+# Settings that older files lack, and what their absence meant. load() fills them in, the one
+# upgrade step (as asv's update_to_2 and pyperf's _json_load do), so no reader guesses.
+OLD_FILE_SETTINGS = {
+    "stack": "keras3",  # before --stack, every run was Keras 3
+    "steps_per_epoch": None,  # before the quick profile, every batch of the training set
+    "tf32": None,  # before --tf32, TF32 was not controlled: the backend's default applied
+}
+
+
+def upgraded(results: dict) -> dict:
+    return results | {"settings": OLD_FILE_SETTINGS | results["settings"]}
 
 
 def positive(x) -> bool:

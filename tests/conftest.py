@@ -1,4 +1,5 @@
-"""Shared fixtures: recorded results files (real runs, kept in tests/fixtures); Hypothesis profiles."""
+"""Shared fixtures: no GPU for any test, the root marker, recorded results files (real runs, kept in
+tests/fixtures); Hypothesis profiles."""
 
 from __future__ import annotations
 
@@ -28,3 +29,20 @@ def gpu_results() -> dict:
 def cpu_results() -> dict:
     """A real run: this CPU, TensorFlow, quick profile, plain pair only."""
     return json.loads((FIXTURES / "cpu-quick-results.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def no_gpu(monkeypatch):
+    """Every test, and every process it starts, runs as on a CPU host even where a GPU is: each
+    test's expectations (the cuDNN pair "not run") hold anywhere, and no test borrows the GPU."""
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "root: needs root (a tmpfs mount, the Docker engine, Slurm's daemons)")
+
+
+def pytest_runtest_setup(item):
+    """A root test fails without root, never skips: CI runs as root and must run it."""
+    if item.get_closest_marker("root") and os.geteuid() != 0:
+        pytest.fail(f"{item.nodeid} needs root (make test runs as root)", pytrace=False)

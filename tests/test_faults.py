@@ -62,6 +62,7 @@ def fill(disk: Path) -> None:
             f.write(b"\0" * 4096)
 
 
+@pytest.mark.root
 def test_a_full_disk_is_one_line_and_loses_nothing(small_disk):
     out = small_disk / "paper"
     first = reproduce(*TINY, "--models", "LSTM", "--out", str(out))

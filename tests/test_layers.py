@@ -10,7 +10,7 @@ from helpers import FIXTURES, ROOT
 
 PACKAGE = ROOT / "cudnn_repro"
 LAYERS = ("measure", "judge", "render", "launch")
-CONTRACT = ("settings", "results", "outcome", "errors", "scaling")
+CONTRACT = ("settings", "results", "outcome", "errors", "scaling", "variables")
 # What each part may not import, lazily or not: measure runs where the GPU is and knows nothing of
 # verdicts or launchers; judge decides without formatting or launching; the contract at the top
 # depends on no layer.

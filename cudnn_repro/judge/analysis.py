@@ -15,6 +15,7 @@ from datetime import datetime
 from ..settings import SYNTHETIC_NOTE
 from . import predict, stats
 from .claims import Article, Claim, RatioClaim, TimeClaim
+from .deviations import Deviation, deviations
 from .stats import Estimate
 
 REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE = (
@@ -100,15 +101,52 @@ class RunWarning:
     detail: str = ""  # the part that differs between run sets of the same kind, when one does
 
 
+MEASURED, PREDICTED, UNAVAILABLE = "measured", "predicted", "none"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Where a run set's article-size times come from: measured at the article's size, predicted
+    from a shorter run (`method` says how), or unavailable (`method` says why)."""
+
+    kind: str  # MEASURED, PREDICTED or UNAVAILABLE
+    method: str
+
+    @property
+    def available(self) -> bool:
+        return self.kind != UNAVAILABLE
+
+    @property
+    def word(self) -> str:
+        """What a table's heading shows: measured, predicted or n/a."""
+        return self.kind if self.available else "n/a"
+
+    def __str__(self) -> str:
+        """As verdicts.json, the headline and the summary record it: measured, predicted or none: <why>."""
+        return self.kind if self.available else f"none: {self.method}"
+
+    @property
+    def how(self) -> str:
+        """How the article-size times were obtained, in words; none: <why> when they were not."""
+        return self.method if self.available else str(self)
+
+
+def basis_of(settings: dict, size: dict) -> Basis:
+    if predict.at_article_size(settings, size):
+        return Basis(MEASURED, predict.method(settings, size))
+    reason = predict.cannot_predict(settings, size)
+    return Basis(UNAVAILABLE, reason) if reason else Basis(PREDICTED, predict.method(settings, size))
+
+
 @dataclass
 class Analysis:
     models: dict[str, ModelSummary]
-    basis: str  # "measured", "predicted" or "none: <why>"
-    method: str  # how the article-size times were obtained, in words
+    basis: Basis
     verdicts: list[Verdict]
     warnings: list[RunWarning]
     run_seconds: float | None  # from the results file's creation to its last save
     superseded: list[str] = field(default_factory=list)  # why this run set's method is no longer current
+    deviations: list[Deviation] = field(default_factory=list)  # where it departs from the article
 
 
 def steady_step(run: dict) -> float | None:
@@ -135,7 +173,7 @@ def estimate(values: list[float]) -> Estimate | None:
     return stats.log_estimate(values) if values else None
 
 
-def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, basis: str) -> ModelSummary:
+def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, basis: Basis) -> ModelSummary:
     summary = ModelSummary(name, runs)
     invalid = [r for r in runs if r["status"] != "ok"]
     if not runs:
@@ -158,21 +196,17 @@ def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, bas
     summary.stalls = [s for r in ok for s in find_stalls(r)]
     summary.accuracy_pct = 100 * statistics.median(r["test_accuracy"] for r in ok)
     summary.throttle_reasons = sorted({t for r in ok for t in r.get("telemetry", {}).get("throttle_reasons", [])})
-    if basis in ("measured", "predicted") and not summary.unavailable:
+    if basis.available and not summary.unavailable:
         summary.article_size = {r["repeat"]: predict.article_size_seconds(r, settings, size) for r in ok}
         summary.size_estimate = estimate(list(summary.article_size.values()))
-        if basis == "predicted":
+        if basis.kind == PREDICTED:
             summary.size_estimate = summary.size_estimate.widen(1 + predict.validated_error())
     return summary
 
 
-def summarise_models(results: dict, article: Article) -> tuple[dict[str, ModelSummary], str]:
+def summarise_models(results: dict, article: Article) -> tuple[dict[str, ModelSummary], Basis]:
     settings, size = results["settings"], article.size
-    if predict.at_article_size(settings, size):
-        basis = "measured"
-    else:
-        reason = predict.cannot_predict(settings, size)
-        basis = f"none: {reason}" if reason else "predicted"
+    basis = basis_of(settings, size)
     models = {
         name: summarise_model(name, [r for r in results["runs"] if r["model"] == name], settings, size, basis)
         for name in settings["models"]
@@ -186,7 +220,7 @@ def paired(a: dict[int, float], b: dict[int, float]) -> tuple[list[float], list[
     return [a[r] for r in both], [b[r] for r in both]
 
 
-def unavailable(claim: Claim, models: dict[str, ModelSummary], basis: str) -> str | None:
+def unavailable(claim: Claim, models: dict[str, ModelSummary], basis: Basis) -> str | None:
     """Why the claim cannot be judged from this run, or None."""
     for name in claim.models:
         summary = models.get(name)
@@ -194,17 +228,17 @@ def unavailable(claim: Claim, models: dict[str, ModelSummary], basis: str) -> st
             return f"{name} was not part of this run"
         if summary.unavailable:
             return f"{name} {summary.unavailable}"
-    if not basis.startswith(("measured", "predicted")):
-        return f"no article-size time: {basis.removeprefix('none: ')}"
+    if not basis.available:
+        return f"no article-size time: {basis.method}"
     return None
 
 
-def judge_ratio(claim: RatioClaim, models: dict[str, ModelSummary], basis: str) -> Verdict:
+def judge_ratio(claim: RatioClaim, models: dict[str, ModelSummary], basis: Basis) -> Verdict:
     """Judged on the article's metric (whole-fit times); but a firm verdict that the kernels'
     own ratio (steady per-step times) contradicts hinges on set-up and stalls: inconclusive."""
     top, bottom = models[claim.numerator], models[claim.denominator]
     ratio = stats.paired_ratio(*paired(top.article_size, bottom.article_size))
-    if basis == "predicted":
+    if basis.kind == PREDICTED:
         error = predict.validated_error()
         ratio = ratio.widen((1 + error) / (1 - error))
     steps = paired(top.steady_step, bottom.steady_step)
@@ -254,7 +288,7 @@ def judge_time(claim: TimeClaim, models: dict[str, ModelSummary], environment: d
     return Verdict(claim, verdict, time.method, time, direction=miss(verdict, time.point, claim.below_seconds))
 
 
-def judge(claim: Claim, models: dict[str, ModelSummary], basis: str, environment: dict, article: Article) -> Verdict:
+def judge(claim: Claim, models: dict[str, ModelSummary], basis: Basis, environment: dict, article: Article) -> Verdict:
     reason = unavailable(claim, models, basis)
     if reason:
         return Verdict(claim, NOT_VERIFIABLE, reason)
@@ -263,7 +297,9 @@ def judge(claim: Claim, models: dict[str, ModelSummary], basis: str, environment
     return judge_ratio(claim, models, basis)
 
 
-def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str) -> list[RunWarning]:
+def collect_warnings(
+    results: dict, models: dict[str, ModelSummary], basis: Basis, set_aside: list[str]
+) -> list[RunWarning]:
     warnings = []
     if results["data"]["source"] == "synthetic":
         warnings.append(
@@ -274,7 +310,7 @@ def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str)
                 TIMES,
             )
         )
-    if basis == "predicted":
+    if basis.kind == PREDICTED:
         warnings.append(
             RunWarning(
                 "Predicted times",
@@ -283,7 +319,7 @@ def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str)
                 VERDICTS,
             )
         )
-    for reason in superseded(results, basis):
+    for reason in set_aside:
         warnings.append(
             RunWarning(
                 "Superseded method",
@@ -292,7 +328,7 @@ def collect_warnings(results: dict, models: dict[str, ModelSummary], basis: str)
                 VERDICTS,
             )
         )
-    if results["settings"].get("tf32") is None:
+    if results["settings"]["tf32"] is None:
         warnings.append(
             RunWarning(
                 "TF32 not controlled",
@@ -376,27 +412,27 @@ def stall_seconds(m: ModelSummary) -> float:
     return sum(s.seconds for s in m.stalls)
 
 
-def superseded(results: dict, basis: str) -> list[str]:
+def superseded(results: dict, basis: Basis) -> list[str]:
     """Why this run set's method is no longer the package's: a summary lists it but does not count it."""
     s, gpu = results["settings"], results["environment"]["gpu"].get("present")
     reasons = []
-    if basis == "predicted" and not s.get("steps_per_epoch"):
+    if basis.kind == PREDICTED and not s["steps_per_epoch"]:
         reasons.append(
             f"times predicted by scaling whole epochs of a {s['train_samples']:,}-review run, the unvalidated "
             "method the quick profile's per-step prediction replaced"
         )
-    if gpu and s.get("tf32") is None:
+    if gpu and s["tf32"] is None:
         reasons.append("TF32 not controlled on a GPU that has it (the backend's default applied)")
     return reasons
 
 
-def confounds(claim: Claim, results: dict, models: dict[str, ModelSummary], basis: str) -> list[str]:
+def confounds(claim: Claim, results: dict, models: dict[str, ModelSummary], set_aside: list[str]) -> list[str]:
     """What besides the kernels could explain a claim's value on this run set, main one first."""
     s, out = results["settings"], []
     plain = [name for name in claim.models if not name.startswith("CuDNN")]
-    if s.get("stack", "keras3") == "keras3" and s["backend"] == "torch" and plain:
+    if s["stack"] == "keras3" and s["backend"] == "torch" and plain:
         out.append(f"Keras 3's torch backend runs the plain {' and '.join(plain)} as a Python loop over the time steps")
-    out += superseded(results, basis)
+    out += set_aside
     for name in claim.models:
         m = models.get(name)
         if m and m.spread is not None and m.spread >= stats.NOISY_SPREAD:
@@ -415,13 +451,18 @@ def run_seconds(results: dict) -> float | None:
 
 def analyse(results: dict, article: Article) -> Analysis:
     models, basis = summarise_models(results, article)
+    set_aside = superseded(results, basis)
     verdicts = [judge(c, models, basis, results["environment"], article) for c in article.claims]
     for v in verdicts:
         if v.verdict != NOT_VERIFIABLE:
-            v.confounds = confounds(v.claim, results, models, basis)
-    method = predict.method(results["settings"], article.size) if basis in ("measured", "predicted") else basis
-    warnings = collect_warnings(results, models, basis)
-    return Analysis(models, basis, method, verdicts, warnings, run_seconds(results), superseded(results, basis))
+            v.confounds = confounds(v.claim, results, models, set_aside)
+    warnings = collect_warnings(results, models, basis, set_aside)
+    parameters = {name: m.parameters for name, m in models.items()}
+    ran = [name for name, m in models.items() if m.ok_runs]
+    return Analysis(
+        models, basis, verdicts, warnings, run_seconds(results), set_aside,
+        deviations(results, parameters, ran, article),
+    )  # fmt: skip
 
 
 @dataclass

@@ -30,7 +30,6 @@ class RatioClaim:
     low: float
     high: float | None
     margin: float  # fractional: the verdict is firm only beyond the band widened or narrowed by it
-    why: str
     derived: str | None = None
 
     @property
@@ -62,7 +61,6 @@ class TimeClaim:
     model: str
     article_value: float
     below_seconds: float
-    why: str
     derived: str | None = None
 
     @property
@@ -101,7 +99,6 @@ class ClaimsError(Failure):
 
 def parse_claim(c: dict) -> Claim:
     common = {"id": c["id"], "text": c["text"], "short": c["short"], "article_value": c["article_value"]}
-    common["why"] = c["why"]
     common["derived"] = c.get("derived")
     if "model" in c:
         return TimeClaim(model=c["model"], below_seconds=c["accept"]["below_seconds"], **common)

@@ -19,7 +19,7 @@ from ..settings import batches_per_epoch
 # What must equal the article for a scaled prediction to mean anything.
 SHAPE_KEYS = ("batch_size", "maxlen", "num_words")
 # The predictor's error as validated against article-size runs (bench/quick_vs_full.py);
-# tests/test_validation.py recomputes it from the committed runs.
+# tests/judge/test_validation.py recomputes it from the committed runs.
 VALIDATION_FILE = Path(__file__).with_name("prediction_error.json")
 
 
@@ -42,7 +42,7 @@ def method(settings: dict, size: dict) -> str:
     """How the article-size times of a run with these settings are obtained, in words."""
     if at_article_size(settings, size):
         return "measured at the article's size"
-    if settings.get("steps_per_epoch"):
+    if settings["steps_per_epoch"]:
         return (
             f"predicted from {settings['steps_per_epoch']}-step epochs (steady per-step time x the article's "
             f"batches), widened by the predictor's validated error of {validated_error():.0%}"
@@ -55,7 +55,7 @@ def method(settings: dict, size: dict) -> str:
 
 def at_article_size(settings: dict, size: dict) -> bool:
     same = all(settings[k] == size[k] for k in ("train_samples", "epochs", *SHAPE_KEYS))
-    return same and not settings.get("steps_per_epoch")
+    return same and not settings["steps_per_epoch"]
 
 
 def cannot_predict(settings: dict, size: dict) -> str | None:
@@ -69,7 +69,7 @@ def cannot_predict(settings: dict, size: dict) -> str | None:
 
 
 def predict_fit_seconds(run: dict, settings: dict, size: dict) -> float:
-    batches = settings.get("steps_per_epoch") or batches_per_epoch(settings["train_samples"], settings["batch_size"])
+    batches = settings["steps_per_epoch"] or batches_per_epoch(settings["train_samples"], settings["batch_size"])
     wanted = batches_per_epoch(size["train_samples"], size["batch_size"])
     return scaled_fit_seconds(run, batches, wanted, size["epochs"])
 

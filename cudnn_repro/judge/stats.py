@@ -4,7 +4,7 @@ Run times are positive and their noise multiplicative, so everything works on lo
 model's time is the geometric mean of its runs, a ratio the geometric mean of the
 per-repeat ratios of interleaved runs (pairing cancels drift that hits both models), and
 the interval is Student's t on those logs, exact for log-normal noise at any n >= 2
-(tests/test_stats.py simulates it). Below MIN_RUNS a spread cannot be judged at all, so
+(tests/judge/test_stats.py simulates it). Below MIN_RUNS a spread cannot be judged at all, so
 the estimate gives the observed range instead and calls itself indicative.
 """
 

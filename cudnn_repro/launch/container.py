@@ -18,8 +18,9 @@ import docker.errors
 from docker.types import Mount
 
 from .. import ROOT, __version__
-from ..measure.data import OFFLINE_ENV, find_imdb
+from ..measure.data import find_imdb
 from ..measure.environment import LAUNCHER_VARIABLES, collect_gpu, git_state
+from ..variables import GIT_COMMIT_ENV, GIT_DIRTY_ENV, HOST_COMMAND_ENV, IMAGE_DIGEST_ENV, IMAGE_ID_ENV, OFFLINE_ENV
 from . import engine
 from .image import IMAGE_UID, INNER_IMDB, INNER_OUT
 
@@ -183,7 +184,8 @@ def run_in_container(
 ) -> None:
     # The host finds (or downloads) the dataset first: the container has no network and
     # writes nowhere but its output folder. A bad dataset stops here, before any build.
-    imdb_file = find_imdb(data_mode, imdb_path)
+    npz = find_imdb(data_mode, imdb_path)
+    imdb_file = npz.path if npz else None
     client = engine.connect()
     variant = choose_variant(variant_name)
     if variant.name == "gpu":
@@ -197,11 +199,11 @@ def run_in_container(
     commit, dirty = git_state()
     environment = {
         "HOME": "/tmp",
-        "CUDNN_REPRO_IMAGE_ID": info["id"],
-        "CUDNN_REPRO_IMAGE_DIGEST": info["digest"] or "",
-        "CUDNN_REPRO_GIT_DIRTY": "1" if dirty else "0",
-        "CUDNN_REPRO_HOST_COMMAND": shlex.join(sys.argv),
-    } | ({"CUDNN_REPRO_GIT_COMMIT": commit} if commit else {})
+        IMAGE_ID_ENV: info["id"],
+        IMAGE_DIGEST_ENV: info["digest"] or "",
+        GIT_DIRTY_ENV: "1" if dirty else "0",
+        HOST_COMMAND_ENV: shlex.join(sys.argv),
+    } | ({GIT_COMMIT_ENV: commit} if commit else {})
     environment |= {k: os.environ[k] for k in LAUNCHER_VARIABLES if k in os.environ}
     command = ["run", *run_args, "--out", INNER_OUT]
     if imdb_file:

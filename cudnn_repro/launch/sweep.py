@@ -18,12 +18,11 @@ from pathlib import Path
 
 from .. import ROOT
 from ..errors import Failure
-from ..measure.data import OFFLINE_ENV
 from ..settings import BACKENDS, FRAMEWORK_NAMES, STACK_FRAMEWORKS, STACKS
+from ..variables import OFFLINE_ENV, RUNTIME_ENV
 from .image import INNER_IMDB, INNER_OUT, INNER_REPRODUCE
 
 RUNTIMES = ("venv", "apptainer", "pyxis", "docker")
-RUNTIME_ENV = "CUDNN_REPRO_RUNTIME"
 DEFAULT_SWEEP = "keras2/tensorflow,keras3/tensorflow,keras3/torch,keras3/jax,torch/torch"
 # Minutes a task may run, by profile; one that runs out is requeued and resumes its results.
 TIME_LIMITS = {"smoke": 10, "quick": 30, "paper": 240}

@@ -21,12 +21,11 @@ import numpy as np
 
 from ..errors import Failure
 from ..settings import SYNTHETIC_NOTE
+from ..variables import IMDB_ENV, OFFLINE_ENV
 
 IMDB_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz"
 # The hash keras.datasets.imdb.load_data checks the download against.
 IMDB_SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
-IMDB_ENV = "CUDNN_REPRO_IMDB"
-OFFLINE_ENV = "CUDNN_REPRO_OFFLINE"  # "1": never download (set for the container by the host)
 # keras.datasets.imdb.load_data defaults (unchanged since Keras 2.0.9).
 SHUFFLE_SEED, START_CHAR, OOV_CHAR, INDEX_FROM = 113, 1, 2, 3
 IMDB_VOCABULARY = 88584  # distinct words in the published word index
@@ -57,11 +56,14 @@ def keras_cache_path() -> Path:
     return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets" / "imdb.npz"
 
 
-def read_imdb_npz(path: Path, num_words: int, expected_sha256: str) -> tuple:
-    """Word-id lists and labels exactly as keras.datasets.imdb.load_data returns them.
+@dataclass(frozen=True)
+class VerifiedNpz:
+    """An imdb.npz whose SHA-256 was checked: the only kind of file that is ever unpickled."""
 
-    The hash is checked before unpickling, so only the published file's bytes are loaded.
-    """
+    path: Path
+
+
+def verify(path: Path, expected_sha256: str) -> VerifiedNpz:
     actual = sha256_of(path)
     if actual != expected_sha256:
         raise DatasetError(
@@ -69,7 +71,12 @@ def read_imdb_npz(path: Path, num_words: int, expected_sha256: str) -> tuple:
             "it is corrupt or truncated. Delete it to download it again, or point "
             f"--imdb-path / ${IMDB_ENV} at a good copy."
         )
-    with np.load(path, allow_pickle=True) as f:
+    return VerifiedNpz(path)
+
+
+def read_imdb_npz(npz: VerifiedNpz, num_words: int) -> tuple:
+    """Word-id lists and labels exactly as keras.datasets.imdb.load_data returns them."""
+    with np.load(npz.path, allow_pickle=True) as f:
         splits = [(f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])]
     rng = np.random.RandomState(SHUFFLE_SEED)
     out = []
@@ -126,7 +133,7 @@ def to_article_arrays(reviews: list, labels: np.ndarray, n: int, maxlen: int) ->
     return x.reshape(len(x), maxlen, 1).astype("float32"), labels[:n].astype("float32")
 
 
-def find_imdb(mode: str, explicit: str | None = None, download: bool = True) -> Path | None:
+def find_imdb(mode: str, explicit: str | None = None, download: bool = True) -> VerifiedNpz | None:
     """The verified imdb.npz to use, or None for the flagged synthetic set (mode "auto" only).
 
     In order: --imdb-path, $CUDNN_REPRO_IMDB, the Keras cache, a download into the cache.
@@ -140,14 +147,7 @@ def find_imdb(mode: str, explicit: str | None = None, download: bool = True) -> 
     if explicit and not path.is_file():
         raise DatasetError(f"{path} does not exist (given by --imdb-path or ${IMDB_ENV})")
     if path.is_file() or (download and download_imdb(path)):
-        actual = sha256_of(path)
-        if actual != IMDB_SHA256:
-            raise DatasetError(
-                f"{path} is not the published imdb.npz (SHA-256 {actual}, expected {IMDB_SHA256}); "
-                "it is corrupt or truncated. Delete it to download it again, or point "
-                f"--imdb-path / ${IMDB_ENV} at a good copy."
-            )
-        return path
+        return verify(path, IMDB_SHA256)
     if mode == "imdb":
         where = "the download is off here (the host found none)" if not download else "the download failed"
         raise DatasetError(f"no imdb.npz at {path} and {where}; pass --imdb-path")
@@ -157,10 +157,10 @@ def find_imdb(mode: str, explicit: str | None = None, download: bool = True) -> 
 def load_dataset(settings, imdb_path: str | None = None) -> Dataset:
     # In a container the host has already looked for the file (and downloaded it if it could):
     # the container has no network and never writes outside its output folder.
-    path = find_imdb(settings.data, imdb_path, download=os.environ.get(OFFLINE_ENV) != "1")
-    if path is not None:
-        train, test = read_imdb_npz(path, settings.num_words, IMDB_SHA256)
-        info = {"source": "imdb", "path": str(path), "sha256": IMDB_SHA256, "note": "real IMDB (Keras imdb.npz)"}
+    npz = find_imdb(settings.data, imdb_path, download=os.environ.get(OFFLINE_ENV) != "1")
+    if npz is not None:
+        train, test = read_imdb_npz(npz, settings.num_words)
+        info = {"source": "imdb", "path": str(npz.path), "sha256": IMDB_SHA256, "note": "real IMDB (Keras imdb.npz)"}
         return _assemble(train, test, settings, info)
     print(f"WARNING: {SYNTHETIC_NOTE}", file=sys.stderr)
     train = synthetic_imdb(settings.train_samples, settings.num_words, settings.seed)

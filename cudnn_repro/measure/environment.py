@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import ROOT
+from ..variables import GIT_COMMIT_ENV, GIT_DIRTY_ENV, HOST_COMMAND_ENV, IMAGE_DIGEST_ENV, IMAGE_ID_ENV, RUNTIME_ENV
 from .telemetry import NoVisibleGpu, selected_gpu
 
 PACKAGES = ("keras", "tf-keras", "tensorflow", "tensorflow-cpu", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
@@ -114,7 +115,7 @@ VARIABLES = (
 
 # How the run was launched: by this package's Slurm tasks (the runtime they chose) and Slurm.
 LAUNCHER_VARIABLES = (
-    "CUDNN_REPRO_RUNTIME",
+    RUNTIME_ENV,
     "SLURM_CLUSTER_NAME",
     "SLURM_JOB_ID",
     "SLURM_ARRAY_JOB_ID",
@@ -203,20 +204,20 @@ def git_state(root: Path = ROOT) -> tuple[str | None, bool]:
 
 def collect_source(d: dict) -> None:
     """The git commit of this checkout; inside a container the host passes it in."""
-    if "CUDNN_REPRO_GIT_COMMIT" in os.environ:
-        commit, dirty = os.environ["CUDNN_REPRO_GIT_COMMIT"], os.environ.get("CUDNN_REPRO_GIT_DIRTY") == "1"
+    if GIT_COMMIT_ENV in os.environ:
+        commit, dirty = os.environ[GIT_COMMIT_ENV], os.environ.get(GIT_DIRTY_ENV) == "1"
     else:
         commit, dirty = git_state()
     d["git"] = {"commit": commit, "dirty": dirty}
 
 
 def collect_container(d: dict) -> None:
-    in_container = Path("/.dockerenv").exists() or "CUDNN_REPRO_IMAGE_ID" in os.environ
+    in_container = Path("/.dockerenv").exists() or IMAGE_ID_ENV in os.environ
     d["container"] = {
         "in_container": in_container,
-        "image_id": os.environ.get("CUDNN_REPRO_IMAGE_ID"),
-        "image_digest": os.environ.get("CUDNN_REPRO_IMAGE_DIGEST") or None,
-        "host_command": os.environ.get("CUDNN_REPRO_HOST_COMMAND"),
+        "image_id": os.environ.get(IMAGE_ID_ENV),
+        "image_digest": os.environ.get(IMAGE_DIGEST_ENV) or None,
+        "host_command": os.environ.get(HOST_COMMAND_ENV),
     }
 
 

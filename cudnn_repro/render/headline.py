@@ -23,7 +23,7 @@ def machine(results: dict) -> str:
 def stack(results: dict) -> str:
     s = results["settings"]
     framework = FRAMEWORK_NAMES.get(s["backend"], s["backend"])
-    return STACK_NAMES.get(s.get("stack", "keras3"), f"Keras 3 on {framework}")
+    return STACK_NAMES.get(s["stack"], f"Keras 3 on {framework}")
 
 
 def value_text(v: Verdict) -> str:
@@ -38,7 +38,7 @@ def evidence(v: Verdict, analysis: Analysis, results: dict) -> Markdown:
     runs = f"{v.estimate.n} run{'s' if v.estimate.n != 1 else ''}" + ("" if v.firm else ": indicative")
     confound = f"; main confound: {v.confounds[0]}" if v.confounds else ""
     return Markdown(
-        f"{value_text(v)} {escape(analysis.basis)} on {escape(machine(results))} with {escape(stack(results))} "
+        f"{value_text(v)} {escape(str(analysis.basis))} on {escape(machine(results))} with {escape(stack(results))} "
         f"({runs}{escape(confound)})"
     )
 

@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from ..judge.analysis import Analysis
+from ..judge.analysis import MEASURED, Analysis
 from ..judge.claims import Article
 from ..results import write_atomically
 
@@ -20,7 +20,7 @@ def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
     names = [n for n, m in analysis.models.items() if m.size_estimate]
     if not names:
         return None
-    label = "measured" if analysis.basis == "measured" else "predicted from a short run"
+    label = "measured" if analysis.basis.kind == MEASURED else "predicted from a short run"
     estimates = [analysis.models[n].size_estimate for n in names]
     fig, ax = plt.subplots(figsize=(7, 4))
     x = range(len(names))
@@ -29,7 +29,7 @@ def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
     ax.bar([i + 0.2 for i in x], [e.point for e in estimates], 0.4, yerr=errors, capsize=3, label=f"this run ({label})")
     ax.set_xticks(list(x), names)
     ax.set_yscale("log")
-    ax.set_ylabel("fit wall time, 10 epochs at article size (s, log)")
+    ax.set_ylabel(f"fit wall time, {article.size['epochs']} epochs at article size (s, log)")
     ax.legend()
     fig.tight_layout()
     save_figure(fig, path)

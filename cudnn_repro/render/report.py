@@ -8,7 +8,9 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from ..judge import deviations as found
 from ..judge.analysis import (
+    PREDICTED,
     STALL_SECONDS,
     STALL_SHARE,
     TIMES,
@@ -20,14 +22,17 @@ from ..judge.analysis import (
     validate_prediction,
 )
 from ..judge.claims import Article, RatioClaim
+from ..judge.deviations import Deviation
 from ..judge.stats import LEVEL, MIN_RUNS, Estimate
 from ..results import write_atomically
-from ..settings import batches_per_epoch
+from ..settings import ADAM_EPSILON
 from . import headline, verdicts
 from .markdown import Markdown, bold, code, escape, join, table
 
 REPORT_NAME = "REPORT.md"
 FIGURE_NAME = "figure.png"
+
+EPSILON = f"{ADAM_EPSILON:.0e}".replace("e-0", "e-")  # 1e-8, as Keras' documentation writes it
 
 
 def secs(x: float) -> str:
@@ -61,7 +66,7 @@ def kernel_text(summary: ModelSummary) -> Markdown:
 
 
 def basis_word(analysis: Analysis) -> str:
-    return analysis.basis if analysis.basis in ("measured", "predicted") else "n/a"
+    return analysis.basis.word
 
 
 def verdict_section(analysis: Analysis, article: Article) -> str:
@@ -91,7 +96,7 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
         "How judged",
     ]
     note = (
-        f"Article-size times: {analysis.method}. Ratios pair the interleaved runs of each repeat; "
+        f"Article-size times: {analysis.basis.how}. Ratios pair the interleaved runs of each repeat; "
         f"brackets are a {LEVEL:.0%} t-interval on the logs ({MIN_RUNS} runs or more), otherwise the range of "
         "the runs, and a verdict from a range or a single run is only *indicative*. A verdict is firm when the whole "
         "interval lies inside the accepted range (narrowed by the claim's margin) or wholly outside it "
@@ -141,7 +146,7 @@ def times_section(results: dict, analysis: Analysis, article: Article) -> str:
         "measured fits. The steady epoch and step are the medians of epochs 2 onwards (a step is read between "
         "batch starts). A stall is an epoch start (Keras setting up its data iterator) slower than the run's "
         f"quickest one by over {STALL_SECONDS:g} s and {STALL_SHARE:.0%} of an epoch."
-        + (widened if analysis.basis == "predicted" else "")
+        + (widened if analysis.basis.kind == PREDICTED else "")
     )
     kernels = table(
         [[name, kernel_text(m)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"]
@@ -202,9 +207,10 @@ def tensorflow_version(packages: dict[str, str]) -> str:
     return escape(packages.get("tensorflow", "?"))
 
 
-def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]:
+def deviation_lines(results: dict, analysis: Analysis, article: Article) -> list[str]:
+    """What the stack always differs by, then each deviation judge found in this run set."""
     s, env = results["settings"], results["environment"]
-    if s.get("stack", "keras3") == "keras2":
+    if s["stack"] == "keras2":
         optimizer = first_layer(results, *s["models"]).get("optimizer", "Adam")
         out = [
             f"tf_keras {escape(s['tf_keras'])} (Keras 2's API, with the v1 classes `LSTM`, `GRU`, `CuDNNLSTM`, "
@@ -214,58 +220,53 @@ def deviations(results: dict, analysis: Analysis, article: Article) -> list[str]
             "Every layer keeps tf_keras's Keras 2 defaults, nothing overridden, as in the notebook (each model's "
             "class, gates, implementation and reset_after, read back from the built layer, are in the table above).",
             f"`optimizer='adam'`, as in the notebook, gives tf_keras's {escape(optimizer)}; Keras 2.0.9's default "
-            f"epsilon was 1e-8. Test accuracy evaluated with batch size {s['batch_size']} (the notebook used "
+            f"epsilon was {EPSILON}. Test accuracy evaluated with batch size {s['batch_size']} (the notebook used "
             f"{article.evaluate_batch_size}; the result does not depend on it).",
         ]
-    elif s.get("stack", "keras3") == "torch":
+    elif s["stack"] == "torch":
         out = torch_deviations(results, article)
     else:
         out = keras3_deviations(results, article)
-    for key, label in (
-        ("train_samples", "training reviews"),
-        ("test_samples", "test reviews"),
-        ("epochs", "epochs"),
-        ("batch_size", "batch size"),
-        ("maxlen", "sequence length"),
-        ("num_words", "vocabulary"),
-    ):
-        wanted = article.size[key]
-        if s[key] != wanted:
-            out.append(f"{label}: {s[key]} (article: {wanted}).")
-    if s.get("steps_per_epoch"):
-        out.append(
-            f"{s['steps_per_epoch']} steps per epoch instead of all "
-            f"{batches_per_epoch(article.size['train_samples'], article.size['batch_size'])}: the rest of each "
-            "epoch is predicted from the steady per-step time."
+    stack = s["stack"]
+    return out + [deviation_text(d, stack, article) for d in analysis.deviations]
+
+
+SIZE_LABELS = {"train_samples": "training reviews", "test_samples": "test reviews", "epochs": "epochs",
+               "batch_size": "batch size", "maxlen": "sequence length", "num_words": "vocabulary"}  # fmt: skip
+
+
+def deviation_text(d: Deviation, stack: str, article: Article) -> str:
+    """One line of the report's deviations: judge found it, this words it (foreign text escaped)."""
+    if d.kind == found.SIZE:
+        return f"{SIZE_LABELS[d.about]}: {d.here} (article: {d.article})."
+    if d.kind == found.STEPS:
+        return (
+            f"{d.here} steps per epoch instead of all {d.article}: the rest of each epoch is predicted from the "
+            "steady per-step time."
         )
-    if s["repeats"] > 1:
-        out.append(f"{s['repeats']} interleaved runs per model (the article: one run each).")
-    tf32 = s.get("tf32")
-    if tf32 is None:
-        out.append("TF32 not controlled (results from before the option): Ampere and newer GPUs used it by default.")
-    elif tf32:
-        out.append(f"TF32 allowed (`--tf32`): float32 matmuls and cuDNN may round to TF32; the {article.gpu} had none.")
-    for name, m in analysis.models.items():
-        if m.parameters is not None and m.parameters != article.keras2_parameters[name]:
-            out.append(
-                f"{name} has {m.parameters:,} parameters here, {article.keras2_parameters[name]:,} in Keras 2.0.9 "
-                f"({BIASES.get(s.get('stack', 'keras3'), 'the layers as recorded')})."
-            )
-    ran = [name for name, m in analysis.models.items() if m.ok_runs]
-    total = len(article.fit_seconds)
-    count = f"All {total}" if len(ran) == total else f"Only {len(ran)} of the article's {total}"
-    out.append(
-        f"{count} models ran ({', '.join(ran) or 'none'}), in one process, interleaved in the order "
-        f"{', '.join(s['models'])} (the article ran the plain and cuDNN pairs in two notebook sessions)."
-    )
-    if results["data"]["source"] == "synthetic":
-        out.append(f"Data: {escape(results['data']['note'])}.")
-    gpu = env["gpu"]
-    out.append(
-        f"Hardware: {escape(gpu['name']) if gpu.get('present') else 'no GPU'}, {escape(env['cpu']['model'])} "
+    if d.kind == found.REPEATS:
+        return f"{d.here} interleaved runs per model (the article: one run each)."
+    if d.kind == found.TF32:
+        if d.here is None:
+            return "TF32 not controlled (results from before the option): Ampere and newer GPUs used it by default."
+        return f"TF32 allowed (`--tf32`): float32 matmuls and cuDNN may round to TF32; the {article.gpu} had none."
+    if d.kind == found.PARAMETERS:
+        return (
+            f"{d.about} has {d.here:,} parameters here, {d.article:,} in Keras 2.0.9 "
+            f"({BIASES.get(stack, 'the layers as recorded')})."
+        )
+    if d.kind == found.MODELS:
+        count = f"All {d.article}" if len(d.here) == d.article else f"Only {len(d.here)} of the article's {d.article}"
+        return (
+            f"{count} models ran ({', '.join(d.here) or 'none'}), in one process, interleaved in the order "
+            f"{', '.join(d.facts['order'])} (the article ran the plain and cuDNN pairs in two notebook sessions)."
+        )
+    if d.kind == found.DATA:
+        return f"Data: {escape(d.here)}."
+    return (
+        f"Hardware: {escape(d.here) if d.here is not None else 'no GPU'}, {escape(d.facts['cpu'])} "
         f"(article: {article.hardware()})."
     )
-    return out
 
 
 # Why a model's parameter count differs from Keras 2.0.9's, by stack (keras2's are the article's).
@@ -281,7 +282,7 @@ def torch_deviations(results: dict, article: Article) -> list[str]:
     return [
         f"Plain PyTorch {escape(env['packages'].get('torch', '?'))} (`torch.nn.LSTM`/`torch.nn.GRU`), not "
         f"{article.software['keras']} on {article.software['backend']}: the notebook's model (50 units, then 1 unit "
-        "on the last step, a sigmoid), binary cross-entropy and PyTorch's Adam, with Keras 2.0.9's epsilon 1e-8.",
+        f"on the last step, a sigmoid), binary cross-entropy and PyTorch's Adam, with Keras 2.0.9's epsilon {EPSILON}.",
         "`CuDNNLSTM`/`CuDNNGRU` run with `torch.backends.cudnn.enabled` (cuDNN's `aten::_cudnn_rnn`); the plain "
         "`LSTM`/`GRU` with cuDNN off for that model only, so they run PyTorch's own compiled kernels (on a GPU the "
         "fused cells `_thnn_fused_lstm_cell`/`_thnn_fused_gru_cell` step by step; on a CPU oneDNN's LSTM layer and "
@@ -319,7 +320,7 @@ def keras3_deviations(results: dict, article: Article) -> list[str]:
             "only the kernel differs."
         )
     out.append(
-        "Adam epsilon set to Keras 2.0.9's 1e-8; test accuracy evaluated with batch size "
+        f"Adam epsilon set to Keras 2.0.9's {EPSILON}; test accuracy evaluated with batch size "
         f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it)."
     )
     return out
@@ -331,7 +332,7 @@ def first_layer(results: dict, *models: str) -> dict:
 
 
 def tf32_text(results: dict) -> Markdown:
-    tf32 = results["settings"].get("tf32")
+    tf32 = results["settings"]["tf32"]
     if tf32 is None:
         return Markdown("not controlled (backend default)")
     flags = results["environment"]["backend"].get("tf32_flags", {})
@@ -356,13 +357,13 @@ def computed_section(results: dict, analysis: Analysis, article: Article) -> str
         f"{s['repeats']} run(s) per model, seed {s['seed']}.",
         f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`, "
         f"TF32 {tf32_text(results)}.",
-        f"- Article-size times: {analysis.method}.",
+        f"- Article-size times: {analysis.basis.how}.",
         "",
         table(layer_rows, ["Model", "Recurrent layer options", "Parameters"]),
         "",
         "## Deviations from the article",
         "",
-        *[f"- {d}" for d in deviations(results, analysis, article)],  # Markdown, foreign parts escaped
+        *[f"- {d}" for d in deviation_lines(results, analysis, article)],  # Markdown, foreign parts escaped
     ]
     return "\n".join(lines)
 
@@ -435,7 +436,7 @@ def environment_section(results: dict) -> str:
 
 
 def run_shape(s: dict) -> str:
-    steps = f", {s['steps_per_epoch']} steps each" if s.get("steps_per_epoch") else ""
+    steps = f", {s['steps_per_epoch']} steps each" if s["steps_per_epoch"] else ""
     return f"{s['train_samples']} training reviews, {s['epochs']} epochs{steps}"
 
 
@@ -466,7 +467,7 @@ def render(
     intro = (
         "# Reproduction report: cuDNN vs plain LSTM/GRU training time\n\n"
         f"Claims of *{article.source['article']}*, checked on {s['backend']} with the `{s['profile']}` profile. "
-        f"Article metric: {article.source['metric']}. This run's article-size times are **{analysis.method}**."
+        f"Article metric: {article.source['metric']}. This run's article-size times are **{analysis.basis.how}**."
     )
     sections = [
         intro,

@@ -19,10 +19,11 @@ import matplotlib.pyplot as plt
 from .. import ROOT, outcome
 from .. import results as results_file
 from ..judge import predict
-from ..judge.analysis import TIMES, VERDICTS, Analysis, RunWarning, Verdict, analyse, validate_prediction
+from ..judge.analysis import MEASURED, TIMES, VERDICTS, Analysis, RunWarning, Verdict, analyse, validate_prediction
 from ..judge.claims import Article, RatioClaim
 from ..judge.reconcile import Reconciled, exit_status, reconcile_all, records
 from ..judge.stats import LEVEL
+from ..variables import RUNTIME_ENV
 from . import headline
 from .markdown import Markdown, bold, code, escape, table
 from .plot import save_figure
@@ -43,7 +44,7 @@ class RunSet:
 
     def stack(self) -> str:
         s = self.results["settings"]
-        return f"{s.get('stack', 'keras3')}/{s['backend']}"
+        return f"{s['stack']}/{s['backend']}"
 
     def runs_done(self) -> str:
         """Runs done per model (fewest-most), not the repeats planned."""
@@ -54,13 +55,13 @@ class RunSet:
         """Where the workload ran: the Slurm task's runtime, a container, or a local run; and the job."""
         env = self.results["environment"]
         launcher = env.get("launcher", {})
-        where = launcher.get("CUDNN_REPRO_RUNTIME") or ("container" if env["container"]["in_container"] else "local")
+        where = launcher.get(RUNTIME_ENV) or ("container" if env["container"]["in_container"] else "local")
         array = [launcher.get(k) for k in ("SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID")]
         job = "_".join(array) if all(array) else launcher.get("SLURM_JOB_ID")
         return f"{where}, Slurm job {job}" if job else where
 
     def tf32(self) -> str:
-        tf32 = self.results["settings"].get("tf32")
+        tf32 = self.results["settings"]["tf32"]
         return "not controlled" if tf32 is None else "on" if tf32 else "off"
 
 
@@ -115,7 +116,7 @@ def run_set_table(sets: list[RunSet], article: Article) -> str:
         s, a = rs.results["settings"], rs.analysis
         times = [estimate_text(a.models[m].size_estimate) if m in a.models else "-" for m in article.fit_seconds]
         row = [code(rs.name), headline.machine(rs.results), rs.stack(), rs.runtime(), s["profile"], rs.runs_done(),
-               rs.tf32(), a.basis]  # fmt: skip
+               rs.tf32(), str(a.basis)]  # fmt: skip
         rows.append(row + times)
     headers = ["Run set", "Machine", "Stack/backend", "Ran in", "Profile", "Runs done", "TF32", "Basis"]
     headers += [f"{m} (s)" for m in article.fit_seconds]
@@ -211,7 +212,7 @@ def plot_ratios(sets: list[RunSet], article: Article, path: Path) -> Path | None
             drawn = True
             low, high = e.bounds
             seen += [low, high]
-            marker = "o" if rs.analysis.basis == "measured" else "s"
+            marker = "o" if rs.analysis.basis.kind == MEASURED else "s"
             ax.errorbar([x], [e.point], yerr=[[e.point - low], [high - e.point]], fmt=marker, capsize=3)
         ax.set_yscale("log")
         ax.set_ylim(min(seen) / 1.5, max(seen) * 1.5)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import sys
 
 import docker
+from cudnn_repro import ROOT
 from cudnn_repro.launch import engine
 from cudnn_repro.launch.container import LOCAL_BASE as BASE_TAG
 from cudnn_repro.launch.container import VARIANTS, build_image
 from cudnn_repro.launch.container import local_base as base_image
-from cudnn_repro.measure.environment import ROOT
 
 
 def cpu_image(client: docker.DockerClient) -> str:

@@ -19,6 +19,8 @@ from cudnn_repro import cli
 from cudnn_repro.launch import container, engine
 from cudnn_repro.launch.image import IMAGE_UID
 
+pytestmark = pytest.mark.root  # the Docker engine's socket
+
 
 def test_cpu_image_is_pinned_labelled_and_unprivileged(client, cpu_image, base_image):
     image = client.images.get(cpu_image)

@@ -6,7 +6,8 @@ from cudnn_repro.judge import predict
 from cudnn_repro.judge.claims import load_article
 
 SIZE = load_article().size
-QUICK = {"train_samples": 1000, "test_samples": 1000, "epochs": 3, "batch_size": 100, "maxlen": 300, "num_words": 30000}
+QUICK = {"train_samples": 1000, "test_samples": 1000, "epochs": 3, "batch_size": 100, "maxlen": 300, "num_words": 30000,
+         "steps_per_epoch": None}  # fmt: skip
 
 
 def test_steady_part_scales_with_batches_and_epochs():

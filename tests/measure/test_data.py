@@ -16,7 +16,7 @@ SMALL = dataclasses.replace(PROFILES["smoke"], train_samples=4, test_samples=3, 
 
 def test_good_file_is_read_like_keras(tmp_path):
     path = write_imdb_npz(tmp_path / "imdb.npz")
-    (x_train, y_train), (x_test, _) = data.read_imdb_npz(path, 30000, data.sha256_of(path))
+    (x_train, y_train), (x_test, _) = data.read_imdb_npz(data.verify(path, data.sha256_of(path)), 30000)
     with np.load(path, allow_pickle=True) as raw:
         order = np.arange(6)
         np.random.RandomState(113).shuffle(order)
@@ -63,7 +63,7 @@ def test_truncated_file_is_an_error(tmp_path):
     truncated = tmp_path / "imdb.npz"
     truncated.write_bytes(good.read_bytes()[:200])
     with pytest.raises(data.DatasetError, match="corrupt or truncated"):
-        data.read_imdb_npz(truncated, 30000, data.sha256_of(good))
+        data.read_imdb_npz(data.verify(truncated, data.sha256_of(good)), 30000)
 
 
 def test_absent_explicit_path_is_an_error(tmp_path, monkeypatch):

@@ -11,8 +11,11 @@ import subprocess
 import sys
 import time
 
-from cudnn_repro import outcome, results
-from cudnn_repro.measure.environment import ROOT
+import pytest
+
+from cudnn_repro import ROOT, outcome, results
+
+pytestmark = pytest.mark.root  # Slurm's daemons and munge
 
 
 def wait_until_idle(seconds: float) -> None:

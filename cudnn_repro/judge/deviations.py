@@ -1,0 +1,49 @@
+"""Where a run set departs from the article, found from its results: records that render/ words.
+
+Only what varies from run to run is detected here (sizes, repeats, TF32, parameter counts, the
+models that ran, the data, the hardware); what a stack always differs by is the stack's own
+description, in the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..settings import batches_per_epoch
+from .claims import Article
+
+# The sizes a run may change, in the order a report lists them.
+SIZE_KEYS = ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "num_words")
+SIZE, STEPS, REPEATS, TF32, PARAMETERS, MODELS, DATA, HARDWARE = (
+    "size", "steps", "repeats", "tf32", "parameters", "models", "data", "hardware"
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Deviation:
+    kind: str  # one of the names above
+    here: object = None  # this run's value
+    article: object = None  # the article's, where it has one
+    about: str = ""  # which setting or model
+    facts: dict = field(default_factory=dict)  # anything else its sentence needs
+
+
+def deviations(results: dict, parameters: dict[str, int | None], ran: list[str], article: Article) -> list[Deviation]:
+    s, env = results["settings"], results["environment"]
+    out = [Deviation(SIZE, s[k], article.size[k], k) for k in SIZE_KEYS if s[k] != article.size[k]]
+    if s["steps_per_epoch"]:
+        all_steps = batches_per_epoch(article.size["train_samples"], article.size["batch_size"])
+        out.append(Deviation(STEPS, s["steps_per_epoch"], all_steps))
+    if s["repeats"] > 1:
+        out.append(Deviation(REPEATS, s["repeats"], 1))
+    if s["tf32"] is not False:
+        out.append(Deviation(TF32, s["tf32"]))  # None: not controlled; True: allowed
+    for name, count in parameters.items():
+        if count is not None and count != article.keras2_parameters[name]:
+            out.append(Deviation(PARAMETERS, count, article.keras2_parameters[name], name))
+    out.append(Deviation(MODELS, ran, len(article.fit_seconds), facts={"order": s["models"]}))
+    if results["data"]["source"] == "synthetic":
+        out.append(Deviation(DATA, results["data"]["note"]))
+    gpu = env["gpu"]
+    out.append(Deviation(HARDWARE, gpu["name"] if gpu.get("present") else None, facts={"cpu": env["cpu"]["model"]}))
+    return out
