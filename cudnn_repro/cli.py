@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import ROOT, __version__, pipeline
 from .errors import INTERNAL, INTERRUPTED, Failure
+from .launch.image import LOCKS
 from .launch.sweep import (
     DEFAULT_SWEEP,
     MAX_CPUS,
@@ -86,7 +87,7 @@ def argument(parse: Callable[[str], object]) -> Callable[[str], object]:
     return convert
 
 
-GPU_LOCK = ROOT / "requirements" / "gpu.lock"
+GPU_LOCK = ROOT / "requirements" / LOCKS["gpu"]
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -109,6 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=OTHER_COMMANDS + "\n\n" + EXIT_CODES,
     )
     add_run_options(run)
+    for add in (add_container, add_image, add_check_gpu_stack, add_report, add_compare, add_slurm):
+        add(sub)
+    return parser
+
+
+def add_build_options(command: argparse.ArgumentParser) -> None:
+    """Where the image is built from: container's and image's, declared once."""
+    command.add_argument(
+        "--wheelhouse",
+        type=path,
+        default=Path("wheelhouse"),
+        help="folder of pinned wheels the image is built from, offline (make wheelhouse)",
+    )
+    command.add_argument("--base", help="base image to build on instead of the pinned one (tests, air-gapped)")
+
+
+def add_container(sub) -> None:
     container = sub.add_parser("container", help="the same run inside the pinned Docker image (docker-py)")
     add_run_options(container)
     container.add_argument(
@@ -117,14 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="auto: the GPU image when the host has an NVIDIA GPU, else the CPU image",
     )
-    container.add_argument(
-        "--wheelhouse",
-        type=path,
-        default=Path("wheelhouse"),
-        help="folder of pinned wheels the image is built from, offline (make wheelhouse)",
-    )
+    add_build_options(container)
     container.add_argument("--image-archive", type=path, help="load this `make image-archive` file, do not build")
-    container.add_argument("--base", help="base image to build on instead of the pinned one (tests, air-gapped)")
     container.add_argument(
         "--preflight",
         action="store_true",
@@ -135,18 +147,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="when no Docker engine answers or the image cannot be made, say so and run locally",
     )
+
+
+def add_image(sub) -> None:
     image = sub.add_parser("image", help="build the pinned image offline, and optionally archive it")
     image.add_argument("--variant", choices=("cpu", "gpu"), default="cpu", help="which image (default cpu)")
-    image.add_argument(
-        "--wheelhouse", type=path, default=Path("wheelhouse"), help="folder of pinned wheels (make wheelhouse)"
-    )
-    image.add_argument("--base", help="base image to build on instead of the pinned one")
+    add_build_options(image)
     image.add_argument("--archive", type=path, help="also `docker save` it here, with a .sha256 beside it")
+
+
+def add_check_gpu_stack(sub) -> None:
     stack = sub.add_parser(
         "check-gpu-stack",
         help="check TensorFlow's CUDA build and every CUDA library it opens against the GPU lock (no GPU needed)",
     )
     stack.add_argument("--lock", type=path, default=GPU_LOCK, help=f"the lock to check against (default {GPU_LOCK})")
+
+
+def add_report(sub) -> None:
     report = sub.add_parser("report", help="re-render REPORT.md and verdicts.json from a results file")
     report.add_argument("results", type=path, help="path to results.json")
     report.add_argument("--out", type=path, help="folder for REPORT.md (default: beside the results file)")
@@ -157,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit by the verdicts: 0 every claim reproduced, 4 some claim firmly not reproduced, "
         "5 none refuted but some inconclusive, indicative or not verifiable (1: the file cannot be read)",
     )
+
+
+def add_compare(sub) -> None:
     compare = sub.add_parser("compare", help="one SUMMARY.md across many results files or folders")
     compare.add_argument("paths", type=path, nargs="+", help="results.json files, or folders to search for them")
     compare.add_argument("--out", type=path, default=Path("paper"), help="folder for SUMMARY.md (default paper/)")
@@ -166,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit by the reconciled outcomes: 0 every claim reproduced, 4 some claim firmly not reproduced on a "
         "counted run set, 5 otherwise (1: no results file can be read)",
     )
+
+
+def add_slurm(sub) -> None:
     slurm = sub.add_parser(
         "slurm",
         help="the run on a Slurm cluster: a job array per GPU kind, one task per stack/backend, then one summary",
@@ -218,7 +242,6 @@ def build_parser() -> argparse.ArgumentParser:
     slurm.add_argument(
         "--dry-run", action="store_true", help="print the job scripts and each task's command; submit nothing"
     )
-    return parser
 
 
 def flag(name: str) -> str:

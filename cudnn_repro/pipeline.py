@@ -29,7 +29,6 @@ from .errors import (
     Failure,
 )
 from .judge.claims import load_article
-from .measure.data import DatasetError, load_dataset
 from .settings import BACKENDS, Settings, keras_backend_problem
 
 EXIT_CODES = f"""exit codes:
@@ -140,6 +139,7 @@ def run_container(args: argparse.Namespace, settings: Settings, options: list[st
     """Exit status of a containerised run, or None when it falls back to a local run."""
     from .launch.container import run_in_container
     from .launch.engine import ContainerFailed, EngineError, GpuRuntimeError
+    from .measure.data import DatasetError
 
     try:
         run_in_container(
@@ -210,6 +210,8 @@ def run_locally(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR
     # Before Keras is imported (seconds): a bad dataset is refused at once, a Failure for cli's boundary.
+    from .measure.data import load_dataset
+
     data = load_dataset(settings, args.imdb_path)
     from .measure.provenance import ProvenanceError
     from .measure.workload import run

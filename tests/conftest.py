@@ -3,12 +3,13 @@ tests/fixtures); Hypothesis profiles."""
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
 from helpers import FIXTURES
 from hypothesis import HealthCheck, settings
+
+from cudnn_repro import results
 
 # ci (make test): the same 300 generated cases every run, so a rare failure cannot reject work at
 # random; deep (HYPOTHESIS_PROFILE=deep): new random cases, many more, to look for one.
@@ -22,13 +23,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture
 def gpu_results() -> dict:
     """A real run: H100, torch backend, quick profile, 3 repeats (one model cut short)."""
-    return json.loads((FIXTURES / "h100-torch-results.json").read_text())
+    return results.load(FIXTURES / "h100-torch-results.json")
 
 
 @pytest.fixture
 def cpu_results() -> dict:
     """A real run: this CPU, TensorFlow, quick profile, plain pair only."""
-    return json.loads((FIXTURES / "cpu-quick-results.json").read_text())
+    return results.load(FIXTURES / "cpu-quick-results.json")
 
 
 @pytest.fixture(autouse=True)

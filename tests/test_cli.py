@@ -1,7 +1,10 @@
 """The command line: options declared once, forwarded to the container unchanged."""
 
+import importlib.util
+
 import pytest
 
+from cudnn_repro import pipeline
 from cudnn_repro.cli import build_parser, forwarded_run_options, settings_from
 from cudnn_repro.settings import OPTIONS
 
@@ -25,3 +28,12 @@ def test_every_setting_option_is_on_the_command_line():
     help_text = build_parser().parse_args(["run"])
     for name in OPTIONS:
         assert hasattr(help_text, name)
+
+
+def test_the_torch_stack_without_pytorch_is_one_line_with_the_fix(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "torch" else real(name))
+    problem = pipeline.backend_problem("torch")
+    assert problem.startswith("the torch stack needs PyTorch, which is not installed") and ".[torch]" in problem
+    assert pipeline.backend_problem("keras3") is None  # KERAS_BACKEND unset: TensorFlow, installed

@@ -164,7 +164,8 @@ def test_installed_package_gives_the_same_cli(tmp_path):
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(ROOT)]
     installed = subprocess.run(pip, capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
-    assert {"claims.json", "prediction_error.json"} <= {p.name for p in (site / "cudnn_repro").iterdir()}
+    assert {"claims.json", "prediction_error.json"} <= {p.name for p in (site / "cudnn_repro" / "judge").iterdir()}
+    assert (site / "cudnn_repro" / "results.schema.json").is_file()
     env = os.environ | {"PYTHONPATH": str(site)}
     script = [str(site / "bin" / "cudnn-repro")]
     done = subprocess.run([*script, "--help"], cwd=tmp_path, env=env, capture_output=True, text=True)

@@ -338,61 +338,9 @@ def collect_warnings(
                 TIMES,
             )
         )
-    lock = results["environment"].get("lock")
-    if lock is None:
-        warnings.append(
-            RunWarning(
-                "Packages not checked against the locks",
-                "The packages were not checked against the lock files (a results file from before the check).",
-                "The environment section lists the versions that ran.",
-                TIMES,
-            )
-        )
-    elif lock["differs"]:
-        differs = ", ".join(f"{k} {v}" for k, v in sorted(lock["differs"].items()))
-        warnings.append(
-            RunWarning(
-                "Ad hoc environment",
-                f"Ad hoc environment: the packages differ from {lock['file']} ({differs}).",
-                "Run in the pinned image (`make reproduce`) for a locked environment.",
-                TIMES,
-                differs,
-            )
-        )
+    warnings += lock_warnings(results["environment"])
     for m in models.values():
-        if m.spread is not None and m.spread >= stats.NOISY_SPREAD:
-            warnings.append(
-                RunWarning(
-                    "Noisy fits",
-                    f"{m.name}: fit times spread {m.spread:.0%} of their median; the machine was noisy.",
-                    "Close other work, fix the GPU clocks, or add --repeats.",
-                    TIMES,
-                    f"{m.name} {m.spread:.0%}",
-                )
-            )
-        if m.stalls:
-            total = stall_seconds(m)
-            warnings.append(
-                RunWarning(
-                    "Epoch-start stalls",
-                    f"{m.name}: {len(m.stalls)} epoch-start stall(s), {total:.1f} s in all "
-                    f"({min(s.seconds for s in m.stalls):.1f}-{max(s.seconds for s in m.stalls):.1f} s "
-                    "each), inside the fit times.",
-                    "The steady per-step ratio beside each verdict is free of them.",
-                    TIMES,
-                    f"{m.name} {len(m.stalls)}, {total:.1f} s",
-                )
-            )
-        if m.throttle_reasons:
-            warnings.append(
-                RunWarning(
-                    "GPU throttled",
-                    f"{m.name}: the GPU throttled during the fit ({', '.join(m.throttle_reasons)}).",
-                    "Its time is slower than the GPU's unthrottled speed; check cooling and power limits.",
-                    TIMES,
-                    f"{m.name}: {', '.join(m.throttle_reasons)}",
-                )
-            )
+        warnings += model_warnings(m)
     done = min((len(m.ok_runs) for m in models.values() if m.ok_runs), default=0)
     if 0 < done < stats.MIN_RUNS:
         warnings.append(
@@ -406,6 +354,71 @@ def collect_warnings(
             )
         )
     return warnings
+
+
+def lock_warnings(environment: dict) -> list[RunWarning]:
+    """Whether the packages that ran are the locked ones."""
+    lock = environment.get("lock")
+    if lock is None:
+        return [
+            RunWarning(
+                "Packages not checked against the locks",
+                "The packages were not checked against the lock files (a results file from before the check).",
+                "The environment section lists the versions that ran.",
+                TIMES,
+            )
+        ]
+    if lock["differs"]:
+        differs = ", ".join(f"{k} {v}" for k, v in sorted(lock["differs"].items()))
+        return [
+            RunWarning(
+                "Ad hoc environment",
+                f"Ad hoc environment: the packages differ from {lock['file']} ({differs}).",
+                "Run in the pinned image (`make reproduce`) for a locked environment.",
+                TIMES,
+                differs,
+            )
+        ]
+    return []
+
+
+def model_warnings(m: ModelSummary) -> list[RunWarning]:
+    """What qualifies one model's times: noise, stalls, a throttled GPU."""
+    out = []
+    if m.spread is not None and m.spread >= stats.NOISY_SPREAD:
+        out.append(
+            RunWarning(
+                "Noisy fits",
+                f"{m.name}: fit times spread {m.spread:.0%} of their median; the machine was noisy.",
+                "Close other work, fix the GPU clocks, or add --repeats.",
+                TIMES,
+                f"{m.name} {m.spread:.0%}",
+            )
+        )
+    if m.stalls:
+        total = stall_seconds(m)
+        out.append(
+            RunWarning(
+                "Epoch-start stalls",
+                f"{m.name}: {len(m.stalls)} epoch-start stall(s), {total:.1f} s in all "
+                f"({min(s.seconds for s in m.stalls):.1f}-{max(s.seconds for s in m.stalls):.1f} s "
+                "each), inside the fit times.",
+                "The steady per-step ratio beside each verdict is free of them.",
+                TIMES,
+                f"{m.name} {len(m.stalls)}, {total:.1f} s",
+            )
+        )
+    if m.throttle_reasons:
+        out.append(
+            RunWarning(
+                "GPU throttled",
+                f"{m.name}: the GPU throttled during the fit ({', '.join(m.throttle_reasons)}).",
+                "Its time is slower than the GPU's unthrottled speed; check cooling and power limits.",
+                TIMES,
+                f"{m.name}: {', '.join(m.throttle_reasons)}",
+            )
+        )
+    return out
 
 
 def stall_seconds(m: ModelSummary) -> float:

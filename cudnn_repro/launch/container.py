@@ -22,7 +22,7 @@ from ..measure.data import find_imdb
 from ..measure.environment import LAUNCHER_VARIABLES, collect_gpu, git_state
 from ..variables import GIT_COMMIT_ENV, GIT_DIRTY_ENV, HOST_COMMAND_ENV, IMAGE_DIGEST_ENV, IMAGE_ID_ENV, OFFLINE_ENV
 from . import engine
-from .image import IMAGE_UID, INNER_IMDB, INNER_OUT
+from .image import IMAGE_UID, INNER_IMDB, INNER_OUT, LOCKS
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ class Variant:
 
 
 VARIANTS = {
-    "cpu": Variant("cpu", "runtime.lock", "none", "none"),
-    "gpu": Variant("gpu", "gpu.lock", "12.5", "9.3"),
+    "cpu": Variant("cpu", LOCKS["cpu"], "none", "none"),
+    "gpu": Variant("gpu", LOCKS["gpu"], "12.5", "9.3"),
 }
 
 

@@ -8,7 +8,18 @@ from helpers import ROOT
 
 from cudnn_repro import errors, pipeline
 from cudnn_repro.judge import analysis, reconcile
-from cudnn_repro.judge.analysis import LARGER, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, SMALLER, Analysis, Verdict
+from cudnn_repro.judge.analysis import (
+    LARGER,
+    MEASURED,
+    NOT_REPRODUCED,
+    NOT_VERIFIABLE,
+    REPRODUCED,
+    SMALLER,
+    UNAVAILABLE,
+    Analysis,
+    Basis,
+    Verdict,
+)
 from cudnn_repro.judge.claims import RatioClaim, load_article
 from cudnn_repro.judge.stats import Estimate
 from cudnn_repro.render.summary import write_summary
@@ -20,7 +31,7 @@ ABOUT_10X = RatioClaim("x", "about 10x", "About 10x", "LSTM", "CuDNNLSTM", 10.29
 def run_set(verdict: str, value: float, n: int = 3, superseded: tuple[str, ...] = ()) -> Analysis:
     direction = analysis.miss(verdict, value, ABOUT_10X.article_value)
     v = Verdict(ABOUT_10X, verdict, "", Estimate(value, value * 0.9, value * 1.1, n), direction=direction)
-    return Analysis({}, "measured", "", [v], [], None, list(superseded))
+    return Analysis({}, Basis(MEASURED, "measured"), [v], [], None, list(superseded))
 
 
 def test_larger_and_smaller_than_claimed_are_different_outcomes_and_never_merged():
@@ -50,8 +61,8 @@ def test_a_superseded_run_set_is_listed_with_its_reason_but_not_counted():
         ([run_set(REPRODUCED, 10), run_set(REPRODUCED, 11)], REPRODUCED, errors.OK),
         ([run_set(REPRODUCED, 10), run_set(NOT_REPRODUCED, 40)], reconcile.DEPENDS, errors.SOME_NOT_REPRODUCED),
         ([run_set(NOT_REPRODUCED, 40, n=1)], reconcile.UNDECIDED_OUTCOME, errors.UNDECIDED),  # indicative only
-        ([Analysis({}, "none: x", "", [Verdict(ABOUT_10X, NOT_VERIFIABLE, "no GPU")], [], None)], NOT_VERIFIABLE,
-         errors.UNDECIDED),
+        ([Analysis({}, Basis(UNAVAILABLE, "x"), [Verdict(ABOUT_10X, NOT_VERIFIABLE, "no GPU")], [], None)],
+         NOT_VERIFIABLE, errors.UNDECIDED),
     ],
 )  # fmt: skip
 def test_outcome_and_compare_check_status(sets, outcome, status):

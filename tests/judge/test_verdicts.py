@@ -4,8 +4,11 @@ import pytest
 
 from cudnn_repro import errors
 from cudnn_repro.judge import analysis, reconcile
-from cudnn_repro.judge.analysis import ModelSummary, judge
+from cudnn_repro.judge.analysis import Basis, ModelSummary, judge
 from cudnn_repro.judge.claims import RatioClaim, TimeClaim, load_article
+
+MEASURED = Basis(analysis.MEASURED, "measured at the article's size")
+PREDICTED = Basis(analysis.PREDICTED, "predicted")
 
 ARTICLE = load_article()
 ABOUT_10X = RatioClaim("x", "about 10x", "About 10x", "LSTM", "CuDNNLSTM", 10.29, 5.0, 20.0, 0.0, "factor 2")
@@ -35,24 +38,24 @@ def test_claims_file_is_versioned_and_holds_the_articles_figures():
 
 
 def test_single_run_gives_only_an_indicative_verdict():
-    v = judge(ABOUT_10X, models(LSTM=[100.0], CuDNNLSTM=[10.0]), "measured", GPU, ARTICLE)
+    v = judge(ABOUT_10X, models(LSTM=[100.0], CuDNNLSTM=[10.0]), MEASURED, GPU, ARTICLE)
     assert (v.verdict, v.estimate.point, v.firm) == (analysis.REPRODUCED, pytest.approx(10.0), False)
     assert v.label == "indicative: reproduced" and "single run" in v.detail
 
 
 def test_interval_inside_outside_and_across_the_band():
-    inside = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), "measured", GPU, ARTICLE)
+    inside = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), MEASURED, GPU, ARTICLE)
     assert inside.label == analysis.REPRODUCED and inside.estimate.low <= inside.estimate.point <= inside.estimate.high
-    outside = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[1, 1.1, 0.9]), "measured", GPU, ARTICLE)
+    outside = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[1, 1.1, 0.9]), MEASURED, GPU, ARTICLE)
     assert outside.label == f"{analysis.NOT_REPRODUCED}, {analysis.LARGER}" and outside.estimate.low > 20
-    across = judge(FASTER, models(LSTM=[10, 12, 8], GRU=[11, 9, 10]), "measured", GPU, ARTICLE)
+    across = judge(FASTER, models(LSTM=[10, 12, 8], GRU=[11, 9, 10]), MEASURED, GPU, ARTICLE)
     assert across.verdict == analysis.INCONCLUSIVE
 
 
 def test_direction_within_the_margin_is_inconclusive():
-    tie = judge(FASTER, models(LSTM=[103, 103.5, 102.5], GRU=[100, 100, 100]), "measured", GPU, ARTICLE)
+    tie = judge(FASTER, models(LSTM=[103, 103.5, 102.5], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
     assert tie.estimate.low > 1 and tie.verdict == analysis.INCONCLUSIVE
-    clear = judge(FASTER, models(LSTM=[120, 121, 119], GRU=[100, 100, 100]), "measured", GPU, ARTICLE)
+    clear = judge(FASTER, models(LSTM=[120, 121, 119], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
     assert clear.verdict == analysis.REPRODUCED
 
 
@@ -60,14 +63,14 @@ def test_one_noisy_run_cannot_refute_a_direction():
     """The committed CPU paper run: GRU lost 0.94x on whole fits through epoch-start stalls,
     while its steady steps were faster. Neither a firm nor an indicative refutation may follow."""
     noisy = models(steps={"LSTM": [0.1271], "GRU": [0.1227]}, LSTM=[338.3], GRU=[360.2])
-    v = judge(FASTER, noisy, "measured", GPU, ARTICLE)
+    v = judge(FASTER, noisy, MEASURED, GPU, ARTICLE)
     assert v.verdict == analysis.INCONCLUSIVE and "steady per-step ratio 1.04x does not agree" in v.detail
     assert v.step_ratio.point == pytest.approx(0.1271 / 0.1227)
 
 
 def test_predicted_ratios_are_widened_by_the_validated_error():
-    measured = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), "measured", GPU, ARTICLE)
-    predicted = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), "predicted", GPU, ARTICLE)
+    measured = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), MEASURED, GPU, ARTICLE)
+    predicted = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), PREDICTED, GPU, ARTICLE)
     assert predicted.estimate.low < measured.estimate.low and predicted.estimate.high > measured.estimate.high
     assert "widened" in predicted.detail
 
@@ -75,20 +78,26 @@ def test_predicted_ratios_are_widened_by_the_validated_error():
 def test_missing_or_unrun_model_is_not_verifiable():
     unrun = models(LSTM=[100.0], CuDNNLSTM=[])
     unrun["CuDNNLSTM"].unavailable = "not run: no CUDA GPU visible to TensorFlow"
-    v = judge(ABOUT_10X, unrun, "measured", GPU, ARTICLE)
+    v = judge(ABOUT_10X, unrun, MEASURED, GPU, ARTICLE)
     assert v.verdict == analysis.NOT_VERIFIABLE and "no CUDA GPU" in v.detail and v.estimate is None
-    assert judge(ABOUT_10X, models(LSTM=[1.0]), "measured", GPU, ARTICLE).verdict == analysis.NOT_VERIFIABLE
-    v = judge(ABOUT_10X, models(LSTM=[1.0], CuDNNLSTM=[1.0]), "none: its maxlen 40 differs", GPU, ARTICLE)
+    assert judge(ABOUT_10X, models(LSTM=[1.0]), MEASURED, GPU, ARTICLE).verdict == analysis.NOT_VERIFIABLE
+    v = judge(
+        ABOUT_10X,
+        models(LSTM=[1.0], CuDNNLSTM=[1.0]),
+        Basis(analysis.UNAVAILABLE, "its maxlen 40 differs"),
+        GPU,
+        ARTICLE,
+    )
     assert v.verdict == analysis.NOT_VERIFIABLE and "maxlen" in v.detail
 
 
 def test_absolute_time_is_judged_only_on_the_articles_gpu_class():
     fast = models(CuDNNLSTM=[30.0, 31.0, 29.0])
     fast["CuDNNLSTM"].size_estimate = analysis.estimate([30.0, 31.0, 29.0])
-    elsewhere = judge(UNDER_3_MIN, fast, "measured", GPU, ARTICLE)
+    elsewhere = judge(UNDER_3_MIN, fast, MEASURED, GPU, ARTICLE)
     assert elsewhere.verdict == analysis.NOT_VERIFIABLE and "NVIDIA H200" in elsewhere.detail
     pascal = {"gpu": {"present": True, "name": "NVIDIA GeForce GTX 1060 6GB"}}
-    assert judge(UNDER_3_MIN, fast, "measured", pascal, ARTICLE).verdict == analysis.REPRODUCED
+    assert judge(UNDER_3_MIN, fast, MEASURED, pascal, ARTICLE).verdict == analysis.REPRODUCED
 
 
 @pytest.mark.parametrize(
@@ -107,7 +116,7 @@ def test_check_exit_status(labels, status):
         analysis.Verdict(ABOUT_10X, verdict, "", None if n is None else Estimate(10.0, 9.0, 11.0, n))
         for verdict, n in labels
     ]
-    fake = analysis.Analysis({}, "measured", "", made, [], None)
+    fake = analysis.Analysis({}, MEASURED, made, [], None)
     assert reconcile.run_set_status(fake) == status
 
 

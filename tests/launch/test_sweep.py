@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import submitit
-from helpers import FIXTURES
+from helpers import FIXTURES, ROOT
 
 from cudnn_repro import cli, outcome
 from cudnn_repro.judge.claims import load_article
+from cudnn_repro.launch.image import LOCKS
 from cudnn_repro.launch.slurm import ReproductionTask
 from cudnn_repro.launch.sweep import GpuKind, Sweep, SweepError, Task, TaskFailed, parse_sweep
 from cudnn_repro.render.summary import write_summary
@@ -220,3 +222,8 @@ def test_missing_sbatch_is_exit_8_with_the_fix(tmp_path, monkeypatch, capsys):
     assert cli.main(argv) == 8
     err = capsys.readouterr().err
     assert err.startswith("error: sbatch not found on PATH") and err.count("\n") == 1
+
+
+def test_the_makefile_names_the_images_locks():
+    makefile = (ROOT / "Makefile").read_text()
+    assert dict(re.findall(r"^LOCK_(\w+) := (\S+)$", makefile, re.M)) == LOCKS

@@ -81,7 +81,11 @@ def render_both(doc: dict, tmp: Path) -> tuple[str, str]:
     run_dir = tmp / "runs" / HOSTILE_FOLDER
     run_dir.mkdir(parents=True)
     data = poison(doc, run_dir / results.RESULTS_NAME) if doc else None
-    report = write_report(data, load_article(), run_dir)[0].read_text() if data else ""
+    report = (
+        write_report(results.load(run_dir / results.RESULTS_NAME), load_article(), run_dir)[0].read_text()
+        if data
+        else ""
+    )
     return report, write_summary([tmp / "runs"], tmp, load_article())[0].read_text()
 
 

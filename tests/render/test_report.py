@@ -10,6 +10,7 @@ import os
 import pytest
 from helpers import FIXTURES, ROOT
 
+from cudnn_repro import results
 from cudnn_repro.judge.analysis import analyse, validate_prediction
 from cudnn_repro.judge.claims import load_article
 from cudnn_repro.render.report import render, validation_section, write_report
@@ -67,7 +68,7 @@ def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fi
 
 
 def test_quick_verdict_validation_against_a_paper_size_run(cpu_results):
-    full = json.loads((FIXTURES / "cpu-paper-lstm-results.json").read_text())
+    full = results.load(FIXTURES / "cpu-paper-lstm-results.json")
     validation = validate_prediction(full, cpu_results, ARTICLE)
     text = validation_section(validation, cpu_results)
     (row,) = validation.rows  # GRU has no paper-size run to compare with
@@ -80,8 +81,8 @@ def test_summary_reconciles_every_committed_run_set(tmp_path):
     paper = ROOT / "paper"
     path, _ = write_summary([paper], tmp_path, ARTICLE)
     text = path.read_text()
-    for results in paper.rglob("results.json"):
-        assert f"{results.parent.name}`" in text
+    for found in paper.rglob("results.json"):
+        assert f"{found.parent.name}`" in text
     reconciled = [line for line in text.split("## Each claim, reconciled")[1].splitlines() if line.startswith("- *")]
     assert len(reconciled) == len(ARTICLE.claims)  # one reconciled line per claim
     assert "## The quick prediction, validated" in text
