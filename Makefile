@@ -21,7 +21,8 @@ LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --pyth
 CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIVE),--image-archive $(ARCHIVE))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reproduce reproduce-quick reproduce-slurm test test-unit test-engine test-slurm lint wheelhouse \
+.PHONY: help venv reproduce reproduce-quick reproduce-slurm test test-unit test-unit-a test-unit-b test-engine \
+  test-slurm lint wheelhouse \
   engine-packages slurm-packages engine-images image image-archive \
   reports lock gpu-wheels bench check-gpu-image clean
 
@@ -92,8 +93,15 @@ lint: $(VENV)/.dev  ## ruff and hadolint
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/hadolint docker/Dockerfile
 
-test-unit: lint $(VENV)/.torch  ## lint, unit and end-to-end tests (no Docker)
-	nice -n 10 $(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm
+# The unit and end-to-end tests in two shards of about equal time, each one process on one core:
+# the whole commands (A), then everything else (B), so that a new test file lands in B.
+UNIT_A := tests/test_end_to_end.py tests/test_gpu_check.py tests/test_layers.py tests/test_door.py tests/test_cli.py \
+  tests/judge
+test-unit: test-unit-a test-unit-b  ## lint, unit and end-to-end tests (no Docker)
+test-unit-a: lint $(VENV)/.torch
+	nice -n 10 $(PY) -m pytest $(UNIT_A)
+test-unit-b: lint $(VENV)/.torch
+	nice -n 10 $(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm $(addprefix --ignore=,$(UNIT_A))
 
 # Debian's packages the tests need (root), one apt at a time: mmdebstrap first (the engine's
 # build waits for it), then a one-node Slurm cluster.
@@ -125,11 +133,11 @@ test-engine: $(VENV)/.dev engine-images  ## tests against the real Docker engine
 test-slurm: $(VENV)/.dev | slurm-packages  ## tests on a one-node Slurm cluster started for them (needs root)
 	nice -n 10 $(PY) -m pytest tests/slurm
 
-# The three suites side by side, each one's output shown whole when it ends. Two cores are
-# saturated throughout: the unit and Slurm suites run under nice, so they yield to the engine's
-# image build and containers (the longest chain) and fill the gaps in it.
+# The suites side by side, each one's output shown whole when it ends: the unit tests as two
+# shards, the engine and the Slurm tests. The unit and Slurm suites run under nice, so they yield
+# to the engine's image build and containers and fill the gaps in it.
 test:  ## everything CI runs
-	$(MAKE) --jobs=3 --output-sync=target test-unit test-engine test-slurm
+	$(MAKE) --jobs=4 --output-sync=target test-unit-a test-unit-b test-engine test-slurm
 
 # Re-render every committed report from its results file (runs nothing), then the summary
 # across them. A paper-size run set `X-paper` is validated against a quick `X-quick` beside

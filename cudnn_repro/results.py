@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 import jsonschema
 
@@ -100,7 +101,62 @@ def refuse_constant(name: str) -> float:
 STATUSES = ("ok", "not_run", "invalid")
 
 
-def load(path: Path) -> dict:
+class RunSettings(TypedDict):
+    """settings: what the run was asked to do (Settings.to_dict, plus what ran it)."""
+
+    profile: str
+    train_samples: int
+    test_samples: int
+    epochs: int
+    batch_size: int
+    maxlen: int
+    num_words: int
+    steps_per_epoch: int | None  # None: every batch
+    models: list[str]
+    repeats: int
+    backend: str  # the framework: tensorflow, torch or jax
+    stack: str  # keras2, keras3 or torch
+    math: str
+    data: str
+    seed: int
+    tf32: bool | None  # None: not controlled (files from before the option)
+    jit_compile: bool
+    tf_keras: NotRequired[str]  # keras2 only
+
+
+class Run(TypedDict):
+    """runs[i]: one model's fit, or why it did not run. ok runs carry the timing keys."""
+
+    model: str
+    repeat: int
+    status: str  # ok, not_run or invalid
+    layer: dict
+    reason: NotRequired[str]
+    fit_seconds: NotRequired[float]
+    epoch_seconds: NotRequired[list[float]]
+    step_seconds: NotRequired[list[float | None]]
+    epoch_setup_seconds: NotRequired[list[float]]
+    test_accuracy: NotRequired[float]
+    parameters: NotRequired[int]
+    provenance: NotRequired[dict]
+    telemetry: NotRequired[dict]
+
+
+class ResultsFile(TypedDict):
+    """A results file as load() returns it: checked against the schema, upgraded to the current shape."""
+
+    schema: str
+    version: int
+    created: str
+    updated: NotRequired[str]
+    settings: RunSettings
+    environment: dict
+    data: dict
+    runs: list[Run]
+    invocations: NotRequired[list[dict]]
+
+
+def load(path: Path) -> ResultsFile:
     """A results file that can be trusted, or ResultsError saying why not: a bad value in it
     must never become a verdict."""
     try:
@@ -132,7 +188,7 @@ OLD_FILE_SETTINGS = {
 }
 
 
-def upgraded(results: dict) -> dict:
+def upgraded(results: dict) -> ResultsFile:
     return results | {"settings": OLD_FILE_SETTINGS | results["settings"]}
 
 

@@ -12,6 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..results import ResultsFile
 from ..settings import SYNTHETIC_NOTE
 from . import predict, stats
 from .claims import Article, Claim, RatioClaim, TimeClaim
@@ -204,7 +205,7 @@ def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, bas
     return summary
 
 
-def summarise_models(results: dict, article: Article) -> tuple[dict[str, ModelSummary], Basis]:
+def summarise_models(results: ResultsFile, article: Article) -> tuple[dict[str, ModelSummary], Basis]:
     settings, size = results["settings"], article.size
     basis = basis_of(settings, size)
     models = {
@@ -298,7 +299,7 @@ def judge(claim: Claim, models: dict[str, ModelSummary], basis: Basis, environme
 
 
 def collect_warnings(
-    results: dict, models: dict[str, ModelSummary], basis: Basis, set_aside: list[str]
+    results: ResultsFile, models: dict[str, ModelSummary], basis: Basis, set_aside: list[str]
 ) -> list[RunWarning]:
     warnings = []
     if results["data"]["source"] == "synthetic":
@@ -425,7 +426,7 @@ def stall_seconds(m: ModelSummary) -> float:
     return sum(s.seconds for s in m.stalls)
 
 
-def superseded(results: dict, basis: Basis) -> list[str]:
+def superseded(results: ResultsFile, basis: Basis) -> list[str]:
     """Why this run set's method is no longer the package's: a summary lists it but does not count it."""
     s, gpu = results["settings"], results["environment"]["gpu"].get("present")
     reasons = []
@@ -439,7 +440,7 @@ def superseded(results: dict, basis: Basis) -> list[str]:
     return reasons
 
 
-def confounds(claim: Claim, results: dict, models: dict[str, ModelSummary], set_aside: list[str]) -> list[str]:
+def confounds(claim: Claim, results: ResultsFile, models: dict[str, ModelSummary], set_aside: list[str]) -> list[str]:
     """What besides the kernels could explain a claim's value on this run set, main one first."""
     s, out = results["settings"], []
     plain = [name for name in claim.models if not name.startswith("CuDNN")]
@@ -455,14 +456,14 @@ def confounds(claim: Claim, results: dict, models: dict[str, ModelSummary], set_
     return out
 
 
-def run_seconds(results: dict) -> float | None:
+def run_seconds(results: ResultsFile) -> float | None:
     """Wall time from the results file's creation to its last save."""
     if "updated" not in results:
         return None
     return (datetime.fromisoformat(results["updated"]) - datetime.fromisoformat(results["created"])).total_seconds()
 
 
-def analyse(results: dict, article: Article) -> Analysis:
+def analyse(results: ResultsFile, article: Article) -> Analysis:
     models, basis = summarise_models(results, article)
     set_aside = superseded(results, basis)
     verdicts = [judge(c, models, basis, results["environment"], article) for c in article.claims]
@@ -499,7 +500,7 @@ class Validation:
         return self.quick_seconds / self.full_seconds
 
 
-def validate_prediction(full: dict, quick: dict, article: Article) -> Validation:
+def validate_prediction(full: ResultsFile, quick: ResultsFile, article: Article) -> Validation:
     """A quick run's predictions (unwidened) against an article-size run's measurements."""
     measured, predicted = summarise_models(full, article)[0], summarise_models(quick, article)[0]
     rows = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..results import ResultsFile
 from ..settings import batches_per_epoch
 from .claims import Article
 
@@ -28,7 +29,9 @@ class Deviation:
     facts: dict = field(default_factory=dict)  # anything else its sentence needs
 
 
-def deviations(results: dict, parameters: dict[str, int | None], ran: list[str], article: Article) -> list[Deviation]:
+def deviations(
+    results: ResultsFile, parameters: dict[str, int | None], ran: list[str], article: Article
+) -> list[Deviation]:
     s, env = results["settings"], results["environment"]
     out = [Deviation(SIZE, s[k], article.size[k], k) for k in SIZE_KEYS if s[k] != article.size[k]]
     if s["steps_per_epoch"]:

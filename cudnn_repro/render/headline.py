@@ -9,18 +9,19 @@ from __future__ import annotations
 from ..judge.analysis import NOT_VERIFIABLE, Analysis, Verdict
 from ..judge.claims import RatioClaim
 from ..judge.reconcile import DEPENDS, Judged, Reconciled
+from ..results import ResultsFile
 from ..settings import FRAMEWORK_NAMES
 from .markdown import Markdown, bold, code, escape
 
 STACK_NAMES = {"keras2": "tf_keras (Keras 2) on TensorFlow", "torch": "plain PyTorch (nn.LSTM/nn.GRU)"}
 
 
-def machine(results: dict) -> str:
+def machine(results: ResultsFile) -> str:
     env = results["environment"]
     return env["gpu"]["name"] if env["gpu"].get("present") else f"{env['cpu']['model']} (no GPU)"
 
 
-def stack(results: dict) -> str:
+def stack(results: ResultsFile) -> str:
     s = results["settings"]
     framework = FRAMEWORK_NAMES.get(s["backend"], s["backend"])
     return STACK_NAMES.get(s["stack"], f"Keras 3 on {framework}")
@@ -31,7 +32,7 @@ def value_text(v: Verdict) -> str:
     return f"{e.point:.2f}x" if isinstance(v.claim, RatioClaim) else f"{e.point:.1f} s"
 
 
-def evidence(v: Verdict, analysis: Analysis, results: dict) -> Markdown:
+def evidence(v: Verdict, analysis: Analysis, results: ResultsFile) -> Markdown:
     """'152.03x predicted on NVIDIA H200 with Keras 3 on PyTorch (3 runs; main confound: ...)'."""
     if v.verdict == NOT_VERIFIABLE or v.estimate is None:
         return escape(v.detail)
@@ -43,7 +44,7 @@ def evidence(v: Verdict, analysis: Analysis, results: dict) -> Markdown:
     )
 
 
-def report_lines(analysis: Analysis, results: dict) -> list[str]:
+def report_lines(analysis: Analysis, results: ResultsFile) -> list[str]:
     """REPORT.md's headline: one sentence per claim."""
     return [f"- {escape(v.claim.short)}: {bold(v.label)}: {evidence(v, analysis, results)}." for v in analysis.verdicts]
 

@@ -24,7 +24,7 @@ from ..judge.analysis import (
 from ..judge.claims import Article, RatioClaim
 from ..judge.deviations import Deviation
 from ..judge.stats import LEVEL, MIN_RUNS, Estimate
-from ..results import write_atomically
+from ..results import ResultsFile, write_atomically
 from ..settings import ADAM_EPSILON
 from . import headline, verdicts
 from .markdown import Markdown, bold, code, escape, join, table
@@ -106,7 +106,7 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
     return "## Verdicts\n\n" + table(rows, headers) + "\n\n" + note
 
 
-def times_section(results: dict, analysis: Analysis, article: Article) -> str:
+def times_section(results: ResultsFile, analysis: Analysis, article: Article) -> str:
     rows = []
     for name, m in analysis.models.items():
         stalls = f"{len(m.stalls)} ({sum(s.seconds for s in m.stalls):.1f} s)" if m.stalls else "0"
@@ -207,7 +207,7 @@ def tensorflow_version(packages: dict[str, str]) -> str:
     return escape(packages.get("tensorflow", "?"))
 
 
-def deviation_lines(results: dict, analysis: Analysis, article: Article) -> list[str]:
+def deviation_lines(results: ResultsFile, analysis: Analysis, article: Article) -> list[str]:
     """What the stack always differs by, then each deviation judge found in this run set."""
     s, env = results["settings"], results["environment"]
     if s["stack"] == "keras2":
@@ -277,7 +277,7 @@ BIASES = {
 }
 
 
-def torch_deviations(results: dict, article: Article) -> list[str]:
+def torch_deviations(results: ResultsFile, article: Article) -> list[str]:
     s, env = results["settings"], results["environment"]
     return [
         f"Plain PyTorch {escape(env['packages'].get('torch', '?'))} (`torch.nn.LSTM`/`torch.nn.GRU`), not "
@@ -298,7 +298,7 @@ def torch_deviations(results: dict, article: Article) -> list[str]:
     ]
 
 
-def keras3_deviations(results: dict, article: Article) -> list[str]:
+def keras3_deviations(results: ResultsFile, article: Article) -> list[str]:
     s, env = results["settings"], results["environment"]
     out = [
         f"Keras {escape(env['packages'].get('keras', '?'))} (Keras 3) on the {s['backend']} backend, not "
@@ -326,12 +326,12 @@ def keras3_deviations(results: dict, article: Article) -> list[str]:
     return out
 
 
-def first_layer(results: dict, *models: str) -> dict:
+def first_layer(results: ResultsFile, *models: str) -> dict:
     """The recorded layer options of the first run of any of these models."""
     return next((r["layer"] for r in results["runs"] if r["model"] in models), {})
 
 
-def tf32_text(results: dict) -> Markdown:
+def tf32_text(results: ResultsFile) -> Markdown:
     tf32 = results["settings"]["tf32"]
     if tf32 is None:
         return Markdown("not controlled (backend default)")
@@ -340,7 +340,7 @@ def tf32_text(results: dict) -> Markdown:
     return Markdown(("on" if tf32 else "off") + (f" ({shown})" if shown else ""))
 
 
-def computed_section(results: dict, analysis: Analysis, article: Article) -> str:
+def computed_section(results: ResultsFile, analysis: Analysis, article: Article) -> str:
     s, data = results["settings"], results["data"]
     layers = {}
     for r in results["runs"]:
@@ -384,7 +384,7 @@ def lock_text(env: dict) -> str | Markdown:
     return Markdown("**ad hoc environment**: " + join([f"{k} {v}" for k, v in sorted(lock["differs"].items())]))
 
 
-def environment_section(results: dict) -> str:
+def environment_section(results: ResultsFile) -> str:
     env = results["environment"]
     gpu = env["gpu"]
     rows = [
@@ -440,7 +440,7 @@ def run_shape(s: dict) -> str:
     return f"{s['train_samples']} training reviews, {s['epochs']} epochs{steps}"
 
 
-def validation_section(validation: Validation, quick: dict) -> str:
+def validation_section(validation: Validation, quick: ResultsFile) -> str:
     """The quick profile's predictions against this article-size run's measurements."""
     rows = [
         [r.model, estimate_text(r.predicted), estimate_text(r.measured), f"{r.error:+.1%}"] for r in validation.rows
@@ -461,7 +461,11 @@ def validation_section(validation: Validation, quick: dict) -> str:
 
 
 def render(
-    results: dict, analysis: Analysis, article: Article, figure: str | None = FIGURE_NAME, quick: dict | None = None
+    results: ResultsFile,
+    analysis: Analysis,
+    article: Article,
+    figure: str | None = FIGURE_NAME,
+    quick: ResultsFile | None = None,
 ) -> str:
     s = results["settings"]
     intro = (
@@ -485,7 +489,9 @@ def render(
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
-def write_report(results: dict, article: Article, out_dir: Path, quick: dict | None = None) -> tuple[Path, Analysis]:
+def write_report(
+    results: ResultsFile, article: Article, out_dir: Path, quick: ResultsFile | None = None
+) -> tuple[Path, Analysis]:
     """REPORT.md, figure.png and verdicts.json in out_dir; the report's path and its analysis."""
     from .plot import plot_times
 

@@ -23,6 +23,7 @@ from ..judge.analysis import MEASURED, TIMES, VERDICTS, Analysis, RunWarning, Ve
 from ..judge.claims import Article, RatioClaim
 from ..judge.reconcile import Reconciled, exit_status, reconcile_all, records
 from ..judge.stats import LEVEL
+from ..results import ResultsFile
 from ..variables import RUNTIME_ENV
 from . import headline
 from .markdown import Markdown, bold, code, escape, table
@@ -39,7 +40,7 @@ FIGURE_NAME = "summary.png"
 class RunSet:
     name: str  # the results file's folder, relative to where the summary is written
     path: Path  # the results file, resolved
-    results: dict
+    results: ResultsFile
     analysis: Analysis
 
     def stack(self) -> str:
