@@ -130,7 +130,7 @@ test-engine: $(VENV)/.dev engine-images  ## tests against the real Docker engine
 	$(PY) -m pytest tests/engine
 
 # On a real one-node Slurm cluster (needs root). Fails, never skips, when it cannot start.
-test-slurm: $(VENV)/.dev | slurm-packages  ## tests on a one-node Slurm cluster started for them (needs root)
+test-slurm: $(VENV)/.torch | slurm-packages  ## tests on a one-node Slurm cluster started for them (needs root)
 	nice -n 10 $(PY) -m pytest tests/slurm
 
 # The suites side by side, each one's output shown whole when it ends: the unit tests as two

@@ -19,7 +19,6 @@ from pathlib import Path
 from cudnn_repro import ROOT
 from cudnn_repro.launch import engine
 from cudnn_repro.launch.container import (
-    INNER_OUT,
     LOCAL_BASE,
     VARIANTS,
     build_image,
@@ -27,6 +26,7 @@ from cudnn_repro.launch.container import (
     local_base,
     mounts_for,
 )
+from cudnn_repro.launch.image import INNER_OUT
 from cudnn_repro.variables import OFFLINE_ENV
 
 OUT = ROOT / "build" / "check-gpu-image"  # the smoke run's results, and a failed container's log

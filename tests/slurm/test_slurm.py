@@ -1,7 +1,7 @@
 """The sweep on a real one-node Slurm cluster, submitted as a user would (`reproduce.py slurm`).
 
-Two GPU kinds (CPU-only here) make two job arrays of two smoke tasks each, in the local
-venv; the summary job runs after both. One task finds a damaged results file in its run
+Two GPU kinds (CPU-only here) make two job arrays of two smoke tasks each (the keras2 and torch
+stacks), in the local venv; the summary job runs after both. One task finds a damaged results file in its run
 folder: it must fail, leave that file untouched, and be listed as failed in the summary.
 """
 
@@ -35,7 +35,7 @@ def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
     (broken / results.RESULTS_NAME).write_text("not json")
     command = [
         sys.executable, ROOT / "reproduce.py", "slurm", "--profile", "smoke", "--models", "LSTM", "--data", "synthetic",
-        "--sweep", "keras2/tensorflow,keras3/tensorflow", "--gpu", "first,gres=none", "--gpu", "second,gres=none",
+        "--sweep", "keras2/tensorflow,torch/torch", "--gpu", "first,gres=none", "--gpu", "second,gres=none",
         "--cpus-per-task", "1", "--site", "test", "--out", str(out),
     ]  # fmt: skip
     submitted = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
@@ -43,7 +43,7 @@ def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
     assert "submitted 4 task(s)" in submitted.stdout
     wait_until_idle(600)
 
-    for name in ("first-keras2-tensorflow", "first-keras3-tensorflow", "second-keras3-tensorflow"):
+    for name in ("first-keras2-tensorflow", "first-torch-torch", "second-torch-torch"):
         run_dir = out / "runs" / f"test-{name}"
         assert outcome.read(run_dir)["status"] == outcome.DONE, (run_dir / outcome.LOG_NAME).read_text()
         data = results.load(run_dir / results.RESULTS_NAME)
@@ -60,7 +60,7 @@ def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
     assert (broken / results.RESULTS_NAME).read_text() == "not json"
 
     summary = (out / "SUMMARY.md").read_text()
-    for name in ("first-keras2-tensorflow", "first-keras3-tensorflow", "second-keras3-tensorflow"):
+    for name in ("first-keras2-tensorflow", "first-torch-torch", "second-torch-torch"):
         assert f"`runs/test-{name}`" in summary
     assert "venv, Slurm job" in summary
     assert "## Run sets missing from this summary" in summary
