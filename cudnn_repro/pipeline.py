@@ -137,6 +137,11 @@ def preflight(variant: str, fallback_local: bool) -> int:
 
 def run_container(args: argparse.Namespace, settings: Settings, options: list[str]) -> int | None:
     """Exit status of a containerised run, or None when it falls back to a local run."""
+    if settings.stack == "torch":  # a Failure for cli's boundary, before any engine or image
+        raise Failure(
+            "the torch stack runs outside the images (no image holds PyTorch): "
+            "`reproduce.py run --stack torch`, or `make reproduce RUNNER=local ARGS='--stack torch'`"
+        )
     from .launch.container import run_in_container
     from .launch.engine import ContainerFailed, EngineError, GpuRuntimeError
     from .measure.data import DatasetError

@@ -4,7 +4,7 @@ import importlib.util
 
 import pytest
 
-from cudnn_repro import pipeline
+from cudnn_repro import cli, pipeline
 from cudnn_repro.cli import build_parser, forwarded_run_options, settings_from
 from cudnn_repro.settings import OPTIONS
 
@@ -37,3 +37,8 @@ def test_the_torch_stack_without_pytorch_is_one_line_with_the_fix(monkeypatch):
     problem = pipeline.backend_problem("torch")
     assert problem.startswith("the torch stack needs PyTorch, which is not installed") and ".[torch]" in problem
     assert pipeline.backend_problem("keras3") is None  # KERAS_BACKEND unset: TensorFlow, installed
+
+
+def test_the_torch_stack_in_a_container_is_refused_before_any_engine(capsys):
+    status = cli.main(["container", "--stack", "torch", "--profile", "smoke", "--out", "/nonexistent/x"])
+    assert status == 1 and "the torch stack runs outside the images" in capsys.readouterr().err
