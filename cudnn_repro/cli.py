@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import ROOT, __version__, pipeline
-from .errors import INTERNAL, INTERRUPTED, Failure
+from .errors import INPUT_ERROR, INTERNAL, INTERRUPTED, OK, SOME_NOT_REPRODUCED, UNDECIDED, Failure
 from .launch.image import LOCKS
 from .launch.sweep import (
     DEFAULT_SWEEP,
@@ -172,8 +172,9 @@ def add_report(sub) -> None:
     report.add_argument(
         "--check",
         action="store_true",
-        help="exit by the verdicts: 0 every claim reproduced, 4 some claim firmly not reproduced, "
-        "5 none refuted but some inconclusive, indicative or not verifiable (1: the file cannot be read)",
+        help=f"exit by the verdicts: {OK} every claim reproduced, {SOME_NOT_REPRODUCED} some claim firmly not "
+        f"reproduced, {UNDECIDED} none refuted but some inconclusive, indicative or not verifiable "
+        f"({INPUT_ERROR}: the file cannot be read)",
     )
 
 
@@ -184,8 +185,9 @@ def add_compare(sub) -> None:
     compare.add_argument(
         "--check",
         action="store_true",
-        help="exit by the reconciled outcomes: 0 every claim reproduced, 4 some claim firmly not reproduced on a "
-        "counted run set, 5 otherwise (1: no results file can be read)",
+        help=f"exit by the reconciled outcomes: {OK} every claim reproduced, {SOME_NOT_REPRODUCED} some claim "
+        f"firmly not reproduced on a counted run set, {UNDECIDED} otherwise ({INPUT_ERROR}: no results file can be "
+        "read)",
     )
 
 

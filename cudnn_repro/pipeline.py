@@ -29,7 +29,7 @@ from .errors import (
     Failure,
 )
 from .judge.claims import load_article
-from .settings import BACKENDS, Settings, keras_backend_problem
+from .settings import BACKENDS, FRAMEWORK_NAMES, STACK_FRAMEWORKS, Settings, keras_backend_problem
 
 EXIT_CODES = f"""exit codes:
   {OK}    done
@@ -137,10 +137,14 @@ def preflight(variant: str, fallback_local: bool) -> int:
 
 def run_container(args: argparse.Namespace, settings: Settings, options: list[str]) -> int | None:
     """Exit status of a containerised run, or None when it falls back to a local run."""
-    if settings.stack == "torch":  # a Failure for cli's boundary, before any engine or image
+    from .launch.image import FRAMEWORKS
+
+    framework = STACK_FRAMEWORKS.get(settings.stack, "tensorflow")  # the image's KERAS_BACKEND for keras3
+    if framework not in FRAMEWORKS:  # a Failure for cli's boundary, before any engine or image
         raise Failure(
-            "the torch stack runs outside the images (no image holds PyTorch): "
-            "`reproduce.py run --stack torch`, or `make reproduce RUNNER=local ARGS='--stack torch'`"
+            f"the {settings.stack} stack runs outside the images (no image holds {FRAMEWORK_NAMES[framework]}): "
+            f"`reproduce.py run --stack {settings.stack}`, or `make reproduce RUNNER=local ARGS='--stack "
+            f"{settings.stack}'`"
         )
     from .launch.container import run_in_container
     from .launch.engine import ContainerFailed, EngineError, GpuRuntimeError

@@ -2,7 +2,7 @@
 
 "Not reproduced, larger than claimed" and "smaller than claimed" are different outcomes and are
 never merged. A run set whose method is superseded is listed with the reason but not counted.
-The summary (compare.py) and summary.json only format what this returns; `compare --check`
+The summary (render/summary.py) and summary.json only format what this returns; `compare --check`
 exits by it as `report --check` does by one run set's verdicts.
 """
 

@@ -20,6 +20,7 @@ from .. import ROOT
 from ..errors import Failure
 from ..settings import BACKENDS, FRAMEWORK_NAMES, STACK_FRAMEWORKS, STACKS
 from ..variables import OFFLINE_ENV, RUNTIME_ENV
+from .image import FRAMEWORKS as IMAGE_FRAMEWORKS
 from .image import INNER_IMDB, INNER_OUT, INNER_REPRODUCE
 
 RUNTIMES = ("venv", "apptainer", "pyxis", "docker")
@@ -134,7 +135,7 @@ class Sweep:
             missing = sorted({b for _, b in self.combos if importlib.util.find_spec(b) is None})
             if missing:
                 raise SweepError(f"--sweep asks for {', '.join(missing)}, not installed in this venv ({sys.prefix})")
-        elif any(b != "tensorflow" for _, b in self.combos):
+        elif any(b not in IMAGE_FRAMEWORKS for _, b in self.combos):
             raise SweepError(f"the pinned image holds TensorFlow only: --runtime {self.runtime} runs */tensorflow")
         for gpu in self.gpus:
             self.tasks(gpu)  # every run folder inside <out>/runs/, or refused now

@@ -19,6 +19,7 @@ from ..judge.analysis import (
     ModelSummary,
     Validation,
     analyse,
+    stall_seconds,
     validate_prediction,
 )
 from ..judge.claims import Article, RatioClaim
@@ -65,10 +66,6 @@ def kernel_text(summary: ModelSummary) -> Markdown:
     return Markdown(f"{'cuDNN' if e['ran_cudnn'] else 'plain loop'}: {shown}")
 
 
-def basis_word(analysis: Analysis) -> str:
-    return analysis.basis.word
-
-
 def verdict_section(analysis: Analysis, article: Article) -> str:
     rows = []
     for v in analysis.verdicts:
@@ -89,7 +86,7 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
     headers = [
         "Claim",
         "Article",
-        f"This run ({basis_word(analysis)})",
+        f"This run ({analysis.basis.word})",
         "Steady per-step ratio (measured)",
         "Accepted",
         "Verdict",
@@ -109,7 +106,7 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
 def times_section(results: ResultsFile, analysis: Analysis, article: Article) -> str:
     rows = []
     for name, m in analysis.models.items():
-        stalls = f"{len(m.stalls)} ({sum(s.seconds for s in m.stalls):.1f} s)" if m.stalls else "0"
+        stalls = f"{len(m.stalls)} ({stall_seconds(m):.1f} s)" if m.stalls else "0"
         rows.append(
             [
                 name,
@@ -133,7 +130,7 @@ def times_section(results: ResultsFile, analysis: Analysis, article: Article) ->
         "First epoch (s)",
         "Steady epoch (s)",
         "Steady step (s)",
-        f"Article-size fit (s, {basis_word(analysis)})",
+        f"Article-size fit (s, {analysis.basis.word})",
         "Spread",
         "Runs",
         "Stalls",
