@@ -1,11 +1,16 @@
-# make reproduce   the article-size reproduction in the pinned image; report in paper/REPORT.md
+# make reproduce   the article-size reproduction in the pinned image; report in a folder of its own under out/
 # make test        lint + all tests, the real-Docker-engine ones included (what CI runs)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PROFILE ?= paper
-OUT ?= paper
+# OUT: the run's folder (default: one of its own under out/, named by host, device, stack, backend and
+# profile); OUT=paper writes the project's own evidence.
+OUT ?=
 ARGS ?=
+# Advice from the command (start over, write elsewhere) names the make target the user typed.
+CALLER ?= make reproduce
+EVIDENCE := paper
 # RUNNER: auto (container; if no engine answers or no image can be made, say so and run
 # locally), docker (container or fail), local (no container).
 RUNNER ?= auto
@@ -19,6 +24,8 @@ WHEEL_TAGS := --only-binary=:all: --python-version 3.11 --implementation cp --ab
 UV := $(CURDIR)/$(VENV)/bin/uv
 LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
 CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIVE),--image-archive $(ARCHIVE))
+RUN_ARGS = --profile $(PROFILE) $(if $(OUT),--out $(OUT)) $(ARGS)
+REPRODUCE := CUDNN_REPRO_CALLER='$(CALLER)' $(PY) reproduce.py
 
 .DEFAULT_GOAL := help
 .PHONY: help venv reproduce reproduce-quick reproduce-slurm test test-unit test-unit-a test-unit-b test-engine \
@@ -60,25 +67,26 @@ wheelhouse/%/.complete: requirements/$$(LOCK_$$*) | $(VENV)/.uv
 
 wheelhouse: wheelhouse/$(VARIANT)/.complete  ## every pinned wheel of one image (VARIANT=cpu|gpu), for offline builds
 
+# The door first (the output folder, a resume the results there would refuse, the engine), then the
+# wheels and the image. BASE=local builds on the local Debian stand-in where no registry answers.
 ifeq ($(RUNNER),local)
 reproduce: $(VENV)/.runtime
-	$(PY) reproduce.py run --profile $(PROFILE) --out $(OUT) $(ARGS)
+	$(REPRODUCE) run $(RUN_ARGS)
 else
-reproduce: $(VENV)/.runtime
-	$(if $(filter gpu,$(VARIANT)),$(PY) reproduce.py container --variant gpu --preflight $(if $(filter auto,$(RUNNER)),--fallback-local))
+reproduce: $(VENV)/.runtime $(if $(filter local,$(BASE)),build/engine-base.tar)
+	$(REPRODUCE) container --variant $(VARIANT) --preflight $(if $(filter auto,$(RUNNER)),--fallback-local) $(RUN_ARGS)
 	$(if $(ARCHIVE),,$(if $(filter auto,$(RUNNER)),-)$(MAKE) wheelhouse VARIANT=$(VARIANT))
-	$(PY) reproduce.py container $(CONTAINER_ARGS) $(if $(filter auto,$(RUNNER)),--fallback-local) \
-	  --profile $(PROFILE) --out $(OUT) $(ARGS)
+	$(REPRODUCE) container $(CONTAINER_ARGS) $(if $(filter auto,$(RUNNER)),--fallback-local) $(RUN_ARGS)
 endif
 
 reproduce-quick:  ## the quick verdict: minutes, 3 repeats, article-size times predicted
-	$(MAKE) reproduce PROFILE=quick
+	$(MAKE) reproduce PROFILE=quick CALLER='make reproduce-quick'
 
 # On a Slurm cluster, from a checkout on the shared filesystem: one job array per GPU kind,
 # a task per stack/backend, then the summary; SLURM_ARGS as `reproduce.py slurm --help` lists.
 SLURM_ARGS ?= --dry-run
 reproduce-slurm: $(VENV)/.runtime  ## the run as Slurm job arrays and a summary (SLURM_ARGS; --dry-run by default)
-	$(PY) reproduce.py slurm --profile $(PROFILE) --out $(OUT) $(SLURM_ARGS)
+	$(PY) reproduce.py slurm --profile $(PROFILE) $(if $(OUT),--out $(OUT)) $(SLURM_ARGS)
 
 image: wheelhouse/$(VARIANT)/.complete  ## build the pinned image offline from the wheelhouse
 	$(PY) reproduce.py image --variant $(VARIANT) $(if $(BASE),--base $(BASE))
@@ -142,12 +150,12 @@ test:  ## everything CI runs
 # Re-render every committed report from its results file (runs nothing), then the summary
 # across them. A paper-size run set `X-paper` is validated against a quick `X-quick` beside
 # it; the main one against QUICK when that names a quick-profile results file.
-QUICK ?= $(wildcard $(OUT)/runs/cpu-quick/results.json)
+QUICK ?= $(wildcard $(EVIDENCE)/runs/cpu-keras2-quick/results.json)
 reports: $(VENV)/.runtime  ## re-render every report in paper/ and paper/SUMMARY.md, running nothing
-	for f in $(OUT)/runs/*/results.json; do q=$${f%-paper/results.json}-quick/results.json; \
+	for f in $(EVIDENCE)/runs/*/results.json; do q=$${f%-paper/results.json}-quick/results.json; \
 	  $(PY) reproduce.py report $$f $$([ "$$q" != "$$f" ] && [ -f "$$q" ] && echo --quick $$q) || exit 1; done
-	$(PY) reproduce.py report $(OUT)/results.json $(if $(QUICK),--quick $(QUICK))
-	$(PY) reproduce.py compare $(OUT) --out $(OUT)
+	$(PY) reproduce.py report $(EVIDENCE)/results.json $(if $(QUICK),--quick $(QUICK))
+	$(PY) reproduce.py compare $(EVIDENCE) --out $(EVIDENCE)
 
 # Refresh the locks from pyproject.toml's dependencies and requirements/*.in.
 lock: $(VENV)/.uv  ## recompile requirements/*.lock from pyproject.toml and requirements/*.in

@@ -18,7 +18,7 @@ import typing
 from collections.abc import Callable
 from pathlib import Path
 
-from . import ROOT, __version__, pipeline
+from . import ROOT, __version__, pipeline, run_folder
 from .errors import INPUT_ERROR, INTERNAL, INTERRUPTED, OK, SOME_NOT_REPRODUCED, UNDECIDED, Failure
 from .launch.image import LOCKS
 from .launch.sweep import (
@@ -123,7 +123,11 @@ def add_build_options(command: argparse.ArgumentParser) -> None:
         default=Path("wheelhouse"),
         help="folder of pinned wheels the image is built from, offline (make wheelhouse)",
     )
-    command.add_argument("--base", help="base image to build on instead of the pinned one (tests, air-gapped)")
+    command.add_argument(
+        "--base",
+        help="base image to build on instead of the pinned one (air-gapped); `local`: the Debian 12 stand-in "
+        "made from build/engine-base.tar, where no registry answers",
+    )
 
 
 def add_container(sub) -> None:
@@ -275,8 +279,8 @@ def add_run_options(run: argparse.ArgumentParser, skip: tuple[str, ...] = ()) ->
     run.add_argument(
         "--out",
         type=path,
-        default=Path("paper"),
-        help="folder for results.json, REPORT.md and figure.png (default paper/)",
+        help="folder for results.json, REPORT.md and figure.png (default: a folder of its own, "
+        "out/<host>-<gpu or cpu>-<stack>-<backend>-<profile>/; `--out paper` writes the project's evidence)",
     )
     run.add_argument("--force", action="store_true", help="start over instead of resuming the results in --out")
 
@@ -348,16 +352,20 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         settings = settings_from(args)
     except ValueError as error:
         parser.error(str(error))
-    problem = pipeline.out_problem(args.out)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return pipeline.INPUT_ERROR
     if args.command == "slurm":
+        args.out = args.out or run_folder.USER_ROOT / "slurm"
+        pipeline.door(settings, args.out, force=True)  # each task resumes its own folder
+
         return pipeline.slurm(args, settings, forwarded_run_options(args))
+    defaulted = args.out is None
+    args.out = args.out or run_folder.default_folder(settings)
+    pipeline.door(settings, args.out, args.force)  # before any download, build or import
     if args.command == "container" and args.preflight:
         return pipeline.preflight(args.variant, args.fallback_local)
+    status = None
     if args.command == "container":
-        status = pipeline.run_container(args, settings, forwarded_run_options(args))
-        if status is not None:
-            return status
-    return pipeline.run_locally(settings, args)
+        status = pipeline.run_container(args, settings, forwarded_run_options(args))  # None: fall back to a local run
+    if status is None:
+        status = pipeline.run_locally(settings, args)
+    pipeline.beside_evidence(args.out, defaulted)
+    return status

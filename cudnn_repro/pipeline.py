@@ -213,6 +213,29 @@ def out_problem(out: Path) -> str | None:
     return None
 
 
+def door(settings: Settings, out: Path, force: bool) -> None:
+    """What refuses a run before any download, image build or import: an output folder that
+    cannot be written, and a resume that the results already there would refuse."""
+    problem = out_problem(out)
+    if problem:
+        raise Failure(problem)
+    path = out / results.RESULTS_NAME
+    if path.exists() and not force:
+        results.check_settings(results.load(path), settings.to_dict(), path)
+
+
+def beside_evidence(out: Path, defaulted: bool) -> None:
+    """A user's run set in one summary with the project's committed ones (paper/ is only read)."""
+    from . import run_folder
+
+    if not (out / results.RESULTS_NAME).exists() or run_folder.is_evidence(out):
+        return
+    if not defaulted:
+        print(f"beside the project's run sets: reproduce.py compare {out} {run_folder.EVIDENCE} --out {out}")
+        return
+    compare([run_folder.USER_ROOT, run_folder.EVIDENCE], run_folder.USER_ROOT, check=False)
+
+
 def run_locally(settings: Settings, args: argparse.Namespace) -> int:
     problem = backend_problem(settings.stack)
     if problem:

@@ -24,6 +24,7 @@ from typing import NotRequired, TypedDict
 import jsonschema
 
 from .errors import Failure
+from .variables import CALLER_ENV
 
 SCHEMA = "cudnn-repro/results"
 VERSION = 1
@@ -286,17 +287,31 @@ def comparable(env: dict) -> dict:
     }
 
 
+def start_over() -> str:
+    """How to start over or write elsewhere, in the words of the command the user typed."""
+    caller = os.environ.get(CALLER_ENV)
+    if caller:  # the Makefile names its target
+        return f"`{caller} ARGS=--force` starts over (replacing them), `{caller} OUT=<folder>` writes elsewhere"
+    return "pass --force to start over (replacing them), or --out <folder> to write elsewhere"
+
+
+def settings_changes(old: dict, new: dict) -> str:
+    """The settings `new` asks for that differ from those the file's runs were made with, or ""."""
+    diff = {k: (old.get(k), v) for k, v in new.items() if old.get(k) != v}
+    return ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diff.items()))
+
+
+def check_settings(results: dict, settings: dict, path: Path) -> None:
+    """The door's half of the rule (settings only, known before any import)."""
+    changes = settings_changes(results["settings"], settings)
+    if changes:
+        raise ResultsError(f"{path} holds runs made with other settings ({changes}); {start_over()}")
+
+
 def check_resumable(results: dict, settings: dict, environment: dict, data: dict, path: Path) -> None:
     """The one rule for adding runs to a file: the same settings, machine, software and data
     source, or the runs would not be comparable."""
-    old = results["settings"]
-    diff = {k: (old.get(k), settings.get(k)) for k in settings.keys() | old.keys() if old.get(k) != settings.get(k)}
-    if diff:
-        changes = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diff.items()))
-        raise ResultsError(
-            f"{path} holds runs made with other settings ({changes}); "
-            "pass --force to start over, or --out to write elsewhere"
-        )
+    check_settings(results, settings | {k: None for k in results["settings"].keys() - settings.keys()}, path)
     before, now = comparable(results["environment"]), comparable(environment)
     changed = [k for k in now if before[k] != now[k]]
     if results["data"]["source"] != data["source"]:
@@ -304,7 +319,7 @@ def check_resumable(results: dict, settings: dict, environment: dict, data: dict
     if changed:
         raise ResultsError(
             f"{path} was measured with another {', '.join(changed)}; its runs and this one "
-            "would not be comparable. Pass --force to start over, or --out to write elsewhere"
+            f"would not be comparable: {start_over()}"
         )
 
 

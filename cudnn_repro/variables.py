@@ -10,6 +10,10 @@ RUNTIME_ENV = "CUDNN_REPRO_RUNTIME"  # the runtime a Slurm task chose: venv, app
 # What only the host knows about a containerised run: the image, the checkout, the command.
 IMAGE_ID_ENV = "CUDNN_REPRO_IMAGE_ID"
 IMAGE_DIGEST_ENV = "CUDNN_REPRO_IMAGE_DIGEST"
+IMAGE_BASE_ENV = "CUDNN_REPRO_IMAGE_BASE"  # the base the image was built on (its label)
+IMAGE_BASE_PINNED_ENV = "CUDNN_REPRO_IMAGE_BASE_PINNED"  # "1": the Dockerfile's pinned base; "0": a stand-in
 GIT_COMMIT_ENV = "CUDNN_REPRO_GIT_COMMIT"
 GIT_DIRTY_ENV = "CUDNN_REPRO_GIT_DIRTY"
 HOST_COMMAND_ENV = "CUDNN_REPRO_HOST_COMMAND"
+# "make" when the Makefile runs the command: advice then names make's variables (OUT=, ARGS=).
+CALLER_ENV = "CUDNN_REPRO_CALLER"

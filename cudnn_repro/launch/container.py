@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shlex
 import sys
 from dataclasses import dataclass
@@ -20,7 +21,17 @@ from docker.types import Mount
 from .. import ROOT, __version__
 from ..measure.data import find_imdb
 from ..measure.environment import LAUNCHER_VARIABLES, collect_gpu, git_state
-from ..variables import GIT_COMMIT_ENV, GIT_DIRTY_ENV, HOST_COMMAND_ENV, IMAGE_DIGEST_ENV, IMAGE_ID_ENV, OFFLINE_ENV
+from ..variables import (
+    CALLER_ENV,
+    GIT_COMMIT_ENV,
+    GIT_DIRTY_ENV,
+    HOST_COMMAND_ENV,
+    IMAGE_BASE_ENV,
+    IMAGE_BASE_PINNED_ENV,
+    IMAGE_DIGEST_ENV,
+    IMAGE_ID_ENV,
+    OFFLINE_ENV,
+)
 from . import engine
 from .image import IMAGE_UID, INNER_IMDB, INNER_OUT, LOCKS
 
@@ -102,9 +113,18 @@ def require_checkout() -> None:
 
 
 # Where no registry answers: Debian 12 with python3 (the pinned slim base's Python 3.11), made here
-# by mmdebstrap as a root filesystem (`make build/engine-base.tar`) and imported.
+# by mmdebstrap as a root filesystem (`make build/engine-base.tar`) and imported. `--base local` names it.
 LOCAL_BASE = "cudnn-repro-test-base:bookworm"
 LOCAL_BASE_TAR = ROOT / "build" / "engine-base.tar"
+BASE_LABEL = "org.opencontainers.image.base.name"
+
+
+def pinned_base(dockerfile: Path = ROOT / "docker" / "Dockerfile") -> str:
+    """The base the Dockerfile pins by digest: its one owner is the Dockerfile's `ARG BASE=`."""
+    found = re.search(r"^ARG BASE=(\S+)$", dockerfile.read_text(), re.MULTILINE)
+    if found is None:
+        raise engine.EngineError(f"{dockerfile} names no pinned base (`ARG BASE=...`)")
+    return found.group(1)
 
 
 def local_base(client) -> str:
@@ -133,6 +153,9 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
         "REVISION": f"{commit}{'-dirty' if dirty else ''}",
         "USER_ID": str(IMAGE_UID),
     }
+    if base == "local":
+        local_base(client)
+        base = LOCAL_BASE
     if base:
         engine.require_image(client, base)
         buildargs["BASE"] = base
@@ -194,17 +217,25 @@ def run_in_container(
     if variant.name == "gpu":
         engine.gpu_preflight(client, image)
     info = engine.describe(client, image)
-    print(f"image {info['id']} ({info['labels'].get('io.cudnn-repro.variant')})", file=sys.stderr)
+    built_on = info["labels"].get(BASE_LABEL) or "unknown"
+    pinned = built_on == pinned_base()
+    print(
+        f"image {info['id']} ({info['labels'].get('io.cudnn-repro.variant')}), built on {built_on}"
+        + ("" if pinned else ": a stand-in for the pinned base"),
+        file=sys.stderr,
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     commit, dirty = git_state()
     environment = {
         "HOME": "/tmp",
         IMAGE_ID_ENV: info["id"],
         IMAGE_DIGEST_ENV: info["digest"] or "",
+        IMAGE_BASE_ENV: built_on,
+        IMAGE_BASE_PINNED_ENV: "1" if pinned else "0",
         GIT_DIRTY_ENV: "1" if dirty else "0",
         HOST_COMMAND_ENV: shlex.join(sys.argv),
     } | ({GIT_COMMIT_ENV: commit} if commit else {})
-    environment |= {k: os.environ[k] for k in LAUNCHER_VARIABLES if k in os.environ}
+    environment |= {k: os.environ[k] for k in (*LAUNCHER_VARIABLES, CALLER_ENV) if k in os.environ}
     command = ["run", *run_args, "--out", INNER_OUT]
     if imdb_file:
         command += ["--imdb-path", INNER_IMDB]

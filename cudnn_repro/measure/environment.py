@@ -15,7 +15,16 @@ import sys
 from pathlib import Path
 
 from .. import ROOT
-from ..variables import GIT_COMMIT_ENV, GIT_DIRTY_ENV, HOST_COMMAND_ENV, IMAGE_DIGEST_ENV, IMAGE_ID_ENV, RUNTIME_ENV
+from ..variables import (
+    GIT_COMMIT_ENV,
+    GIT_DIRTY_ENV,
+    HOST_COMMAND_ENV,
+    IMAGE_BASE_ENV,
+    IMAGE_BASE_PINNED_ENV,
+    IMAGE_DIGEST_ENV,
+    IMAGE_ID_ENV,
+    RUNTIME_ENV,
+)
 from .telemetry import NoVisibleGpu, selected_gpu
 
 PACKAGES = ("keras", "tf-keras", "tensorflow", "tensorflow-cpu", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
@@ -217,6 +226,8 @@ def collect_container(d: dict) -> None:
         "in_container": in_container,
         "image_id": os.environ.get(IMAGE_ID_ENV),
         "image_digest": os.environ.get(IMAGE_DIGEST_ENV) or None,
+        "image_base": os.environ.get(IMAGE_BASE_ENV),
+        "image_base_pinned": {"1": True, "0": False}.get(os.environ.get(IMAGE_BASE_PINNED_ENV, "")),
         "host_command": os.environ.get(HOST_COMMAND_ENV),
     }
 
