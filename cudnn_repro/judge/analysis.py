@@ -472,11 +472,19 @@ def analyse(results: ResultsFile, article: Article) -> Analysis:
             v.confounds = confounds(v.claim, results, models, set_aside)
     warnings = collect_warnings(results, models, basis, set_aside)
     parameters = {name: m.parameters for name, m in models.items()}
-    ran = [name for name, m in models.items() if m.ok_runs]
     return Analysis(
         models, basis, verdicts, warnings, run_seconds(results), set_aside,
-        deviations(results, parameters, ran, article),
+        deviations(results, parameters, runs_done(results), article),
     )  # fmt: skip
+
+
+def runs_done(results: ResultsFile) -> dict[str, int]:
+    """Finished runs per model, in the order the models first ran: what the file holds, not the plan."""
+    done: dict[str, int] = {}
+    for r in results["runs"]:
+        if r["status"] == "ok":
+            done[r["model"]] = done.get(r["model"], 0) + 1
+    return done
 
 
 @dataclass

@@ -15,8 +15,8 @@ from .claims import Article
 
 # The sizes a run may change, in the order a report lists them.
 SIZE_KEYS = ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "num_words")
-SIZE, STEPS, REPEATS, TF32, PARAMETERS, MODELS, DATA, HARDWARE = (
-    "size", "steps", "repeats", "tf32", "parameters", "models", "data", "hardware"
+SIZE, STEPS, REPEATS, CUT_SHORT, TF32, PARAMETERS, MODELS, DATA, HARDWARE = (
+    "size", "steps", "repeats", "cut_short", "tf32", "parameters", "models", "data", "hardware"
 )  # fmt: skip
 
 
@@ -30,21 +30,26 @@ class Deviation:
 
 
 def deviations(
-    results: ResultsFile, parameters: dict[str, int | None], ran: list[str], article: Article
+    results: ResultsFile, parameters: dict[str, int | None], done: dict[str, int], article: Article
 ) -> list[Deviation]:
+    """`done`: the runs that finished per model, in the order the models first ran (from the file,
+    never from the plan)."""
     s, env = results["settings"], results["environment"]
     out = [Deviation(SIZE, s[k], article.size[k], k) for k in SIZE_KEYS if s[k] != article.size[k]]
     if s["steps_per_epoch"]:
         all_steps = batches_per_epoch(article.size["train_samples"], article.size["batch_size"])
         out.append(Deviation(STEPS, s["steps_per_epoch"], all_steps))
-    if s["repeats"] > 1:
-        out.append(Deviation(REPEATS, s["repeats"], 1))
+    if max(done.values(), default=0) > 1 or s["repeats"] > 1:
+        out.append(Deviation(REPEATS, done, 1, facts={"planned": s["repeats"]}))
+    planned = s["repeats"] * len(s["models"])
+    if len(results["runs"]) < planned:
+        out.append(Deviation(CUT_SHORT, len(results["runs"]), planned))
     if s["tf32"] is not False:
         out.append(Deviation(TF32, s["tf32"]))  # None: not controlled; True: allowed
     for name, count in parameters.items():
         if count is not None and count != article.keras2_parameters[name]:
             out.append(Deviation(PARAMETERS, count, article.keras2_parameters[name], name))
-    out.append(Deviation(MODELS, ran, len(article.fit_seconds), facts={"order": s["models"]}))
+    out.append(Deviation(MODELS, list(done), len(article.fit_seconds)))
     if results["data"]["source"] == "synthetic":
         out.append(Deviation(DATA, results["data"]["note"]))
     gpu = env["gpu"]

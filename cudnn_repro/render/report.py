@@ -232,6 +232,10 @@ SIZE_LABELS = {"train_samples": "training reviews", "test_samples": "test review
                "batch_size": "batch size", "maxlen": "sequence length", "num_words": "vocabulary"}  # fmt: skip
 
 
+def runs_text(done: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in done.items()) or "none"
+
+
 def deviation_text(d: Deviation, stack: str, article: Article) -> str:
     """One line of the report's deviations: judge found it, this words it (foreign text escaped)."""
     if d.kind == found.SIZE:
@@ -242,7 +246,12 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
             "steady per-step time."
         )
     if d.kind == found.REPEATS:
-        return f"{d.here} interleaved runs per model (the article: one run each)."
+        return (
+            f"Runs done per model: {runs_text(d.here)}, of {d.facts['planned']} planned, interleaved "
+            "(the article: one run each)."
+        )
+    if d.kind == found.CUT_SHORT:
+        return f"The plan was cut short: the file holds {d.here} of its {d.article} planned runs."
     if d.kind == found.TF32:
         if d.here is None:
             return "TF32 not controlled (results from before the option): Ampere and newer GPUs used it by default."
@@ -254,9 +263,10 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
         )
     if d.kind == found.MODELS:
         count = f"All {d.article}" if len(d.here) == d.article else f"Only {len(d.here)} of the article's {d.article}"
+        order = f", interleaved in the order they ran: {', '.join(d.here)}" if len(d.here) > 1 else ""
         return (
-            f"{count} models ran ({', '.join(d.here) or 'none'}), in one process, interleaved in the order "
-            f"{', '.join(d.facts['order'])} (the article ran the plain and cuDNN pairs in two notebook sessions)."
+            f"{count} models ran ({', '.join(d.here) or 'none'}){order} (the article ran the plain and cuDNN "
+            "pairs in two notebook sessions)."
         )
     if d.kind == found.DATA:
         return f"Data: {escape(d.here)}."
@@ -351,7 +361,7 @@ def computed_section(results: ResultsFile, analysis: Analysis, article: Article)
         f"- Data: {bold(data['note'])} ({origin}); x_train {data['x_train_shape']}, x_test {data['x_test_shape']}.",
         f"- Profile `{s['profile']}`: {run_shape(s)}, {s['test_samples']} test reviews, "
         f"batch {s['batch_size']}, maxlen {s['maxlen']}, num_words {s['num_words']}, "
-        f"{s['repeats']} run(s) per model, seed {s['seed']}.",
+        f"{s['repeats']} run(s) per model planned, seed {s['seed']}.",
         f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`, "
         f"TF32 {tf32_text(results)}.",
         f"- Article-size times: {analysis.basis.how}.",
@@ -365,11 +375,23 @@ def computed_section(results: ResultsFile, analysis: Analysis, article: Article)
     return "\n".join(lines)
 
 
-def container_text(container: dict) -> str:
-    if not container["in_container"]:
-        return "no"
-    image = container["image_id"] or "not recorded (not started by this package's orchestration)"
-    return f"yes, image {image}" + (f" ({container['image_digest']})" if container["image_digest"] else "")
+def ran_in(container: dict, short: bool = False) -> str:
+    """Where the workload ran: this package's image (its id and base), a container this package
+    did not start (its image unknown), or the host; never "container" where the image is unknown."""
+    image_id = container["image_id"]
+    if image_id is None:
+        return "a container this package did not start (image not recorded)" if container["in_container"] else "host"
+    shown = image_id.removeprefix("sha256:")[:12] if short else image_id
+    base, pinned = container.get("image_base"), container.get("image_base_pinned")
+    on = (
+        "base not recorded"
+        if base is None
+        else f"pinned base {base}"
+        if pinned
+        else f"base {base}, a stand-in for the pinned one"
+    )
+    digest = f", {container['image_digest']}" if container["image_digest"] and not short else ""
+    return f"this package's image {shown}{digest} ({on})"
 
 
 def lock_text(env: dict) -> str | Markdown:
@@ -411,7 +433,7 @@ def environment_section(results: ResultsFile) -> str:
         ],
         ["Backend build", ", ".join(f"{k} {v}" for k, v in env["backend"].items())],
         ["Git commit", f"{env['git']['commit']}{' (uncommitted changes)' if env['git']['dirty'] else ''}"],
-        ["Container", container_text(env["container"])],
+        ["Ran in", ran_in(env["container"])],
         ["Started / updated", f"{results['created']} / {results.get('updated', '-')}"],
     ]
     invocations = results.get("invocations")

@@ -19,7 +19,17 @@ import matplotlib.pyplot as plt
 from .. import ROOT, outcome
 from .. import results as results_file
 from ..judge import predict
-from ..judge.analysis import MEASURED, TIMES, VERDICTS, Analysis, RunWarning, Verdict, analyse, validate_prediction
+from ..judge.analysis import (
+    MEASURED,
+    TIMES,
+    VERDICTS,
+    Analysis,
+    RunWarning,
+    Verdict,
+    analyse,
+    runs_done,
+    validate_prediction,
+)
 from ..judge.claims import Article, RatioClaim
 from ..judge.reconcile import Reconciled, exit_status, reconcile_all, records
 from ..judge.stats import LEVEL
@@ -28,7 +38,7 @@ from ..variables import RUNTIME_ENV
 from . import headline
 from .markdown import Markdown, bold, code, escape, table
 from .plot import save_figure
-from .report import estimate_text, ratio
+from .report import estimate_text, ran_in, ratio
 
 SUMMARY_NAME = "SUMMARY.md"
 SUMMARY_JSON = "summary.json"
@@ -49,14 +59,14 @@ class RunSet:
 
     def runs_done(self) -> str:
         """Runs done per model (fewest-most), not the repeats planned."""
-        done = sorted({len(m.ok_runs) for m in self.analysis.models.values() if m.ok_runs})
+        done = sorted(set(runs_done(self.results).values()))
         return "-" if not done else str(done[0]) if len(done) == 1 else f"{done[0]}-{done[-1]}"
 
     def runtime(self) -> str:
-        """Where the workload ran: the Slurm task's runtime, a container, or a local run; and the job."""
+        """Where the workload ran: the Slurm task's runtime, or report.ran_in; and the job."""
         env = self.results["environment"]
         launcher = env.get("launcher", {})
-        where = launcher.get(RUNTIME_ENV) or ("container" if env["container"]["in_container"] else "local")
+        where = launcher.get(RUNTIME_ENV) or ran_in(env["container"], short=True)
         array = [launcher.get(k) for k in ("SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID")]
         job = "_".join(array) if all(array) else launcher.get("SLURM_JOB_ID")
         return f"{where}, Slurm job {job}" if job else where
