@@ -21,7 +21,7 @@ LOCK_cpu := runtime.lock
 LOCK_gpu := gpu.lock
 WHEEL_TAGS := --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
   $(foreach v,1 2014 _2_5 _2_17 _2_24 _2_27 _2_28 _2_31 _2_34 _2_35,--platform manylinux$(v)_x86_64)
-UV := $(CURDIR)/$(VENV)/bin/uv
+UV := $(abspath $(VENV)/bin/uv)
 LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
 CONTAINER_ARGS = --variant $(VARIANT) $(if $(BASE),--base $(BASE)) $(if $(ARCHIVE),--image-archive $(ARCHIVE))
 RUN_ARGS = --profile $(PROFILE) $(if $(OUT),--out $(OUT)) $(ARGS)
