@@ -7,7 +7,7 @@ invocation on the same machine; pairs follow each other, so drift in the machine
 shows up as pair-to-pair spread. Prints, per pair and model, the quick profile's predicted
 article-size fit time against the measured one, whether the report's widened interval
 covered it, and the quick run's share of the time; then the median error per model.
-Targets: median error within 5 %, quick under 10 % of the time. Every results file is kept
+Targets: cudnn_repro/judge/prediction_error.json's (target_error, target_share). Every results file is kept
 under --out (pair-N/quick, pair-N/full) so the predictor can be re-checked without rerunning.
 """
 

@@ -33,6 +33,12 @@ def validated_error() -> float:
     return validation_record()["validated_error"]
 
 
+def targets() -> tuple[float, float]:
+    """The quick profile's aims: (the error of a predicted fit time, its share of the full run's time)."""
+    record = validation_record()
+    return record["target_error"], record["target_share"]
+
+
 def validations() -> list[dict]:
     """The (quick, paper) pairs of committed results files the error was measured on."""
     return validation_record()["validations"]

@@ -9,6 +9,7 @@ import shlex
 from pathlib import Path
 
 from ..judge import deviations as found
+from ..judge import predict
 from ..judge.analysis import (
     PREDICTED,
     STALL_SECONDS,
@@ -19,6 +20,7 @@ from ..judge.analysis import (
     ModelSummary,
     Validation,
     analyse,
+    runs_done,
     stall_seconds,
     validate_prediction,
 )
@@ -379,10 +381,14 @@ def ran_in(container: dict, short: bool = False) -> str:
     """Where the workload ran: this package's image (its id and base), a container this package
     did not start (its image unknown), or the host; never "container" where the image is unknown."""
     image_id = container["image_id"]
+    if image_id is None and container["in_container"]:
+        return "other container" if short else "a container this package did not start (image not recorded)"
     if image_id is None:
-        return "a container this package did not start (image not recorded)" if container["in_container"] else "host"
-    shown = image_id.removeprefix("sha256:")[:12] if short else image_id
+        return "host"
     base, pinned = container.get("image_base"), container.get("image_base_pinned")
+    if short:
+        kind = "base not recorded" if base is None else "pinned base" if pinned else "stand-in base"
+        return f"this package's image {image_id.removeprefix('sha256:')[:12]} ({kind})"
     on = (
         "base not recorded"
         if base is None
@@ -390,8 +396,8 @@ def ran_in(container: dict, short: bool = False) -> str:
         if pinned
         else f"base {base}, a stand-in for the pinned one"
     )
-    digest = f", {container['image_digest']}" if container["image_digest"] and not short else ""
-    return f"this package's image {shown}{digest} ({on})"
+    digest = f", {container['image_digest']}" if container["image_digest"] else ""
+    return f"this package's image {image_id}{digest} ({on})"
 
 
 def lock_text(env: dict) -> str | Markdown:
@@ -465,16 +471,17 @@ def validation_section(validation: Validation, quick: ResultsFile) -> str:
         [r.model, estimate_text(r.predicted), estimate_text(r.measured), f"{r.error:+.1%}"] for r in validation.rows
     ]
     headers = ["Model", "Quick: predicted fit (s, unwidened)", "Measured fit (s)", "Error"]
+    target_error, target_share = predict.targets()
     share = (
         f"Run time: quick {validation.quick_seconds:.0f} s, this run {validation.full_seconds:.0f} s: "
-        f"the quick verdict took {validation.share:.1%} of the time (target: under 10 %)."
+        f"the quick verdict took {validation.share:.1%} of the time (target: under {target_share:.0%})."
         if validation.share is not None
         else ""
     )
     return (
         "## Quick verdict validation\n\n"
         f"The quick profile ({run_shape(quick['settings'])}, "
-        f"{quick['settings']['repeats']} run(s) per model, same machine) against this run. Target: within 10 %.\n\n"
+        f"runs done: {runs_text(runs_done(quick))}) against this run. Target: within {target_error:.0%}.\n\n"
         f"{table(rows, headers)}\n\n{share}"
     )
 

@@ -13,7 +13,7 @@ from helpers import FIXTURES, ROOT
 from cudnn_repro import results
 from cudnn_repro.judge.analysis import analyse, validate_prediction
 from cudnn_repro.judge.claims import load_article
-from cudnn_repro.render.report import render, validation_section, write_report
+from cudnn_repro.render.report import ran_in, render, validation_section, write_report
 from cudnn_repro.render.summary import write_summary
 from cudnn_repro.render.verdicts import VERDICTS_NAME
 
@@ -87,3 +87,43 @@ def test_summary_reconciles_every_committed_run_set(tmp_path):
     assert len(reconciled) == len(ARTICLE.claims)  # one reconciled line per claim
     assert "## The quick prediction, validated" in text
     assert (tmp_path / "summary.png").stat().st_size > 1000
+
+
+IMAGE = "sha256:" + "ab" * 32
+
+
+@pytest.mark.parametrize(
+    ("container", "long", "short"),
+    [
+        ({"in_container": False, "image_id": None}, "host", "host"),
+        (
+            {"in_container": True, "image_id": None},
+            "a container this package did not start (image not recorded)",
+            "other container",
+        ),
+        (
+            {"in_container": True, "image_id": IMAGE, "image_base": "deb:12", "image_base_pinned": False},
+            f"this package's image {IMAGE} (base deb:12, a stand-in for the pinned one)",
+            "this package's image abababababab (stand-in base)",
+        ),
+        (
+            {"in_container": True, "image_id": IMAGE, "image_base": "py@sha256:1", "image_base_pinned": True},
+            f"this package's image {IMAGE} (pinned base py@sha256:1)",
+            "this package's image abababababab (pinned base)",
+        ),
+        (  # a file from before the base was recorded
+            {"in_container": True, "image_id": IMAGE},
+            f"this package's image {IMAGE} (base not recorded)",
+            "this package's image abababababab (base not recorded)",
+        ),
+    ],
+)
+def test_ran_in_names_the_image_only_where_this_package_started_it(container, long, short):
+    container = {"image_digest": None} | container
+    assert (ran_in(container), ran_in(container, short=True)) == (long, short)
+
+
+def test_a_cut_short_plan_is_said_and_counts_come_from_the_runs(gpu_results):
+    report = render(gpu_results, analyse(gpu_results, load_article()), load_article())
+    assert "Runs done per model: LSTM 3, GRU 2, CuDNNLSTM 2, CuDNNGRU 2, of 3 planned" in report
+    assert "The plan was cut short: the file holds 9 of its 12 planned runs." in report
