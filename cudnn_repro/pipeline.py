@@ -231,7 +231,8 @@ def beside_evidence(out: Path, defaulted: bool) -> None:
     if not (out / results.RESULTS_NAME).exists() or run_folder.is_evidence(out):
         return
     if not defaulted:
-        print(f"beside the project's run sets: reproduce.py compare {out} {run_folder.EVIDENCE} --out {out}")
+        evidence = os.path.relpath(run_folder.EVIDENCE)
+        print(f"beside the project's run sets: reproduce.py compare {out} {evidence} --out {out}")
         return
     compare([run_folder.USER_ROOT, run_folder.EVIDENCE], run_folder.USER_ROOT, check=False)
 

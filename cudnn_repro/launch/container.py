@@ -173,8 +173,9 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
         if base:
             raise
         raise engine.EngineError(
-            f"{error}\nIf the pinned base could not be pulled: `docker load` it from an archive, "
-            "or build on a local image with BASE=<image> (make) or --base (reproduce.py)."
+            f"{error}\nIf the pinned base could not be pulled: `docker load` it from an archive, or build on "
+            "the local Debian 12 stand-in with BASE=local (make) or --base local (reproduce.py), or on another "
+            "image with BASE=<image>."
         ) from error
 
 

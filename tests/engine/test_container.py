@@ -49,6 +49,13 @@ def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, result
     results = json.loads(results_file.read_text())
     assert results["environment"]["container"]["in_container"] is True
     assert results["environment"]["container"]["image_id"] == cpu_image
+    # Built on the local stand-in, and said so: the report's "Ran in" names the image and its base.
+    assert results["environment"]["container"]["image_base"] == images.BASE_TAG
+    assert results["environment"]["container"]["image_base_pinned"] is False
+    assert (
+        f"this package's image {cpu_image} (base {images.BASE_TAG}, a stand-in for the pinned one)"
+        in (results_dir / "REPORT.md").read_text()
+    )
     assert results["environment"]["git"]["commit"]
     assert [r["status"] for r in results["runs"]] == ["ok", "not_run"]
     assert "this TensorFlow build has no CUDA support" in (results_dir / "REPORT.md").read_text()

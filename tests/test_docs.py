@@ -1,0 +1,88 @@
+"""Docs that cannot rot: every make target, command and option they name exists, every relative
+link resolves, and the figures they copy (the headline, the exit codes, the version) match their
+owners."""
+
+import json
+import re
+import subprocess
+
+import pytest
+from helpers import ROOT
+
+from cudnn_repro import __version__, errors
+from cudnn_repro.cli import build_parser
+
+DOCS = [ROOT / "README.md", ROOT / "ARTIFACT.md", *sorted((ROOT / "docs").glob("*.md"))]
+# Options of other tools that the docs quote (pip, Slurm, Apptainer, pyxis, the benchmarks).
+FOREIGN = {"--no-deps", "--require-hashes", "--no-index", "--nv", "--containall", "--dependency",
+           "--container-image", "--pairs"}  # fmt: skip
+
+
+def code(path) -> str:
+    """The text a reader would type: inline code spans and fenced blocks."""
+    text = path.read_text()
+    return "\n".join(re.findall(r"```.*?```", text, re.S) + re.findall(r"`([^`\n]+)`", text))
+
+
+def parsers():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")  # argparse keeps its subparsers here
+    return parser, sub.choices
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_make_target_named_exists(doc):
+    targets = set(re.findall(r"\bmake ([a-z][a-z-]*)", code(doc)))
+    for target in targets:
+        done = subprocess.run(["make", "-n", target, "RUNNER=local"], cwd=ROOT, capture_output=True, text=True)
+        assert "No rule to make target" not in done.stderr, f"{doc.name}: make {target}"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_command_and_option_named_exists(doc):
+    parser, commands = parsers()
+    text = code(doc)
+    for command in re.findall(r"(?:reproduce\.py|cudnn-repro) ([a-z][a-z-]*)", text):
+        assert command in commands, f"{doc.name}: reproduce.py {command}"
+    options = {o for p in [parser, *commands.values()] for a in p._actions for o in a.option_strings}
+    for option in set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text)) - FOREIGN:
+        assert option in options, f"{doc.name}: {option}"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_relative_link_resolves(doc):
+    for target in re.findall(r"\]\(([^)\s]+)\)", doc.read_text()):
+        if target.startswith(("http://", "https://", "mailto:", "#")):
+            continue
+        path = target.split("#")[0]
+        assert (doc.parent / path).exists(), f"{doc.name}: {target}"
+
+
+def test_the_front_page_quotes_the_summarys_headline_as_it_is():
+    readme = (ROOT / "README.md").read_text()
+    quoted = re.search(r"<!-- headline: paper/SUMMARY.md -->\n(.*?)\n<!-- end headline -->", readme, re.S).group(1)
+    summary = (ROOT / "paper" / "SUMMARY.md").read_text().split("\n\n")[1]  # after the title: the headline
+    assert quoted == summary, "copy paper/SUMMARY.md's headline into README.md"
+
+
+def test_the_exit_code_table_is_errors_own():
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Exit codes", 1)[1].split("\n\n")[1]
+    listed = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)}
+    owned = {value for name, value in vars(errors).items() if name.isupper() and isinstance(value, int)}
+    assert listed == owned
+
+
+def test_every_run_set_is_described():
+    table = (ROOT / "docs" / "evidence.md").read_text()
+    for folder in (ROOT / "paper" / "runs").iterdir():
+        if folder.is_dir():
+            assert f"`paper/runs/{folder.name}/`" in table, f"docs/evidence.md has no row for paper/runs/{folder.name}"
+
+
+def test_archive_metadata_matches_the_package():
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text())
+    citation = (ROOT / "CITATION.cff").read_text()
+    assert zenodo["version"] == __version__ and f"version: {__version__}" in citation
+    assert zenodo["license"] == "MIT" and "license: MIT" in citation and "MIT License" in (ROOT / "LICENSE").read_text()
+    assert zenodo["title"] in citation and zenodo["creators"]
