@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import ROOT, __version__, pipeline, run_folder
-from .errors import INPUT_ERROR, INTERNAL, INTERRUPTED, OK, SOME_NOT_REPRODUCED, UNDECIDED, Failure
+from .errors import INPUT_ERROR, INTERNAL, INTERRUPTED, OK, SOME_NOT_REPRODUCED, UNDECIDED, Failure, exit_code_help
 from .launch.image import LOCKS
 from .launch.sweep import (
     DEFAULT_SWEEP,
@@ -33,17 +33,16 @@ from .launch.sweep import (
     checked,
     parse_sweep,
 )
-from .pipeline import EXIT_CODES
 from .settings import OPTIONS, PROFILES, Settings, configured
 from .variables import IMDB_ENV
 
 COMMANDS = ("run", "container", "image", "check-gpu-stack", "report", "compare", "slurm")
-OTHER_COMMANDS = """other commands (each has --help):
+OTHER_COMMANDS = f"""other commands (each has --help):
   container   the same run inside the pinned Docker image (docker-py), results on the host
   image       build the pinned image offline from the wheelhouse; --archive to docker-save it
   check-gpu-stack  whether TensorFlow's CUDA libraries load as the GPU lock pins them (no GPU needed)
   report      re-render REPORT.md and verdicts.json from a results.json, running nothing;
-              --check exits 0 all reproduced, 4 some not reproduced, 5 undecided
+              --check exits {OK} all reproduced, {SOME_NOT_REPRODUCED} some not reproduced, {UNDECIDED} undecided
   compare     one SUMMARY.md across many results files or folders
   slurm       the run on a Slurm cluster: a job array per GPU kind, stacks x backends, one summary
 
@@ -98,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         "than the plain layers (IMDB, Keras), and report a verdict per claim. Without a command, "
         "`run` is meant: `reproduce.py --profile quick` is `reproduce.py run --profile quick`.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Set KERAS_BACKEND=tensorflow|torch|jax to choose the keras3 stack's backend.\n\n" + EXIT_CODES,
+        epilog="Set KERAS_BACKEND=tensorflow|torch|jax to choose the keras3 stack's backend.\n\n" + exit_code_help(),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
@@ -107,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the models and write results + report (the default)",
         description="Run the four models, check the article's claims, write results.json, REPORT.md, figure.png.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=OTHER_COMMANDS + "\n\n" + EXIT_CODES,
+        epilog=OTHER_COMMANDS + "\n\n" + exit_code_help(),
     )
     add_run_options(run)
     for add in (add_container, add_image, add_check_gpu_stack, add_report, add_compare, add_slurm):
@@ -353,6 +352,8 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except ValueError as error:
         parser.error(str(error))
     if args.command == "slurm":
+        if args.runtime != "venv" and args.image is None:
+            parser.error(f"--runtime {args.runtime} needs --image (docs/slurm.md)")
         args.out = args.out or run_folder.USER_ROOT / "slurm"
         pipeline.door(settings, args.out, force=True)  # each task resumes its own folder
 

@@ -1,4 +1,4 @@
-"""Exit codes, one meaning each (README's table), and the errors that carry them.
+"""Exit codes, one meaning each (MEANINGS: the help's list and README's table), and the errors that carry them.
 
 Every expected failure is a `Failure` whose class says which code it exits with, so the one
 error boundary in cli.main turns any of them into one line and its code; 4 and 5 are
@@ -14,6 +14,26 @@ OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, SCHEDULER, INTERNA
 # inconclusive, indicative or not verifiable.
 SOME_NOT_REPRODUCED, UNDECIDED = 4, 5
 
+MEANINGS = {
+    OK: "done (`report --check`: every claim firmly reproduced)",
+    INPUT_ERROR: "bad input: a dataset, results file, output folder or stack that cannot be used",
+    USAGE: "bad command line",
+    PROVENANCE: "a model ran another kernel than its name promises (the run stops)",
+    SOME_NOT_REPRODUCED: "`report --check`: some claim firmly not reproduced (`compare --check`: on a counted run set)",
+    UNDECIDED: "`report --check`, `compare --check`: none refuted, some inconclusive, indicative or not verifiable",
+    ENGINE: "no usable Docker engine or GPU runtime, or the image could not be made",
+    CONTAINER_FAILED: "the container failed (its log is kept beside the results)",
+    SCHEDULER: "`slurm`: Slurm refused the submission (sbatch's own message follows), or `sbatch` is missing",
+    INTERNAL: "a bug: one line names the file holding the traceback; please report it",
+    SELF_TEST: "the GPU stack failed (the self-test before a run, or `check-gpu-stack`), with the cause and the fix",
+    INTERRUPTED: "interrupted (Ctrl-C): finished runs are kept, the same command resumes",
+}
+
+
+def exit_code_help() -> str:
+    """The exit codes as `--help` lists them."""
+    return "exit codes:\n" + "\n".join(f"  {code:<4} {text.replace('`', '')}" for code, text in MEANINGS.items())
+
 
 class Failure(Exception):
     """An expected failure: its message is the whole story for the user, its status the exit code."""
@@ -23,7 +43,3 @@ class Failure(Exception):
 
 class EngineFailure(Failure):
     status = ENGINE
-
-
-class SchedulerFailure(Failure):
-    status = SCHEDULER

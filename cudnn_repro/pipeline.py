@@ -17,35 +17,15 @@ from .errors import (
     CONTAINER_FAILED,
     ENGINE,
     INPUT_ERROR,
-    INTERNAL,
     INTERRUPTED,
     OK,
     PROVENANCE,
     SCHEDULER,
     SELF_TEST,
-    SOME_NOT_REPRODUCED,
-    UNDECIDED,
-    USAGE,
     Failure,
 )
 from .judge.claims import load_article
 from .settings import BACKENDS, FRAMEWORK_NAMES, STACK_FRAMEWORKS, Settings, keras_backend_problem
-
-EXIT_CODES = f"""exit codes:
-  {OK}    done
-  {INPUT_ERROR}    bad input: a dataset, results file, output folder or stack that cannot be used
-  {USAGE}    bad command line
-  {PROVENANCE}    a model ran another kernel than its name promises (the run stops)
-  {SOME_NOT_REPRODUCED}    report --check: some claim firmly not reproduced
-  {UNDECIDED}    report --check: none refuted, some inconclusive, indicative or not verifiable
-        (compare --check: the same, by each claim's outcome over the run sets it counts)
-  {ENGINE}    no usable Docker engine or GPU runtime, or the image could not be made
-  {CONTAINER_FAILED}    the container failed (its log is kept beside the results)
-  {SCHEDULER}    slurm: Slurm refused the submission (sbatch's own message follows), or sbatch is missing
-  {INTERNAL}    a bug: one line says where the traceback was written; please report it
-  {SELF_TEST}   the GPU stack failed: the self-test before a run (the GPU unseen, a cuDNN op failing, another
-        kernel than cuDNN), or check-gpu-stack; the line names the cause and the fix
-  {INTERRUPTED}  interrupted (Ctrl-C): finished runs are kept, the same command resumes"""
 
 
 def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:

@@ -68,9 +68,9 @@ def test_the_front_page_quotes_the_summarys_headline_as_it_is():
 def test_the_exit_code_table_is_errors_own():
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Exit codes", 1)[1].split("\n\n")[1]
-    listed = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)}
+    listed = {int(code): text for code, text in re.findall(r"^\| (\d+) \| (.*) \|$", table, re.M)}
     owned = {value for name, value in vars(errors).items() if name.isupper() and isinstance(value, int)}
-    assert listed == owned
+    assert listed == errors.MEANINGS and set(errors.MEANINGS) == owned
 
 
 def test_every_run_set_is_described():

@@ -129,14 +129,14 @@ class Sweep:
         checked(NAME, self.site, "--site (it names run folders)")
         if self.account is not None:
             checked(SLURM_VALUE, self.account, "--account")
-        if self.runtime != "venv" and self.image is None:
-            raise SweepError(f"--runtime {self.runtime} needs --image (see README, 'Many machines')")
         if self.runtime == "venv":
             missing = sorted({b for _, b in self.combos if importlib.util.find_spec(b) is None})
             if missing:
                 raise SweepError(f"--sweep asks for {', '.join(missing)}, not installed in this venv ({sys.prefix})")
         elif any(b not in IMAGE_FRAMEWORKS for _, b in self.combos):
             raise SweepError(f"the pinned image holds TensorFlow only: --runtime {self.runtime} runs */tensorflow")
+        if self.image is not None and not self.image.is_file():
+            raise SweepError(f"--image {self.image}: no such file (build it with `make image-archive`, docs/slurm.md)")
         for gpu in self.gpus:
             self.tasks(gpu)  # every run folder inside <out>/runs/, or refused now
 

@@ -62,8 +62,8 @@ def test_gpu_kind_and_sweep_parse():
 
 
 def test_sweep_refuses_what_its_runtime_cannot_run(tmp_path):
-    with pytest.raises(SweepError, match="needs --image"):
-        sweep(tmp_path, runtime="apptainer")
+    with pytest.raises(SweepError, match=r"missing\.sif: no such file"):  # looked at, even for a dry run
+        sweep(tmp_path, runtime="apptainer", image=tmp_path / "missing.sif")
     with pytest.raises(SweepError, match="TensorFlow only"):
         sweep(tmp_path, runtime="pyxis", image=Path("/x.sqsh"), combos=(("keras3", "jax"),))
     if importlib.util.find_spec("torch") is None:  # as on this machine
@@ -81,24 +81,26 @@ def test_each_runtime_runs_the_same_reproduction(tmp_path):
                            "--out", str(task.run_dir)]  # fmt: skip
     assert env == {"KERAS_BACKEND": "tensorflow", "CUDNN_REPRO_RUNTIME": "venv"}
 
-    apptainer = sweep(tmp_path, runtime="apptainer", image=Path("/shared/cudnn-repro-gpu.tar"))
+    tar, sqsh = tmp_path / "cudnn-repro-gpu.tar", tmp_path / "cudnn-repro-gpu.sqsh"
+    tar.touch(), sqsh.touch()
+    apptainer = sweep(tmp_path, runtime="apptainer", image=tar)
     command, env = apptainer.command(task)
     assert command[:3] == ["apptainer", "exec", "--nv"] and env == {}
     assert f"{task.run_dir}:/results" in command and "/shared/imdb.npz:/data/imdb.npz:ro" in command
     assert "KERAS_BACKEND=tensorflow" in command and "CUDNN_REPRO_RUNTIME=apptainer" in command
-    assert "docker-archive:///shared/cudnn-repro-gpu.tar" in command
+    assert f"docker-archive://{tar}" in command
     assert command[-6:] == ["--stack", "keras2", "--out", "/results", "--imdb-path", "/data/imdb.npz"]
 
-    pyxis = sweep(tmp_path, runtime="pyxis", image=Path("/shared/cudnn-repro-gpu.sqsh"), imdb=None)
+    pyxis = sweep(tmp_path, runtime="pyxis", image=sqsh, imdb=None)
     command, env = pyxis.command(task)
     assert command[:3] == ["srun", "--overlap", "--ntasks=1"]
-    assert "--container-image=/shared/cudnn-repro-gpu.sqsh" in command
+    assert f"--container-image={sqsh}" in command
     assert f"--container-mounts={task.run_dir}:/results" in command
     assert env["CUDNN_REPRO_OFFLINE"] == "1" and "--imdb-path" not in command
 
-    docker = sweep(tmp_path, runtime="docker", image=Path("/shared/cudnn-repro-gpu.tar"))
+    docker = sweep(tmp_path, runtime="docker", image=tar)
     command, _ = docker.command(task)
-    assert command[3:8] == ["container", "--variant", "gpu", "--image-archive", "/shared/cudnn-repro-gpu.tar"]
+    assert command[3:8] == ["container", "--variant", "gpu", "--image-archive", str(tar)]
 
 
 def test_dry_run_prints_every_job_script(capsys, tmp_path):
@@ -119,8 +121,12 @@ def test_bad_sweep_is_one_line(capsys, tmp_path):
     with pytest.raises(SystemExit, match="2"):  # a bad command line
         cli.main(["slurm", "--gpu", "a100,ram=1", "--out", str(tmp_path), "--dry-run"])
     assert "argument --gpu: --gpu 'a100,ram=1': expected" in capsys.readouterr().err
-    assert cli.main(["slurm", "--runtime", "apptainer", "--sweep", "keras2/tensorflow", "--dry-run"]) == 1
-    assert "needs --image" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="2"):  # a missing option is a bad command line too
+        cli.main(["slurm", "--runtime", "apptainer", "--sweep", "keras2/tensorflow", "--dry-run"])
+    assert "--runtime apptainer needs --image" in capsys.readouterr().err
+    missing = ["slurm", "--runtime", "docker", "--image", str(tmp_path / "gone.tar"), "--sweep", "keras2/tensorflow"]
+    assert cli.main([*missing, "--out", str(tmp_path), "--dry-run"]) == 1
+    assert "gone.tar: no such file" in capsys.readouterr().err
 
 
 def run_task(tmp_path: Path, script: str, monkeypatch) -> tuple[Path, Exception | None]:
