@@ -96,10 +96,11 @@ image-archive: wheelhouse/$(VARIANT)/.complete  ## the image as a docker-save ar
 	$(PY) reproduce.py image --variant $(VARIANT) $(if $(BASE),--base $(BASE)) \
 	  --archive dist/cudnn-repro-$(VARIANT).tar
 
-lint: $(VENV)/.dev  ## ruff and hadolint
+lint: $(VENV)/.dev  ## ruff, hadolint and the layers' import contracts (import-linter, pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/hadolint docker/Dockerfile
+	$(VENV)/bin/lint-imports
 
 # The unit and end-to-end tests in two shards of about equal time, each one process on one core:
 # the whole commands (A), then everything else (B), so that a new test file lands in B.
