@@ -1,7 +1,7 @@
 """Reproducibility package for the cuDNN vs plain LSTM/GRU training-time claim.
 
 Layers, in the order a run flows: measure/ (where the GPU is) writes the results file, the one
-contract (settings, results, outcome, errors, here at the top); judge/ decides from it, render/
+contract (settings, results, task_status, errors, here at the top); judge/ decides from it, render/
 formats what judge decided, launch/ starts runs in containers or on Slurm. cli and pipeline are
 the commands over all four.
 """

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import submitit
 
-from .. import outcome
+from .. import task_status
 from ..results import now
 from .submitit_api import SUBMIT_MODULE, sbatch_script
 from .sweep import MAX_TIMEOUTS, Sweep, Task, TaskFailed
 
 
 class ReproductionTask(submitit.helpers.Checkpointable):
-    """One array task: the reproduction's command, its log and outcome in its run folder."""
+    """One array task: the reproduction's command, its log and status in its run folder."""
 
     def __init__(self, task: Task, command: list[str], env: dict[str, str]):
         self.task, self.command, self.env = task, command, env
@@ -32,8 +32,10 @@ class ReproductionTask(submitit.helpers.Checkpointable):
     def __call__(self) -> None:
         run_dir, job = self.task.run_dir, submitit.JobEnvironment()
         run_dir.mkdir(parents=True, exist_ok=True)
-        outcome.record(run_dir, outcome.RUNNING, job_id=job.job_id, host=job.hostname, command=shlex.join(self.command))
-        log_path = run_dir / outcome.LOG_NAME
+        task_status.record(
+            run_dir, task_status.RUNNING, job_id=job.job_id, host=job.hostname, command=shlex.join(self.command)
+        )
+        log_path = run_dir / task_status.LOG_NAME
         with log_path.open("a") as log:
             print(f"== {now()} job {job.job_id} on {job.hostname}: {shlex.join(self.command)}", file=log, flush=True)
             try:
@@ -42,22 +44,22 @@ class ReproductionTask(submitit.helpers.Checkpointable):
                 ).returncode
             except OSError as error:  # the runtime (apptainer, srun) is not on this node
                 reason = f"cannot start {self.command[0]} on {job.hostname}: {error.strerror or error}"
-                outcome.record(run_dir, outcome.FAILED, exit_code=None, reason=reason)
+                task_status.record(run_dir, task_status.FAILED, exit_code=None, reason=reason)
                 raise TaskFailed(f"{self.task.name}: {reason}") from error
         if code == 0:
-            outcome.record(run_dir, outcome.DONE, exit_code=0)
+            task_status.record(run_dir, task_status.DONE, exit_code=0)
             return
         if code == -signal.SIGTERM:  # Slurm's stop signal: preemption, requeue, cancel or the time limit
             reason = "stopped by Slurm (SIGTERM); a requeued task starts again and resumes its results"
-            outcome.record(run_dir, outcome.PREEMPTED, exit_code=code, reason=reason)
+            task_status.record(run_dir, task_status.PREEMPTED, exit_code=code, reason=reason)
         else:
-            reason = outcome.reason_from_log(log_path)
-            outcome.record(run_dir, outcome.FAILED, exit_code=code, reason=reason)
+            reason = task_status.reason_from_log(log_path)
+            task_status.record(run_dir, task_status.FAILED, exit_code=code, reason=reason)
         raise TaskFailed(f"{self.task.name}: exit {code}: {reason} (log: {log_path})")
 
     def checkpoint(self) -> submitit.helpers.DelayedSubmission:
         """Preempted or out of time: requeue the same task; it resumes its results (never --force again)."""
-        outcome.record(self.task.run_dir, outcome.REQUEUED)
+        task_status.record(self.task.run_dir, task_status.REQUEUED)
         command = [part for part in self.command if part != "--force"]
         return submitit.helpers.DelayedSubmission(ReproductionTask(self.task, command, self.env))
 
@@ -110,7 +112,8 @@ def submit(sweep: Sweep) -> tuple[list[str], str]:
         array_ids.append(jobs[0].job_id.split("_")[0])
         for task, job in zip(tasks, jobs, strict=True):
             # Listed from now on: a task cancelled before it starts is still in the summary.
-            outcome.record(task.run_dir, outcome.QUEUED, task=task.name, job_id=job.job_id, runtime=sweep.runtime)
+            queued = {"task": task.name, "job_id": job.job_id, "runtime": sweep.runtime}
+            task_status.record(task.run_dir, task_status.QUEUED, **queued)
     executor = submitit.SlurmExecutor(folder=sweep.logs, max_num_timeout=0)
     executor.update_parameters(**sweep.summary_parameters(array_ids))
     return array_ids, executor.submit(SummaryTask(sweep.out)).job_id

@@ -16,7 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from .. import ROOT, outcome
+from .. import ROOT, task_status
 from .. import results as results_file
 from ..judge import predict
 from ..judge.analysis import (
@@ -108,7 +108,7 @@ def load_run_sets(paths: list[Path], out_dir: Path, article: Article) -> tuple[l
 
 def missing_run_sets(paths: list[Path], unreadable: dict[Path, str], out_dir: Path) -> list[tuple[str, str]]:
     """Run folders that should be in the summary and are not: unfinished tasks, unreadable files."""
-    why = {d.resolve(): reason for d, reason in outcome.unfinished(paths)}
+    why = {d.resolve(): reason for d, reason in task_status.unfinished(paths)}
     for folder, reason in unreadable.items():
         why.setdefault(folder, reason)  # a failed task's own reason already says what went wrong
     return [(os.path.relpath(d, out_dir.resolve()), reason) for d, reason in sorted(why.items())]

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from cudnn_repro import ROOT, outcome, results
+from cudnn_repro import ROOT, results, task_status
 
 pytestmark = pytest.mark.root  # Slurm's daemons and munge
 
@@ -45,7 +45,7 @@ def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
 
     for name in ("first-keras2-tensorflow", "first-torch-torch", "second-torch-torch"):
         run_dir = out / "runs" / f"test-{name}"
-        assert outcome.read(run_dir)["status"] == outcome.DONE, (run_dir / outcome.LOG_NAME).read_text()
+        assert task_status.read(run_dir)["status"] == task_status.DONE, (run_dir / task_status.LOG_NAME).read_text()
         data = results.load(run_dir / results.RESULTS_NAME)
         assert data["settings"]["stack"] == name.split("-")[1]
         launcher = data["environment"]["launcher"]
@@ -54,8 +54,8 @@ def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
         assert "SLURM_ARRAY_TASK_ID" in launcher
         assert data["invocations"][0]["launcher"] == launcher
 
-    failed = outcome.read(broken)
-    assert failed["status"] == outcome.FAILED and failed["exit_code"] == 1
+    failed = task_status.read(broken)
+    assert failed["status"] == task_status.FAILED and failed["exit_code"] == 1
     assert "cannot read results file" in failed["reason"], failed["reason"]
     assert (broken / results.RESULTS_NAME).read_text() == "not json"
 
@@ -94,7 +94,7 @@ def test_a_requeued_task_resumes_its_results(slurm_cluster, tmp_path):
         assert time.monotonic() < deadline, "the task never saved its first model"
         time.sleep(0.5)
     first = results.load(run_dir / results.RESULTS_NAME)["runs"][0]
-    job = outcome.read(run_dir)["job_id"]
+    job = task_status.read(run_dir)["job_id"]
     subprocess.run(["scontrol", "requeue", job], check=True, capture_output=True)
     # Slurm starts it again by itself, once the old credential has expired (cred_expire in
     # slurm.conf.in): forcing an earlier start races slurmd's release of the old run.
@@ -102,16 +102,18 @@ def test_a_requeued_task_resumes_its_results(slurm_cluster, tmp_path):
     while subprocess.run(state, capture_output=True, text=True).stdout.strip() != "PENDING":
         assert time.monotonic() < deadline, "the requeued task never went back to pending"
         time.sleep(0.5)
-    while outcome.read(run_dir)["status"] == outcome.RUNNING:  # until the killed task has said so
+    while task_status.read(run_dir)["status"] == task_status.RUNNING:  # until the killed task has said so
         assert time.monotonic() < deadline, "the stopped task never recorded why"
         time.sleep(0.5)
-    assert outcome.read(run_dir)["status"] in (outcome.PREEMPTED, outcome.REQUEUED), outcome.read(run_dir)
+    assert task_status.read(run_dir)["status"] in (task_status.PREEMPTED, task_status.REQUEUED), task_status.read(
+        run_dir
+    )
     wait_until_idle(600)
 
-    record = outcome.read(run_dir)
-    assert record["status"] == outcome.DONE, (run_dir / outcome.LOG_NAME).read_text()
+    record = task_status.read(run_dir)
+    assert record["status"] == task_status.DONE, (run_dir / task_status.LOG_NAME).read_text()
     data = results.load(run_dir / results.RESULTS_NAME)
     assert [r["model"] for r in data["runs"]] == ["LSTM", "GRU"] and data["runs"][0] == first
     assert len(data["invocations"]) == 2 and data["invocations"][1]["runs_before"] == 1
     assert data["invocations"][1]["launcher"].get("SLURM_RESTART_COUNT") == "1"
-    assert (run_dir / outcome.LOG_NAME).read_text().count("== ") == 2
+    assert (run_dir / task_status.LOG_NAME).read_text().count("== ") == 2
