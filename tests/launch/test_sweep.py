@@ -1,5 +1,5 @@
 """The Slurm sweep without a cluster: parsing, each runtime's command line, the job scripts,
-a task's outcome and log, and the summary's list of run sets that are missing.
+a task's status and log, and the summary's list of run sets that are missing.
 (tests/slurm/ runs a real sweep on a one-node cluster.)"""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import submitit
 from helpers import FIXTURES, ROOT
 
-from cudnn_repro import cli, outcome
+from cudnn_repro import cli, task_status
 from cudnn_repro.judge.claims import load_article
 from cudnn_repro.launch.image import LOCKS
 from cudnn_repro.launch.slurm import ReproductionTask
@@ -142,15 +142,15 @@ def run_task(tmp_path: Path, script: str, monkeypatch) -> tuple[Path, Exception 
     return run_dir, None
 
 
-def test_task_logs_its_command_and_records_its_outcome(tmp_path, monkeypatch):
+def test_task_logs_its_command_and_records_its_status(tmp_path, monkeypatch):
     run_dir, error = run_task(tmp_path, 'echo "working $MARK"', monkeypatch)
-    assert error is None and outcome.read(run_dir)["status"] == outcome.DONE
-    assert "working 1" in (run_dir / outcome.LOG_NAME).read_text()
+    assert error is None and task_status.read(run_dir)["status"] == task_status.DONE
+    assert "working 1" in (run_dir / task_status.LOG_NAME).read_text()
 
     run_dir, error = run_task(tmp_path, "echo 'error: the dataset is damaged' >&2; echo later; exit 3", monkeypatch)
     assert "exit 3: error: the dataset is damaged" in str(error)
-    record = outcome.read(run_dir)
-    assert record["status"] == outcome.FAILED and record["exit_code"] == 3
+    record = task_status.read(run_dir)
+    assert record["status"] == task_status.FAILED and record["exit_code"] == 3
     assert record["reason"] == "error: the dataset is damaged" and record["job_id"] == "7_1"
 
 
@@ -158,7 +158,7 @@ def test_requeued_task_resumes_instead_of_starting_over(tmp_path):
     run_dir = tmp_path / "r"
     task = ReproductionTask(Task("r", GpuKind("cpu"), "keras2", "tensorflow", run_dir), ["run", "--force", "-x"], {})
     again = task.checkpoint()
-    assert again.function.command == ["run", "-x"] and outcome.read(run_dir)["status"] == outcome.REQUEUED
+    assert again.function.command == ["run", "-x"] and task_status.read(run_dir)["status"] == task_status.REQUEUED
 
 
 def test_summary_lists_run_sets_that_are_missing(tmp_path):
@@ -166,15 +166,15 @@ def test_summary_lists_run_sets_that_are_missing(tmp_path):
     good = runs / "hpc-a100-keras2-tensorflow"
     good.mkdir(parents=True)
     shutil.copy(FIXTURES / "cpu-quick-results.json", good / "results.json")
-    outcome.record(good, outcome.DONE)
+    task_status.record(good, task_status.DONE)
     cases = {
-        "hpc-v100-keras2-tensorflow": (outcome.QUEUED, "never started"),
-        "hpc-h100-keras2-tensorflow": (outcome.RUNNING, "did not finish: last seen running"),
-        "hpc-t4-keras2-tensorflow": (outcome.DONE, "finished without a results.json"),
+        "hpc-v100-keras2-tensorflow": (task_status.QUEUED, "never started"),
+        "hpc-h100-keras2-tensorflow": (task_status.RUNNING, "did not finish: last seen running"),
+        "hpc-t4-keras2-tensorflow": (task_status.DONE, "finished without a results.json"),
     }
     for name, (status, _) in cases.items():
         (runs / name).mkdir()
-        outcome.record(runs / name, status, job_id="7_1")
+        task_status.record(runs / name, status, job_id="7_1")
     (runs / "hand-made").mkdir()
     (runs / "hand-made" / "results.json").write_text(json.dumps([1, 2]))
     summary = write_summary([runs], tmp_path, load_article())[0].read_text()
@@ -187,9 +187,9 @@ def test_summary_lists_run_sets_that_are_missing(tmp_path):
 
 def test_a_task_stopped_by_slurm_says_preempted_not_failed(tmp_path, monkeypatch):
     run_dir, _ = run_task(tmp_path, "kill -TERM $$", monkeypatch)
-    record = outcome.read(run_dir)
-    assert record["status"] == outcome.PREEMPTED and "resumes" in record["reason"], record
-    assert "did not finish: last seen preempted" in dict(outcome.unfinished([tmp_path]))[run_dir]
+    record = task_status.read(run_dir)
+    assert record["status"] == task_status.PREEMPTED and "resumes" in record["reason"], record
+    assert "did not finish: last seen preempted" in dict(task_status.unfinished([tmp_path]))[run_dir]
 
 
 def test_a_runtime_missing_on_the_node_is_a_failed_task_with_its_reason(tmp_path, monkeypatch):
@@ -199,14 +199,14 @@ def test_a_runtime_missing_on_the_node_is_a_failed_task_with_its_reason(tmp_path
                             ["no-such-apptainer", "exec"], {})  # fmt: skip
     with pytest.raises(TaskFailed, match="cannot start no-such-apptainer on node1"):
         task()
-    assert outcome.read(run_dir)["status"] == outcome.FAILED
+    assert task_status.read(run_dir)["status"] == task_status.FAILED
 
 
 @pytest.mark.parametrize("content", ['"queued"', "[1]", '{"status": "exploded"}', "[" * 50_000])
 def test_a_task_file_that_is_not_a_record_is_listed_as_failed(tmp_path, content):
-    (tmp_path / outcome.OUTCOME_NAME).write_text(content)
-    record = outcome.read(tmp_path)
-    assert record["status"] == outcome.FAILED and outcome.OUTCOME_NAME in record["reason"]
+    (tmp_path / task_status.OUTCOME_NAME).write_text(content)
+    record = task_status.read(tmp_path)
+    assert record["status"] == task_status.FAILED and task_status.OUTCOME_NAME in record["reason"]
 
 
 def test_run_folders_never_leave_out(tmp_path):

@@ -11,7 +11,7 @@ from helpers import FIXTURES, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cudnn_repro import outcome, results
+from cudnn_repro import results, task_status
 from cudnn_repro.judge.claims import load_article
 from cudnn_repro.render.markdown import code, escape
 from cudnn_repro.render.report import write_report
@@ -104,7 +104,7 @@ def test_hostile_results_files_render_as_plain_text(tmp_path):
 def test_a_hostile_task_file_and_folder_name_stay_in_their_line(tmp_path):
     run_dir = tmp_path / "runs" / HOSTILE_FOLDER
     run_dir.mkdir(parents=True)
-    outcome.record(run_dir, outcome.FAILED, exit_code=1, reason=HOSTILE)
+    task_status.record(run_dir, task_status.FAILED, exit_code=1, reason=HOSTILE)
     good = tmp_path / "runs" / "good"
     good.mkdir()
     (good / results.RESULTS_NAME).write_text((ROOT / "tests" / "fixtures" / "cpu-quick-results.json").read_text())
