@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import results
 from ..settings import SPECS, Settings
-from . import backend, interrupt, preflight, provenance, stacks
+from . import backend, interrupt, probe, provenance, stacks
 from .data import Dataset
 from .environment import collect_environment
 from .progress import clock, log, plan_left
@@ -99,11 +99,11 @@ def run_plan(settings: Settings, framework: str, out_dir: Path, data: Dataset, f
     plan = [(r, name) for r in range(settings.repeats) for name in settings.models if (name, r) not in done]
     not_run = not_runnable(settings, cuda_ok, cuda_reason)
     runnable = [name for _, name in plan if name not in not_run]
-    log(preflight.plan_text(settings, [name for _, name in plan], not_run))
+    log(probe.plan_text(settings, [name for _, name in plan], not_run))
     # Before the results file is touched: a broken GPU stack stops here, within a minute.
     cuda = (cuda_ok, cuda_reason)
-    environment["gpu_self_test"], probes = preflight.self_test(settings, data, environment, cuda, set(not_run))
-    probed = preflight.eta(settings, runnable, data, probes) if runnable and preflight.is_long(settings) else {}
+    environment["gpu_self_test"], probes = probe.self_test(settings, data, environment, cuda, set(not_run))
+    probed = probe.eta(settings, runnable, data, probes) if runnable and probe.is_long(settings) else {}
     state = open_results(path, existing, run_settings, environment, data.info)
     sampler = GpuSampler()
     cudnn = {name: spec.cudnn for name, spec in SPECS.items()}

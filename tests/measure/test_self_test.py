@@ -16,7 +16,7 @@ import pytest
 from helpers import ROOT, reproduce
 
 from cudnn_repro import cli, errors, results
-from cudnn_repro.measure import backend, gpu_stack, preflight, workload
+from cudnn_repro.measure import backend, gpu_stack, probe, workload
 from cudnn_repro.settings import PROFILES, SPECS
 
 H200 = {"present": True, "name": "NVIDIA H200", "count": 1, "memory_gib": 139.8, "driver": "570.1",
@@ -82,7 +82,7 @@ def test_torch_stack_cudnn_off_a_gpu_stops_before_any_cpu_time(tmp_path, capsys,
     assert status == errors.SELF_TEST
     assert lines == [
         "error: GPU self-test: CuDNNGRU's cuDNN op failed on NVIDIA H200: PyTorch runs cuDNN's RNN only on a CUDA "
-        "GPU with cuDNN. Fix: " + preflight.CUDNN_FIX["torch"]
+        "GPU with cuDNN. Fix: " + probe.CUDNN_FIX["torch"]
     ]
 
 
@@ -90,8 +90,8 @@ def test_torch_stack_cudnn_off_a_gpu_stops_before_any_cpu_time(tmp_path, capsys,
 def test_another_kernel_than_cudnn_stops_the_run(
     tmp_path, capsys, monkeypatch, nvml_sees_a_gpu, framework_sees_it, stack
 ):
-    build = preflight.fresh_model
-    monkeypatch.setattr(preflight, "fresh_model", lambda spec, s: build(SPECS[spec.cell], s))  # a silent fallback
+    build = probe.fresh_model
+    monkeypatch.setattr(probe, "fresh_model", lambda spec, s: build(SPECS[spec.cell], s))  # a silent fallback
     status, lines = run(tmp_path, capsys, "--stack", stack, "--models", "CuDNNGRU")
     assert status == errors.SELF_TEST
     [line] = lines
@@ -100,11 +100,11 @@ def test_another_kernel_than_cudnn_stops_the_run(
 
 
 def test_a_passed_self_test_is_recorded_with_its_time_and_kernel(monkeypatch):
-    passed = preflight.Probe("CuDNNLSTM", 2.5, {}, 0.1, {"cudnn_ops": {"CudnnRNNV3": 1}, "ran_cudnn": True,
+    passed = probe.Probe("CuDNNLSTM", 2.5, {}, 0.1, {"cudnn_ops": {"CudnnRNNV3": 1}, "ran_cudnn": True,
                                                          "method": "m", "loop_ops": {}})  # fmt: skip
-    monkeypatch.setattr(preflight, "probe", lambda name, settings, data: passed)
+    monkeypatch.setattr(probe, "fit_probe", lambda name, settings, data: passed)
     settings = dataclasses.replace(PROFILES["smoke"], models=("LSTM", "CuDNNLSTM"))
-    record, probes = preflight.self_test(settings, None, {"gpu": H200}, (True, "visible"))
+    record, probes = probe.self_test(settings, None, {"gpu": H200}, (True, "visible"))
     assert record["status"] == "passed"
     assert record["models"] == {"CuDNNLSTM": {"seconds": 2.5, "kernel": ["CudnnRNNV3"]}}
     assert probes == [passed]
@@ -112,22 +112,22 @@ def test_a_passed_self_test_is_recorded_with_its_time_and_kernel(monkeypatch):
 
 def test_no_gpu_anywhere_is_no_failure():
     settings = PROFILES["smoke"]
-    record, probes = preflight.self_test(settings, None, {"gpu": {"present": False}}, (False, "no CUDA GPU"))
+    record, probes = probe.self_test(settings, None, {"gpu": {"present": False}}, (False, "no CUDA GPU"))
     assert record == {"status": "not run", "reason": "no CUDA GPU"} and probes == []
 
 
 def test_the_paper_plan_is_three_interleaved_repeats_with_an_eta():
     paper = PROFILES["paper"]
-    assert paper.repeats == 3 and preflight.is_long(paper) and not preflight.is_long(PROFILES["quick"])
+    assert paper.repeats == 3 and probe.is_long(paper) and not probe.is_long(PROFILES["quick"])
     fits = [name for _ in range(paper.repeats) for name in paper.models]
-    text = preflight.plan_text(paper, fits, {"CuDNNLSTM": "no CUDA GPU", "CuDNNGRU": "no CUDA GPU"})
+    text = probe.plan_text(paper, fits, {"CuDNNLSTM": "no CUDA GPU", "CuDNNGRU": "no CUDA GPU"})
     assert text.startswith("plan: 12 fit(s), 3 interleaved repeat(s) of LSTM, GRU, CuDNNLSTM, CuDNNGRU, each 10 epochs")
     assert text.endswith("CuDNNLSTM, CuDNNGRU not run: no CUDA GPU")
     # A probe of 3 batches per epoch scales to the plan's 250: steady steps added, set-up kept.
     fit = {"fit_seconds": 3.5, "epoch_seconds": [2.0, 1.0], "step_seconds": [0.3, 0.25]}
-    probe = preflight.Probe("LSTM", 4.0, fit, 0.1, {})
+    lstm = probe.Probe("LSTM", 4.0, fit, 0.1, {})
     extra = 250 - 3
-    assert probe.predicted_seconds(paper) == pytest.approx(0.5 + 2.0 + extra * 0.25 + 9 * (1.0 + extra * 0.25) + 25)
+    assert lstm.predicted_seconds(paper) == pytest.approx(0.5 + 2.0 + extra * 0.25 + 9 * (1.0 + extra * 0.25) + 25)
 
 
 def test_a_paper_run_prints_its_plan_and_eta_before_the_first_fit(tmp_path):
@@ -173,5 +173,5 @@ def test_jax_cudnn_gru_is_not_run_with_the_reason_the_backend_gives(monkeypatch)
     settings = dataclasses.replace(PROFILES["smoke"], stack="keras3")
     assert workload.not_runnable(settings, True, "visible") == {"CuDNNGRU": backend.no_cudnn_kernel("GRU")}
     assert workload.not_runnable(settings, False, "no GPU") == {"CuDNNLSTM": "no GPU", "CuDNNGRU": "no GPU"}
-    record, probes = preflight.self_test(settings, None, {"gpu": H200}, (True, "visible"), {"CuDNNGRU", "CuDNNLSTM"})
+    record, probes = probe.self_test(settings, None, {"gpu": H200}, (True, "visible"), {"CuDNNGRU", "CuDNNLSTM"})
     assert record["status"] == "not run" and probes == []

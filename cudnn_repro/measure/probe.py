@@ -52,7 +52,7 @@ class Probe:
         return fit + self.evaluate_batch_seconds * batches_per_epoch(settings.test_samples, settings.batch_size)
 
 
-def probe(name: str, settings: Settings, data) -> Probe:
+def fit_probe(name: str, settings: Settings, data) -> Probe:
     """A few timed batches of one model and the kernel that ran them."""
     start = time.perf_counter()
     spec, n = SPECS[name], PROBE_BATCHES * settings.batch_size
@@ -115,7 +115,7 @@ def self_test(
     gpu = environment["gpu"].get("name", "the GPU")
     for name in cudnn:
         try:
-            result = probe(name, settings, data)
+            result = fit_probe(name, settings, data)
         except Exception as error:
             raise GpuStackError(
                 f"GPU self-test: {name}'s cuDNN op failed on {gpu}: {cause(error)}. Fix: {CUDNN_FIX[backend.name()]}"
@@ -159,7 +159,7 @@ def eta(settings: Settings, fits: list[str], data, probes: list[Probe]) -> dict[
     probed = {p.model: p for p in probes}
     for name in dict.fromkeys(fits):
         if name not in probed:
-            probed[name] = probe(name, settings, data)
+            probed[name] = fit_probe(name, settings, data)
     each = {name: probed[name].predicted_seconds(settings) for name in dict.fromkeys(fits)}
     total = sum(each[name] for name in fits)
     parts = ", ".join(f"{name} {clock(s)}" for name, s in each.items())
