@@ -2,8 +2,8 @@
 
 Layers, in the order a run flows: measure/ (where the GPU is) writes the results file, the one
 contract (settings, results, task_status, errors, here at the top); judge/ decides from it, render/
-formats what judge decided, launch/ starts runs in containers or on Slurm. cli and pipeline are
-the commands over all four.
+formats what judge decided, launch/ starts runs in containers or on Slurm. commands/ (one module
+a command: its parser and its work) sit over all four; cli.py finds them and keeps the error boundary.
 """
 
 from pathlib import Path

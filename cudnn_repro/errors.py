@@ -41,5 +41,11 @@ class Failure(Exception):
     status = INPUT_ERROR
 
 
+class UsageError(Failure):
+    """A bad command line that only a command can see (a combination of values): argparse's exit 2."""
+
+    status = USAGE
+
+
 class EngineFailure(Failure):
     status = ENGINE

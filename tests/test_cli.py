@@ -4,8 +4,10 @@ import importlib.util
 
 import pytest
 
-from cudnn_repro import cli, pipeline
-from cudnn_repro.cli import build_parser, forwarded_run_options, settings_from
+from cudnn_repro import cli
+from cudnn_repro.cli import build_parser
+from cudnn_repro.commands import run
+from cudnn_repro.commands.options import forwarded_run_options, settings_from
 from cudnn_repro.settings import OPTIONS
 
 
@@ -34,9 +36,9 @@ def test_the_torch_stack_without_pytorch_is_one_line_with_the_fix(monkeypatch):
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "torch" else real(name))
-    problem = pipeline.backend_problem("torch")
+    problem = run.backend_problem("torch")
     assert problem.startswith("the torch stack needs PyTorch, which is not installed") and ".[torch]" in problem
-    assert pipeline.backend_problem("keras3") is None  # KERAS_BACKEND unset: TensorFlow, installed
+    assert run.backend_problem("keras3") is None  # KERAS_BACKEND unset: TensorFlow, installed
 
 
 def test_the_torch_stack_in_a_container_is_refused_before_any_engine(capsys):

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from cudnn_repro import cli, errors, pipeline
+from cudnn_repro import cli, errors
+from cudnn_repro.commands import compare
 
 USAGE, INPUT = errors.USAGE, errors.INPUT_ERROR
 CASES = [
@@ -88,7 +89,7 @@ def test_a_bug_is_one_line_and_a_traceback_file(tmp_path, monkeypatch, capsys):
     def broken(*args):
         raise ZeroDivisionError("a\nbug")
 
-    monkeypatch.setattr(pipeline, "compare", broken)
+    monkeypatch.setattr(compare, "compare", broken)
     assert cli.main(["compare", str(tmp_path), "--out", str(tmp_path)]) == errors.INTERNAL
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unexpected ZeroDivisionError: a bug; this is a bug, please report it" in err
@@ -105,7 +106,7 @@ def test_every_expected_failure_has_its_exit_code(monkeypatch, capsys):
         def fail(*args, error=error):
             raise error
 
-        monkeypatch.setattr(pipeline, "compare", fail)
+        monkeypatch.setattr(compare, "compare", fail)
         assert cli.main(["compare", "x"]) == status
         assert capsys.readouterr().err == f"error: {error}\n"
 

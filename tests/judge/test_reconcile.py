@@ -6,7 +6,8 @@ import re
 import pytest
 from helpers import ROOT
 
-from cudnn_repro import errors, pipeline
+from cudnn_repro import errors
+from cudnn_repro.commands.compare import compare
 from cudnn_repro.judge import analysis, reconcile
 from cudnn_repro.judge.analysis import (
     LARGER,
@@ -95,9 +96,9 @@ def test_the_committed_summary_leads_with_a_headline_per_claim_and_sets_the_h100
 
 
 def test_compare_check_returns_the_documented_codes(tmp_path):
-    assert pipeline.compare([ROOT / "paper"], tmp_path, check=True) == errors.UNDECIDED
-    assert pipeline.compare([ROOT / "paper"], tmp_path, check=False) == 0
-    assert pipeline.compare([tmp_path / "nothing"], tmp_path, check=True) == 1
+    assert compare([ROOT / "paper"], tmp_path, check=True) == errors.UNDECIDED
+    assert compare([ROOT / "paper"], tmp_path, check=False) == 0
+    assert compare([tmp_path / "nothing"], tmp_path, check=True) == 1
 
 
 def test_a_report_leads_with_one_sentence_per_claim():

@@ -1,0 +1,56 @@
+"""`report`: re-render REPORT.md and verdicts.json from a results file, running nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import results
+from ..errors import INPUT_ERROR, OK, SOME_NOT_REPRODUCED, UNDECIDED
+from ..judge.claims import load_article
+from .options import path
+
+HELP = "re-render REPORT.md and verdicts.json from a results file, running nothing"
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    report = sub.add_parser("report", help=HELP)
+    report.add_argument("results", type=path, help="path to results.json")
+    report.add_argument("--out", type=path, help="folder for REPORT.md (default: beside the results file)")
+    report.add_argument("--quick", type=path, help="a quick-profile results file to validate against this run")
+    report.add_argument(
+        "--check",
+        action="store_true",
+        help=f"exit by the verdicts: {OK} every claim reproduced, {SOME_NOT_REPRODUCED} some claim firmly not "
+        f"reproduced, {UNDECIDED} none refuted but some inconclusive, indicative or not verifiable "
+        f"({INPUT_ERROR}: the file cannot be read)",
+    )
+    return report
+
+
+def main(args: argparse.Namespace) -> int:
+    return report(args.results, args.out or args.results.parent, args.quick, args.check)
+
+
+def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
+    """Write the report; return the verdicts' exit status (see `report --check`)."""
+    from ..judge.reconcile import run_set_status
+    from ..render.report import write_report
+
+    quick = results.load(quick_file) if quick_file else None
+    written, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
+    print(f"report: {written}")
+    return run_set_status(analysis)
+
+
+def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bool) -> int:
+    try:
+        status = render(results_file, out_dir, quick_file)
+    except results.ResultsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return INPUT_ERROR
+    except OSError as error:
+        print(f"error: cannot write the report to {out_dir}: {error.strerror or error}", file=sys.stderr)
+        return INPUT_ERROR
+    return status if check else OK
