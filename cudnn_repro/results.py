@@ -27,7 +27,7 @@ from .errors import Failure
 from .variables import CALLER_ENV
 
 SCHEMA = "cudnn-repro/results"
-VERSION = 1
+VERSION = 2  # 2: the container's base recorded; older files are upgraded on load (UPGRADES)
 RESULTS_NAME = "results.json"
 LOCK_NAME = ".results.lock"
 
@@ -166,9 +166,11 @@ def load(path: Path) -> ResultsFile:
         raise ResultsError(f"cannot read results file {path}: {error}") from error
     except RecursionError:
         raise ResultsError(f"cannot read results file {path}: nested too deeply to be a results file") from None
-    if not isinstance(results, dict) or results.get("schema") != SCHEMA or results.get("version") != VERSION:
+    readable = (*UPGRADES, VERSION)
+    if not isinstance(results, dict) or results.get("schema") != SCHEMA or results.get("version") not in readable:
         found = (results.get("schema"), results.get("version")) if isinstance(results, dict) else type(results).__name__
-        raise ResultsError(f"{path} is not a {SCHEMA} v{VERSION} file (found {found!r})")
+        versions = " or ".join(map(str, readable))
+        raise ResultsError(f"{path} is not a {SCHEMA} file of version {versions} (found {found!r})")
     error = jsonschema.exceptions.best_match(validator().iter_errors(results))
     if error is not None:
         where = "/".join(map(str, error.absolute_path)) or "the top level"
@@ -177,48 +179,40 @@ def load(path: Path) -> ResultsFile:
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ResultsError(f"{path}: {problems[0]}{more}; this file cannot be judged")
-    return upgraded(results)
+    while results["version"] != VERSION:  # step by step, as asv's update_to_2 and pyperf's _json_load
+        UPGRADES[results["version"]](results)
+    return results
 
 
-# Settings that older files lack, and what their absence meant. load() fills them in, the one
-# upgrade step (as asv's update_to_2 and pyperf's _json_load do), so no reader guesses.
-OLD_FILE_SETTINGS = {
-    "stack": "keras3",  # before --stack, every run was Keras 3
-    "steps_per_epoch": None,  # before the quick profile, every batch of the training set
-    "tf32": None,  # before --tf32, TF32 was not controlled: the backend's default applied
-}
+def update_to_2(results: dict) -> None:
+    """v1 -> v2: the settings older v1 files lack get what their absence meant, and the base the
+    image was built on is unknown (v1 did not record it)."""
+    old_settings = {
+        "stack": "keras3",  # before --stack, every run was Keras 3
+        "steps_per_epoch": None,  # before the quick profile, every batch of the training set
+        "tf32": None,  # before --tf32, TF32 was not controlled: the backend's default applied
+    }
+    results["settings"] = old_settings | results["settings"]
+    results["environment"]["container"] = {"image_base": None, "image_base_pinned": None} | results["environment"][
+        "container"
+    ]
+    results["version"] = 2
 
 
-def upgraded(results: dict) -> ResultsFile:
-    return results | {"settings": OLD_FILE_SETTINGS | results["settings"]}
+UPGRADES = {1: update_to_2}  # a version -> what turns its file into the next version's
 
 
-def positive(x) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and x > 0
-
-
-def run_problems(runs, settings: dict) -> list[str]:
-    """What makes these run records unusable beyond the schema: duplicates, a model or repeat
-    the settings did not ask for, times that are not finite and positive."""
-    if not isinstance(runs, list):
-        return ["runs is not a list"]
+def run_problems(runs: list[dict], settings: dict) -> list[str]:
+    """What the schema cannot say of the run records (it has checked each one's shape, status and
+    times): a model and repeat twice, or one the settings did not ask for."""
     problems, seen = [], set()
-    for i, run in enumerate(runs):
-        if not isinstance(run, dict) or run.get("status") not in STATUSES or "model" not in run:
-            problems.append(f"run {i + 1} is not a run record")
-            continue
-        key = (run["model"], run.get("repeat"))
+    for run in runs:
+        key = (run["model"], run["repeat"])
         if key in seen:
-            problems.append(f"{run['model']} run {run.get('repeat')} appears twice")
+            problems.append(f"{run['model']} run {run['repeat']} appears twice")
         seen.add(key)
         if run["model"] not in settings["models"] or not 0 <= run["repeat"] < settings["repeats"]:
             problems.append(f"{run['model']} run {run['repeat']} is not one its settings asked for")
-        if run["status"] != "ok":
-            continue
-        times = [run.get("fit_seconds"), *(run.get("epoch_seconds") or [None])]
-        times += [s for s in run.get("step_seconds", []) if s is not None]
-        if not all(positive(t) for t in times):
-            problems.append(f"{run['model']} run {run.get('repeat')} has a time that is not a positive number")
     return problems
 
 

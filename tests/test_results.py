@@ -8,7 +8,7 @@ import sys
 
 import jsonschema
 import pytest
-from helpers import ROOT
+from helpers import FIXTURES, ROOT
 
 from cudnn_repro import results
 from cudnn_repro.settings import BACKENDS, DATA_SOURCES, MATH_MODES, MODELS, PROFILES, STACKS
@@ -27,7 +27,7 @@ def test_save_then_load_round_trips_with_sorted_keys(tmp_path, cpu_results):
 def test_unknown_schema_or_version_is_rejected(tmp_path, cpu_results, change):
     path = tmp_path / "results.json"
     path.write_text(json.dumps(cpu_results | change))
-    with pytest.raises(results.ResultsError, match="is not a cudnn-repro/results v1 file"):
+    with pytest.raises(results.ResultsError, match="is not a cudnn-repro/results file of version 1 or 2"):
         results.load(path)
 
 
@@ -76,7 +76,7 @@ def broken(cpu_results: dict, how: str):
 # Each damaged file, and the words its one-line refusal must contain.
 DAMAGE = {
     "binary": "cannot read results file",
-    "list": "is not a cudnn-repro/results v1 file (found 'list')",
+    "list": "is not a cudnn-repro/results file of version 1 or 2 (found 'list')",
     "no keys": "does not match results.schema.json at the top level: 'created' is a required property",
     "negative": "does not match results.schema.json at runs/0/fit_seconds: -5.0 is less than the minimum",
     "nan": "NaN is not a JSON number",
@@ -149,3 +149,17 @@ def test_the_schemas_enums_are_the_packages_own_constants():
     assert settings["data"]["enum"] == list(DATA_SOURCES)
     assert schema["$defs"]["model"]["enum"] == list(MODELS)
     assert schema["properties"]["data"]["properties"]["source"]["enum"] == [s for s in DATA_SOURCES if s != "auto"]
+
+
+def test_a_version_1_file_is_upgraded_step_by_step_on_load(tmp_path):
+    """The committed fixtures are version 1: load gives the current shape, with what v1 left out
+    said as unknown (None) or as its absence meant, and a resumed file is saved as the current version."""
+    old = json.loads((FIXTURES / "cpu-quick-results.json").read_text())
+    assert old["version"] == 1 and "tf32" not in old["settings"]
+    loaded = results.load(FIXTURES / "cpu-quick-results.json")
+    assert loaded["version"] == results.VERSION == 2
+    assert (loaded["settings"]["stack"], loaded["settings"]["tf32"]) == ("keras3", None)
+    container = loaded["environment"]["container"]
+    assert (container["image_base"], container["image_base_pinned"]) == (None, None)
+    results.save(loaded, tmp_path / "results.json")
+    assert results.load(tmp_path / "results.json") == loaded | {"updated": loaded["updated"]}
