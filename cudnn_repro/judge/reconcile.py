@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..errors import OK, SOME_NOT_REPRODUCED, UNDECIDED
 from .analysis import NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict
 from .claims import Claim
+from .stats import estimate_record
 
 DEPENDS, UNDECIDED_OUTCOME = "depends on the machine or stack", "undecided"
 
@@ -90,17 +91,13 @@ def records(reconciled: list[Reconciled]) -> list[dict]:
     for r in reconciled:
         counted = []
         for j in r.counted:
-            e = j.verdict.estimate
             counted.append(
                 {
                     "run_set": j.run_set,
                     "verdict": j.verdict.verdict,
                     "direction": j.verdict.direction,
                     "firm": j.verdict.firm,
-                    "value": None if e is None else e.point,
-                    "low": None if e is None else e.low,
-                    "high": None if e is None else e.high,
-                    "n": None if e is None else e.n,
+                    **estimate_record(j.verdict.estimate),
                     "confounds": j.verdict.confounds,
                 }
             )

@@ -77,3 +77,10 @@ def paired_ratio(numerator: list[float], denominator: list[float]) -> Estimate:
 
 def relative_spread(values: list[float]) -> float:
     return (max(values) - min(values)) / statistics.median(values)
+
+
+def estimate_record(e: Estimate | None) -> dict:
+    """An estimate as verdicts.json and summary.json carry it (all None: the claim has no value)."""
+    if e is None:
+        return {"value": None, "low": None, "high": None, "n": None}
+    return {"value": e.point, "low": e.low, "high": e.high, "n": e.n}

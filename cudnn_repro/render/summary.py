@@ -6,7 +6,6 @@ lines the run sets up and reconciles each claim's verdicts across them.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -327,7 +326,7 @@ def write_summary(paths: list[Path], out_dir: Path, article: Article) -> tuple[P
     reconciled = reconcile_all(article.claims, [(rs.name, rs.analysis) for rs in sets])
     figure = plot_ratios(sets, article, out_dir / FIGURE_NAME)
     record = summary_record(article, reconciled, missing)
-    results_file.write_atomically(out_dir / SUMMARY_JSON, json.dumps(record, indent=1, sort_keys=True) + "\n")
+    results_file.write_json(record, out_dir / SUMMARY_JSON)
     path = out_dir / SUMMARY_NAME
     results_file.write_atomically(path, render(sets, article, reconciled, figure.name if figure else None, missing))
     return path, record["exit_status"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..judge.analysis import Analysis
 from ..judge.claims import Article
-from ..results import write_atomically
+from ..judge.stats import estimate_record
+from ..results import write_json
 
 VERDICTS_NAME = "verdicts.json"
 SCHEMA = "cudnn-repro/verdicts"
@@ -27,11 +27,8 @@ def records(analysis: Analysis, article: Article) -> dict:
                 "accepted": v.claim.band(),
                 "basis": str(analysis.basis),
                 "method": analysis.basis.how,
-                "value": None if e is None else e.point,
-                "low": None if e is None else e.low,
-                "high": None if e is None else e.high,
+                **estimate_record(e),
                 "interval": None if e is None else e.method,
-                "n": None if e is None else e.n,
                 "steady_step_ratio": None if v.step_ratio is None else v.step_ratio.point,
                 "verdict": v.verdict,
                 "firm": v.firm,
@@ -43,5 +40,5 @@ def records(analysis: Analysis, article: Article) -> dict:
 
 def write(analysis: Analysis, article: Article, out_dir: Path) -> Path:
     path = out_dir / VERDICTS_NAME
-    write_atomically(path, json.dumps(records(analysis, article), indent=1, sort_keys=True) + "\n")
+    write_json(records(analysis, article), path)
     return path
