@@ -40,7 +40,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def new_results(settings: dict, environment: dict, data: dict) -> dict:
+def new_results(settings: dict, environment: dict, data: dict) -> ResultsFile:
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -52,7 +52,7 @@ def new_results(settings: dict, environment: dict, data: dict) -> dict:
     }
 
 
-def start_invocation(results: dict, environment: dict) -> None:
+def start_invocation(results: ResultsFile, environment: dict) -> None:
     """Record the command that is about to add runs, so a resumed file says who made what."""
     results.setdefault("invocations", []).append(
         {
@@ -202,7 +202,7 @@ def update_to_2(results: dict) -> None:
 UPGRADES = {1: update_to_2}  # a version -> what turns its file into the next version's
 
 
-def run_problems(runs: list[dict], settings: dict) -> list[str]:
+def run_problems(runs: list[Run], settings: RunSettings) -> list[str]:
     """What the schema cannot say of the run records (it has checked each one's shape, status and
     times): a model and repeat twice, or one the settings did not ask for."""
     problems, seen = [], set()
@@ -216,7 +216,7 @@ def run_problems(runs: list[dict], settings: dict) -> list[str]:
     return problems
 
 
-def save(results: dict, path: Path) -> None:
+def save(results: ResultsFile, path: Path) -> None:
     """Stamp and write atomically: a crash or a full disk leaves the previous file whole."""
     results["updated"] = now()
     if results.get("invocations"):
@@ -295,14 +295,14 @@ def settings_changes(old: dict, new: dict) -> str:
     return ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diff.items()))
 
 
-def check_settings(results: dict, settings: dict, path: Path) -> None:
+def check_settings(results: ResultsFile, settings: dict, path: Path) -> None:
     """The door's half of the rule (settings only, known before any import)."""
     changes = settings_changes(results["settings"], settings)
     if changes:
         raise ResultsError(f"{path} holds runs made with other settings ({changes}); {start_over()}")
 
 
-def check_resumable(results: dict, settings: dict, environment: dict, data: dict, path: Path) -> None:
+def check_resumable(results: ResultsFile, settings: dict, environment: dict, data: dict, path: Path) -> None:
     """The one rule for adding runs to a file: the same settings, machine, software and data
     source, or the runs would not be comparable."""
     check_settings(results, settings | {k: None for k in results["settings"].keys() - settings.keys()}, path)
@@ -317,5 +317,5 @@ def check_resumable(results: dict, settings: dict, environment: dict, data: dict
         )
 
 
-def finished(results: dict) -> set[tuple[str, int]]:
+def finished(results: ResultsFile) -> set[tuple[str, int]]:
     return {(r["model"], r["repeat"]) for r in results["runs"]}

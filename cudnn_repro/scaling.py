@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import statistics
 
+from .results import Run
 
-def scaled_fit_seconds(run: dict, batches: int, wanted_batches: int, wanted_epochs: int) -> float:
+
+def scaled_fit_seconds(run: Run, batches: int, wanted_batches: int, wanted_epochs: int) -> float:
     """A fit of `batches` per epoch scaled to `wanted_batches` per epoch and `wanted_epochs`."""
     epochs = run["epoch_seconds"]
     extra = wanted_batches - batches

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..results import ResultsFile
+from ..results import ResultsFile, Run, RunSettings
 from ..settings import SYNTHETIC_NOTE
 from . import predict, stats
 from .claims import Article, Claim, RatioClaim, TimeClaim
@@ -132,7 +132,7 @@ class Basis:
         return self.method if self.available else str(self)
 
 
-def basis_of(settings: dict, size: dict) -> Basis:
+def basis_of(settings: RunSettings, size: dict) -> Basis:
     if predict.at_article_size(settings, size):
         return Basis(MEASURED, predict.method(settings, size))
     reason = predict.cannot_predict(settings, size)
@@ -150,12 +150,12 @@ class Analysis:
     deviations: list[Deviation] = field(default_factory=list)  # where it departs from the article
 
 
-def steady_step(run: dict) -> float | None:
+def steady_step(run: Run) -> float | None:
     steps = [s for s in run.get("step_seconds", [])[1:] if s is not None]
     return statistics.median(steps) if steps else None
 
 
-def find_stalls(run: dict) -> list[Stall]:
+def find_stalls(run: Run) -> list[Stall]:
     setup, epochs = run.get("epoch_setup_seconds") or [], run["epoch_seconds"]
     if len(setup) < 2:
         return []
@@ -164,7 +164,7 @@ def find_stalls(run: dict) -> list[Stall]:
     return [Stall(run["repeat"], i + 1, s - usual) for i, s in enumerate(setup) if s - usual > threshold]
 
 
-def parameters(runs: list[dict]) -> int | None:
+def parameters(runs: list[Run]) -> int | None:
     """The model's parameter count: from a fitted run, or the keras2 stack's built layer record."""
     counts = [r.get("parameters") or r.get("layer", {}).get("parameters") for r in runs]
     return next((c for c in counts if c), None)
@@ -174,7 +174,7 @@ def estimate(values: list[float]) -> Estimate | None:
     return stats.log_estimate(values) if values else None
 
 
-def summarise_model(name: str, runs: list[dict], settings: dict, size: dict, basis: Basis) -> ModelSummary:
+def summarise_model(name: str, runs: list[Run], settings: RunSettings, size: dict, basis: Basis) -> ModelSummary:
     summary = ModelSummary(name, runs)
     invalid = [r for r in runs if r["status"] != "ok"]
     if not runs:

@@ -13,6 +13,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+from ..results import Run, RunSettings
 from ..scaling import scaled_fit_seconds
 from ..settings import batches_per_epoch
 
@@ -44,7 +45,7 @@ def validations() -> list[dict]:
     return validation_record()["validations"]
 
 
-def method(settings: dict, size: dict) -> str:
+def method(settings: RunSettings, size: dict) -> str:
     """How the article-size times of a run with these settings are obtained, in words."""
     if at_article_size(settings, size):
         return "measured at the article's size"
@@ -59,12 +60,12 @@ def method(settings: dict, size: dict) -> str:
     )
 
 
-def at_article_size(settings: dict, size: dict) -> bool:
+def at_article_size(settings: RunSettings, size: dict) -> bool:
     same = all(settings[k] == size[k] for k in ("train_samples", "epochs", *SHAPE_KEYS))
     return same and not settings["steps_per_epoch"]
 
 
-def cannot_predict(settings: dict, size: dict) -> str | None:
+def cannot_predict(settings: RunSettings, size: dict) -> str | None:
     """Why this run's times cannot be scaled to the article's size, or None if they can."""
     for key in SHAPE_KEYS:
         if settings[key] != size[key]:
@@ -74,13 +75,13 @@ def cannot_predict(settings: dict, size: dict) -> str | None:
     return None
 
 
-def predict_fit_seconds(run: dict, settings: dict, size: dict) -> float:
+def predict_fit_seconds(run: Run, settings: RunSettings, size: dict) -> float:
     batches = settings["steps_per_epoch"] or batches_per_epoch(settings["train_samples"], settings["batch_size"])
     wanted = batches_per_epoch(size["train_samples"], size["batch_size"])
     return scaled_fit_seconds(run, batches, wanted, size["epochs"])
 
 
-def article_size_seconds(run: dict, settings: dict, size: dict) -> float:
+def article_size_seconds(run: Run, settings: RunSettings, size: dict) -> float:
     """The run's fit time if it ran at the article's size, else its prediction."""
     if at_article_size(settings, size):
         return run["fit_seconds"]

@@ -19,7 +19,9 @@ from .telemetry import GpuSampler
 from .timing import timed_fit
 
 
-def resumable(path: Path, run_settings: dict, environment: dict, data_info: dict, force: bool) -> dict | None:
+def resumable(
+    path: Path, run_settings: dict, environment: dict, data_info: dict, force: bool
+) -> results.ResultsFile | None:
     """The results already in `path` that this run continues, or None to start afresh."""
     if not path.exists() or force:
         return None

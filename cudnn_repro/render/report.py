@@ -27,7 +27,7 @@ from ..judge.analysis import (
 from ..judge.claims import Article, RatioClaim
 from ..judge.deviations import Deviation
 from ..judge.stats import LEVEL, MIN_RUNS, Estimate
-from ..results import ResultsFile, write_atomically
+from ..results import ResultsFile, RunSettings, write_atomically
 from ..settings import ADAM_EPSILON
 from . import headline, verdicts
 from .markdown import Markdown, bold, code, escape, join, table
@@ -460,7 +460,7 @@ def environment_section(results: ResultsFile) -> str:
     return f"## Environment\n\n{table(rows, ['', ''])}\n\n{commands}"
 
 
-def run_shape(s: dict) -> str:
+def run_shape(s: RunSettings) -> str:
     steps = f", {s['steps_per_epoch']} steps each" if s["steps_per_epoch"] else ""
     return f"{s['train_samples']} training reviews, {s['epochs']} epochs{steps}"
 
