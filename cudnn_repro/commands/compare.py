@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from .. import results
 from ..errors import INPUT_ERROR, OK, SOME_NOT_REPRODUCED, UNDECIDED
 from ..judge.claims import load_article
-from .options import path
+from .options import path, written
 
 HELP = "one SUMMARY.md across many results files or folders"
 
@@ -36,13 +34,10 @@ def compare(paths: list[Path], out_dir: Path, check: bool) -> int:
     """Write the summary; with check, return the reconciled outcomes' exit status."""
     from ..render.summary import write_summary
 
-    try:
-        written, status = write_summary(paths, out_dir, load_article())
-        print(f"summary: {written}")
-    except results.ResultsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return INPUT_ERROR
-    except OSError as error:
-        print(f"error: cannot write the summary to {out_dir}: {error.strerror or error}", file=sys.stderr)
-        return INPUT_ERROR
-    return status if check else OK
+    def summarise() -> int:
+        summary, status = write_summary(paths, out_dir, load_article())
+        print(f"summary: {summary}")
+        return status
+
+    status = written("summary", out_dir, summarise)
+    return status if check or status == INPUT_ERROR else OK

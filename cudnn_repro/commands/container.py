@@ -61,16 +61,25 @@ def main(args: argparse.Namespace) -> int:
 def preflight(variant: str, fallback_local: bool) -> int:
     """A missing GPU runtime always stops here; a missing engine only without --fallback-local."""
     from ..launch.container import preflight as check
-    from ..launch.engine import EngineError, GpuRuntimeError
+    from ..launch.engine import EngineError
 
     try:
         print(check(variant))
     except EngineError as error:
-        if not fallback_local or isinstance(error, GpuRuntimeError):
-            print(f"error: {error}", file=sys.stderr)
-            return ENGINE
-        print(f"{error}\nthe run will fall back to a local one", file=sys.stderr)
+        return engine_problem(error, fallback_local, "the run will fall back to a local one") or OK
     return OK
+
+
+def engine_problem(error: Exception, fallback_local: bool, fallback: str) -> int | None:
+    """ENGINE, in one line, for a GPU runtime that cannot give a container the GPU (no fallback hides
+    that) or any engine problem without --fallback-local; else say so and the fallback, and None."""
+    from ..launch.engine import GpuRuntimeError
+
+    if not fallback_local or isinstance(error, GpuRuntimeError):
+        print(f"error: {error}", file=sys.stderr)
+        return ENGINE
+    print(f"{error}\n{fallback}", file=sys.stderr)
+    return None
 
 
 def run_container(
@@ -96,7 +105,7 @@ def run_container(
             f"{settings.stack}'`"
         )
     from ..launch.container import run_in_container
-    from ..launch.engine import ContainerFailed, EngineError, GpuRuntimeError
+    from ..launch.engine import ContainerFailed, EngineError
     from ..measure.data import DatasetError
 
     try:
@@ -110,11 +119,7 @@ def run_container(
         kept = (INPUT_ERROR, PROVENANCE, SELF_TEST, INTERRUPTED)
         status = error.exit_code if error.exit_code in kept else CONTAINER_FAILED
     except EngineError as error:
-        if not fallback_local or isinstance(error, GpuRuntimeError):
-            print(f"error: {error}", file=sys.stderr)
-            return ENGINE
-        print(f"{error}\nfalling back to a local run (its results record no image)", file=sys.stderr)
-        return None
+        return engine_problem(error, fallback_local, "falling back to a local run (its results record no image)")
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished runs are kept in {out / results.RESULTS_NAME}", file=sys.stderr)
         status = INTERRUPTED

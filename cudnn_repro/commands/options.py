@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import typing
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import Failure, UsageError
+from .. import results
+from ..errors import INPUT_ERROR, Failure, UsageError
 from ..settings import OPTIONS, PROFILES, Settings, configured
 from ..variables import IMDB_ENV
 
@@ -119,3 +121,15 @@ def forwarded_run_options(args: argparse.Namespace) -> list[str]:
         elif value is not None:
             argv += [flag(name), ",".join(value) if isinstance(value, tuple) else str(value)]
     return argv
+
+
+def written(what: str, out_dir: Path, work: Callable[[], int]) -> int:
+    """work()'s status, or exit 1 in one line when a results file cannot be read or out_dir cannot
+    be written (report's and compare's inputs and outputs)."""
+    try:
+        return work()
+    except results.ResultsError as error:
+        print(f"error: {error}", file=sys.stderr)
+    except OSError as error:
+        print(f"error: cannot write the {what} to {out_dir}: {error.strerror or error}", file=sys.stderr)
+    return INPUT_ERROR

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from .. import results
 from ..errors import INPUT_ERROR, OK, SOME_NOT_REPRODUCED, UNDECIDED
 from ..judge.claims import load_article
-from .options import path
+from .options import path, written
 
 HELP = "re-render REPORT.md and verdicts.json from a results file, running nothing"
 
@@ -45,12 +44,5 @@ def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) ->
 
 
 def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bool) -> int:
-    try:
-        status = render(results_file, out_dir, quick_file)
-    except results.ResultsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return INPUT_ERROR
-    except OSError as error:
-        print(f"error: cannot write the report to {out_dir}: {error.strerror or error}", file=sys.stderr)
-        return INPUT_ERROR
-    return status if check else OK
+    status = written("report", out_dir, lambda: render(results_file, out_dir, quick_file))
+    return status if check or status == INPUT_ERROR else OK
