@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import results, run_folder
 from ..errors import Failure
 from ..settings import Settings
+from ..variables import IMAGE_ID_ENV
 
 
 def out_problem(out: Path) -> str | None:
@@ -48,8 +49,8 @@ def beside_evidence(out: Path, defaulted: bool) -> None:
     """A user's run set in one summary with the project's committed ones (paper/ is only read)."""
     from .compare import compare
 
-    if not (out / results.RESULTS_NAME).exists() or run_folder.is_evidence(out):
-        return
+    if os.environ.get(IMAGE_ID_ENV) or not (out / results.RESULTS_NAME).exists() or run_folder.is_evidence(out):
+        return  # inside this package's image the host says where things are
     if not defaulted:
         evidence = os.path.relpath(run_folder.EVIDENCE)
         print(f"beside the project's run sets: reproduce.py compare {out} {evidence} --out {out}")

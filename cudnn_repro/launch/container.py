@@ -117,6 +117,16 @@ def require_checkout() -> None:
 LOCAL_BASE = "cudnn-repro-test-base:bookworm"
 LOCAL_BASE_TAR = ROOT / "build" / "engine-base.tar"
 BASE_LABEL = "org.opencontainers.image.base.name"
+REVISION_LABEL = "org.opencontainers.image.revision"  # the checkout's commit when the image was built
+DIRTY = "-dirty"  # after the commit: the checkout had uncommitted changes then
+
+
+def image_revision(labels: dict[str, str]) -> tuple[str | None, bool]:
+    """(commit, had uncommitted changes) of the code the image holds, from its label: what ran, not
+    what the checkout holds by the time the container starts."""
+    revision = labels.get(REVISION_LABEL) or ""
+    commit, dirty, _ = revision.partition(DIRTY)
+    return (commit if commit not in ("", "None", "unknown") else None), bool(dirty)
 
 
 def pinned_base(dockerfile: Path = ROOT / "docker" / "Dockerfile") -> str:
@@ -150,7 +160,7 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
         "VARIANT": variant.name,
         "CUDA_VERSION": variant.cuda,
         "CUDNN_VERSION": variant.cudnn,
-        "REVISION": f"{commit}{'-dirty' if dirty else ''}",
+        "REVISION": f"{commit}{DIRTY if dirty else ''}",
         "USER_ID": str(IMAGE_UID),
     }
     if base == "local":
@@ -226,7 +236,7 @@ def run_in_container(
         file=sys.stderr,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    commit, dirty = git_state()
+    commit, dirty = image_revision(info["labels"])
     environment = {
         "HOME": "/tmp",
         IMAGE_ID_ENV: info["id"],

@@ -56,7 +56,10 @@ def test_smoke_run_lands_on_the_host_owned_by_the_user(client, cpu_image, result
         f"this package's image {cpu_image} (base {images.BASE_TAG}, a stand-in for the pinned one)"
         in (results_dir / "REPORT.md").read_text()
     )
-    assert results["environment"]["git"]["commit"]
+    # The commit is the code the image holds (its label), not the checkout's state when the container started.
+    labels = client.images.get(cpu_image).labels
+    commit, dirty = container.image_revision(labels)
+    assert results["environment"]["git"] == {"commit": commit, "dirty": dirty} and commit
     assert [r["status"] for r in results["runs"]] == ["ok", "not_run"]
     assert "this TensorFlow build has no CUDA support" in (results_dir / "REPORT.md").read_text()
 
