@@ -7,15 +7,18 @@ and a resumed run must ask for exactly the same settings.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 MODELS = ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
 MATH_MODES = ("article", "matched")
-# keras2: the article's own classes through tf_keras (TensorFlow only); keras3: Keras 3 on any backend;
-# torch: the notebook's model in plain PyTorch, nn.LSTM/nn.GRU with cuDNN on or off.
-STACKS = ("keras2", "keras3", "torch")
+# Each stack described once, as data (stacks.json): keras2 the article's own classes through tf_keras
+# (TensorFlow only); keras3 Keras 3 on any backend; torch the notebook's model in plain PyTorch.
+STACK_FACTS: dict[str, dict] = json.loads(Path(__file__).with_name("stacks.json").read_text())["stacks"]
+STACKS = tuple(STACK_FACTS)
 # The framework each stack computes on; keras3's is KERAS_BACKEND's (backend.framework_of).
-STACK_FRAMEWORKS = {"keras2": "tensorflow", "torch": "torch"}
+STACK_FRAMEWORKS = {name: s["framework"] for name, s in STACK_FACTS.items() if s["framework"]}
 DATA_SOURCES = ("auto", "imdb", "synthetic")
 # What every use of the synthetic set says: it is allowed for timing only.
 SYNTHETIC_NOTE = "IMDB-shaped synthetic data: timings valid, accuracy not comparable"
@@ -80,7 +83,7 @@ class Settings:
         if self.stack not in STACKS:
             raise ValueError(f"--stack must be one of {STACKS}")
         if self.stack in STACK_MATH and self.math != STACK_MATH[self.stack]:
-            raise ValueError(f"--math applies to the keras3 stack; {STACK_MATH_WHY[self.stack]}")
+            raise ValueError(f"--math applies to the keras3 stack; {STACK_FACTS[self.stack]['math_why']}")
         for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats", "steps_per_epoch"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
@@ -108,11 +111,7 @@ class Settings:
 
 # The math the other stacks compute, fixed: keras2 the notebook's layers as they are; torch cuDNN's
 # equations in both pairs (nn.LSTM/nn.GRU have sigmoid gates and reset-after GRUs, with or without cuDNN).
-STACK_MATH = {"keras2": "article", "torch": "matched"}
-STACK_MATH_WHY = {
-    "keras2": "keras2 builds the notebook's layers as they are",
-    "torch": "the torch stack's nn.LSTM/nn.GRU compute cuDNN's math in both pairs (it records math 'matched')",
-}
+STACK_MATH = {name: s["math"] for name, s in STACK_FACTS.items() if s["math"]}
 
 
 def keras_backend_problem(stack: str, keras_backend: str) -> str | None:
@@ -162,9 +161,7 @@ OPTIONS: dict[str, Option] = {
         + ")"
     ),
     "stack": Option(
-        "keras2: the article's own classes (LSTM, GRU, CuDNNLSTM, CuDNNGRU) through tf_keras on TensorFlow; "
-        "keras3: Keras 3 layers with use_cudnn, on KERAS_BACKEND's backend; torch: plain PyTorch nn.LSTM/nn.GRU, "
-        "the cuDNN pair on cuDNN and the plain pair on PyTorch's native kernels (needs PyTorch; default keras2)",
+        "; ".join(f"{name}: {s['summary']}" for name, s in STACK_FACTS.items()) + " (default keras2)",
         STACKS,
     ),
     "math": Option(

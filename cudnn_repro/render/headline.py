@@ -10,10 +10,8 @@ from ..judge.analysis import NOT_VERIFIABLE, Analysis, Verdict
 from ..judge.claims import RatioClaim
 from ..judge.reconcile import DEPENDS, Judged, Reconciled
 from ..results import ResultsFile
-from ..settings import FRAMEWORK_NAMES
+from ..settings import FRAMEWORK_NAMES, STACK_FACTS
 from .markdown import Markdown, bold, code, escape
-
-STACK_NAMES = {"keras2": "tf_keras (Keras 2) on TensorFlow", "torch": "plain PyTorch (nn.LSTM/nn.GRU)"}
 
 
 def machine(results: ResultsFile) -> str:
@@ -24,7 +22,7 @@ def machine(results: ResultsFile) -> str:
 def stack(results: ResultsFile) -> str:
     s = results["settings"]
     framework = FRAMEWORK_NAMES.get(s["backend"], s["backend"])
-    return STACK_NAMES.get(s["stack"], f"Keras 3 on {framework}")
+    return STACK_FACTS[s["stack"]]["name"].format(framework=framework)
 
 
 def value_text(v: Verdict) -> str:

@@ -28,7 +28,7 @@ from ..judge.claims import Article, RatioClaim
 from ..judge.deviations import Deviation
 from ..judge.stats import LEVEL, MIN_RUNS, Estimate
 from ..results import ResultsFile, RunSettings, write_atomically
-from ..settings import ADAM_EPSILON
+from ..settings import ADAM_EPSILON, STACK_FACTS
 from . import headline, verdicts
 from .markdown import Markdown, bold, code, escape, join, table
 
@@ -207,27 +207,35 @@ def tensorflow_version(packages: dict[str, str]) -> str:
 
 
 def deviation_lines(results: ResultsFile, analysis: Analysis, article: Article) -> list[str]:
-    """What the stack always differs by, then each deviation judge found in this run set."""
-    s, env = results["settings"], results["environment"]
-    if s["stack"] == "keras2":
-        optimizer = first_layer(results, *s["models"]).get("optimizer", "Adam")
-        out = [
-            f"tf_keras {escape(s['tf_keras'])} (Keras 2's API, with the v1 classes `LSTM`, `GRU`, `CuDNNLSTM`, "
-            f"`CuDNNGRU` that the notebook imported) on TensorFlow {tensorflow_version(env['packages'])}, not "
-            f"{article.software['keras']} on {article.software['backend']}.",
-            "XLA off, as in 2017.",
-            "Every layer keeps tf_keras's Keras 2 defaults, nothing overridden, as in the notebook (each model's "
-            "class, gates, implementation and reset_after, read back from the built layer, are in the table above).",
-            f"`optimizer='adam'`, as in the notebook, gives tf_keras's {escape(optimizer)}; Keras 2.0.9's default "
-            f"epsilon was {EPSILON}. Test accuracy evaluated with batch size {s['batch_size']} (the notebook used "
-            f"{article.evaluate_batch_size}; the result does not depend on it).",
-        ]
-    elif s["stack"] == "torch":
-        out = torch_deviations(results, article)
-    else:
-        out = keras3_deviations(results, article)
-    stack = s["stack"]
-    return out + [deviation_text(d, stack, article) for d in analysis.deviations]
+    """What the stack always differs by (its templates in stacks.json), then each deviation judge found."""
+    s = results["settings"]
+    return stack_deviations(results, article) + [deviation_text(d, s["stack"], article) for d in analysis.deviations]
+
+
+def stack_deviations(results: ResultsFile, article: Article) -> list[str]:
+    """The stack's own deviations, its templates filled from the results file (foreign values escaped)."""
+    s, packages = results["settings"], results["environment"]["packages"]
+    plain = first_layer(results, "LSTM", "GRU")
+    fields = {
+        "keras": escape(packages.get("keras", "?")),
+        "torch": escape(packages.get("torch", "?")),
+        "tensorflow": tensorflow_version(packages),
+        "tf_keras": escape(s.get("tf_keras", "?")),
+        "optimizer": escape(first_layer(results, *s["models"]).get("optimizer", "Adam")),
+        "backend": s["backend"],
+        "implementation": ", `implementation=1`" if "implementation" in plain else "",
+        "epsilon": EPSILON,
+        "batch_size": s["batch_size"],
+        "evaluate_batch_size": article.evaluate_batch_size,
+        "article_keras": article.software["keras"],
+        "article_backend": article.software["backend"],
+    }
+    lines = []
+    for item in STACK_FACTS[s["stack"]]["deviations"]:
+        text, when = (item, {}) if isinstance(item, str) else (item["text"], item["when"])
+        if all(s.get(key) == value for key, value in when.items()):
+            lines.append(text.format(**fields))
+    return lines
 
 
 SIZE_LABELS = {"train_samples": "training reviews", "test_samples": "test reviews", "epochs": "epochs",
@@ -261,7 +269,7 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
     if d.kind == found.PARAMETERS:
         return (
             f"{d.about} has {d.here:,} parameters here, {d.article:,} in Keras 2.0.9 "
-            f"({BIASES.get(stack, 'the layers as recorded')})."
+            f"({STACK_FACTS[stack]['parameters_why'] or 'the layers as recorded'})."
         )
     if d.kind == found.MODELS:
         count = f"All {d.article}" if len(d.here) == d.article else f"Only {len(d.here)} of the article's {d.article}"
@@ -276,63 +284,6 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
         f"Hardware: {escape(d.here) if d.here is not None else 'no GPU'}, {escape(d.facts['cpu'])} "
         f"(article: {article.hardware()})."
     )
-
-
-# Why a model's parameter count differs from Keras 2.0.9's, by stack (keras2's are the article's).
-BIASES = {
-    "keras3": "cuDNN keeps two biases per gate, which Keras 2.0.9's CuDNN classes trained; Keras 3 trains one",
-    "torch": "PyTorch keeps two biases per gate, b_ih and b_hh, in both pairs, as cuDNN and Keras 2.0.9's CuDNN "
-    "classes do",
-}
-
-
-def torch_deviations(results: ResultsFile, article: Article) -> list[str]:
-    s, env = results["settings"], results["environment"]
-    return [
-        f"Plain PyTorch {escape(env['packages'].get('torch', '?'))} (`torch.nn.LSTM`/`torch.nn.GRU`), not "
-        f"{article.software['keras']} on {article.software['backend']}: the notebook's model (50 units, then 1 unit "
-        f"on the last step, a sigmoid), binary cross-entropy and PyTorch's Adam, with Keras 2.0.9's epsilon {EPSILON}.",
-        "`CuDNNLSTM`/`CuDNNGRU` run with `torch.backends.cudnn.enabled` (cuDNN's `aten::_cudnn_rnn`); the plain "
-        "`LSTM`/`GRU` with cuDNN off for that model only, so they run PyTorch's own compiled kernels (on a GPU the "
-        "fused cells `_thnn_fused_lstm_cell`/`_thnn_fused_gru_cell` step by step; on a CPU oneDNN's LSTM layer and "
-        "a per-step GRU), never a Python loop over the steps.",
-        "Both pairs compute sigmoid gates, not Keras 2's `hard_sigmoid`, and a reset-after GRU (the reset gate "
-        "applied after the recurrent matmul) as PyTorch computes it: the plain pair's math is the cuDNN pair's, "
-        "only the kernel differs (math `matched`).",
-        "PyTorch's default initialisation (every weight and bias uniform in ±1/√units), not Keras' glorot_uniform "
-        "kernels, orthogonal recurrent kernels and unit forget bias; batches fed from host memory, reshuffled "
-        "every epoch, as Keras feeds them.",
-        "XLA off, no `torch.compile`: as in 2017. Test accuracy evaluated with batch size "
-        f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it).",
-    ]
-
-
-def keras3_deviations(results: ResultsFile, article: Article) -> list[str]:
-    s, env = results["settings"], results["environment"]
-    out = [
-        f"Keras {escape(env['packages'].get('keras', '?'))} (Keras 3) on the {s['backend']} backend, not "
-        f"{article.software['keras']} on {article.software['backend']}; `CuDNNLSTM`/`CuDNNGRU` are "
-        "`LSTM`/`GRU(use_cudnn=True)`, the plain layers `use_cudnn=False`.",
-        f"XLA {'on' if s['jit_compile'] else 'off'} (`jit_compile={s['jit_compile']}`)"
-        + ("; JAX always compiles its training step." if s["jit_compile"] else "; as in 2017."),
-    ]
-    if s["math"] == "article":
-        out.append(
-            "Plain pair computes the 2017 math: Keras 2's `hard_sigmoid` (clip(0.2x+0.5, 0, 1)) gates, "
-            "GRU reset-before with one bias"
-            + (", `implementation=1`" if "implementation" in first_layer(results, "LSTM", "GRU") else "")
-            + "; the cuDNN pair computes sigmoid gates and GRU reset-after, as cuDNN must."
-        )
-    else:
-        out.append(
-            "`--math matched`: the plain pair computes exactly the cuDNN math (sigmoid, GRU reset-after); "
-            "only the kernel differs."
-        )
-    out.append(
-        f"Adam epsilon set to Keras 2.0.9's {EPSILON}; test accuracy evaluated with batch size "
-        f"{s['batch_size']} (the notebook used {article.evaluate_batch_size}; the result does not depend on it)."
-    )
-    return out
 
 
 def first_layer(results: ResultsFile, *models: str) -> dict:
