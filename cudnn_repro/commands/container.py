@@ -11,7 +11,7 @@ from ..errors import CONTAINER_FAILED, ENGINE, INPUT_ERROR, INTERRUPTED, OK, PRO
 from ..settings import FRAMEWORK_NAMES, STACK_FRAMEWORKS, Settings
 from . import door, run
 from .options import add_build_options, add_run_options, forwarded_run_options, path, settings_from
-from .report import render
+from .report import make_report
 
 HELP = "the same run inside the pinned Docker image (docker-py), results on the host"
 
@@ -106,13 +106,10 @@ def run_container(
         )
     from ..launch.container import run_in_container
     from ..launch.engine import ContainerFailed, EngineError
-    from ..measure.data import DatasetError
 
     try:
+        # A bad dataset is a DatasetError for cli's boundary, before any build.
         run_in_container(options, out, variant, wheelhouse, settings.data, archive, base, imdb_path)
-    except DatasetError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return INPUT_ERROR
     except ContainerFailed as error:
         print(f"error: {error}", file=sys.stderr)
         # The workload's own codes keep their meaning; anything else is a failed container.
@@ -126,5 +123,5 @@ def run_container(
     else:
         status = OK
     if (out / results.RESULTS_NAME).exists():
-        render(out / results.RESULTS_NAME, out)
+        make_report(out / results.RESULTS_NAME, out)
     return status

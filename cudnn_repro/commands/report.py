@@ -32,7 +32,7 @@ def main(args: argparse.Namespace) -> int:
     return report(args.results, args.out or args.results.parent, args.quick, args.check)
 
 
-def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
+def make_report(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
     """Write the report; return the verdicts' exit status (see `report --check`)."""
     from ..judge.reconcile import run_set_status
     from ..render.report import write_report
@@ -44,5 +44,5 @@ def render(results_file: Path, out_dir: Path, quick_file: Path | None = None) ->
 
 
 def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bool) -> int:
-    status = written("report", out_dir, lambda: render(results_file, out_dir, quick_file))
+    status = written("report", out_dir, lambda: make_report(results_file, out_dir, quick_file))
     return status if check or status == INPUT_ERROR else OK

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from .. import results
-from ..errors import INPUT_ERROR, INTERRUPTED, OK, PROVENANCE
+from ..errors import INTERRUPTED, OK, PROVENANCE, Failure
 from ..settings import BACKENDS, Settings, keras_backend_problem
 from . import door
 from .options import add_run_options, settings_from
-from .report import render
+from .report import make_report
 
 HELP = "run the models and write results + report (the default)"
 TORCH_FIX = "pip install '.[torch]' (or the lock: pip install --require-hashes --no-deps -r requirements/torch.lock)"
@@ -57,8 +57,7 @@ def backend_problem(stack: str) -> str | None:
 def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bool) -> int:
     problem = backend_problem(settings.stack)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return INPUT_ERROR
+        raise Failure(problem)
     # Before Keras is imported (seconds): a bad dataset is refused at once, a Failure for cli's boundary.
     from ..measure.data import load_dataset
 
@@ -70,8 +69,7 @@ def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bo
     try:
         run(settings, out, data, force)  # a ResultsError or StackError goes to cli's boundary
     except OSError as error:  # the output folder: a file, not writable, or a full disk
-        print(f"error: cannot write to {out}: {error.strerror or error}", file=sys.stderr)
-        return INPUT_ERROR
+        raise Failure(f"cannot write to {out}: {error.strerror or error}") from error
     except ProvenanceError as error:
         print(f"error: {error}", file=sys.stderr)
         status = PROVENANCE
@@ -83,5 +81,5 @@ def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bo
         )
         status = INTERRUPTED
     if (out / results.RESULTS_NAME).exists():
-        render(out / results.RESULTS_NAME, out)
+        make_report(out / results.RESULTS_NAME, out)
     return status

@@ -437,7 +437,7 @@ def validation_section(validation: Validation, quick: ResultsFile) -> str:
     )
 
 
-def render(
+def report_text(
     results: ResultsFile,
     analysis: Analysis,
     article: Article,
@@ -477,5 +477,5 @@ def write_report(
     figure = plot_times(analysis, article, out_dir / FIGURE_NAME)
     verdicts.write(analysis, article, out_dir)
     path = out_dir / REPORT_NAME
-    write_atomically(path, render(results, analysis, article, figure.name if figure else None, quick))
+    write_atomically(path, report_text(results, analysis, article, figure.name if figure else None, quick))
     return path, analysis

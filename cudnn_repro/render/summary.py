@@ -179,22 +179,28 @@ def warnings_list(sets: list[RunSet], about: str) -> list[str]:
     return lines
 
 
-def validation_table(sets: list[RunSet], article: Article) -> str:
-    """The quick predictions against article-size runs, for the pairs the predictor was validated on."""
+Named = tuple[str, ResultsFile]  # a run set's name in the summary, and its results
+
+
+def validation_pairs(sets: list[RunSet]) -> list[tuple[dict, Named, Named]]:
+    """The (quick, paper) pairs the predictor was validated on: run sets of this summary, else the
+    committed files themselves (the benchmark's pairs), read here so the table only formats."""
     by_path = {rs.path: (rs.name, rs.results) for rs in sets}
 
-    def find(path: str) -> tuple[str, dict] | None:
-        """A run set of this summary, else the committed file itself (the benchmark's pairs)."""
+    def find(path: str) -> Named | None:
         resolved = (ROOT / path).resolve()
         if resolved in by_path:
             return by_path[resolved]
         return (path.removesuffix("/results.json"), results_file.load(resolved)) if resolved.is_file() else None
 
+    pairs = [(pair, find(pair["quick"]), find(pair["paper"])) for pair in predict.validations()]
+    return [(pair, quick, full) for pair, quick, full in pairs if quick is not None and full is not None]
+
+
+def validation_table(pairs: list[tuple[dict, Named, Named]], article: Article) -> str:
+    """The quick predictions against article-size runs, for the pairs the predictor was validated on."""
     rows = []
-    for pair in predict.validations():
-        quick, full = find(pair["quick"]), find(pair["paper"])
-        if quick is None or full is None:
-            continue
+    for pair, quick, full in pairs:
         validation = validate_prediction(full[1], quick[1], article)
         names = Markdown(f"{code(quick[0])} vs {code(full[0])}")
         for r in validation.rows:
@@ -245,9 +251,9 @@ def qualifying(sets: list[RunSet], about: str) -> list[str]:
     return ["", f"What qualifies these {about}:", "", *lines] if lines else []
 
 
-def render(
+def summary_text(
     sets: list[RunSet], article: Article, reconciled: list[Reconciled], figure: str | None,
-    missing: list[tuple[str, str]],
+    missing: list[tuple[str, str]], pairs: list[tuple[dict, Named, Named]],
 ) -> str:  # fmt: skip
     by_name = {rs.name: (rs.analysis, rs.results) for rs in sets}
     lines = [
@@ -278,7 +284,7 @@ def render(
         *[f"- *{escape(r.claim.text)}* (article {r.claim.article_value:g}): {reconciled_line(r)}" for r in reconciled],
         *set_aside_lines(reconciled),
     ]
-    validation = validation_table(sets, article)
+    validation = validation_table(pairs, article)
     if validation:
         lines += [
             "",
@@ -328,5 +334,6 @@ def write_summary(paths: list[Path], out_dir: Path, article: Article) -> tuple[P
     record = summary_record(article, reconciled, missing)
     results_file.write_json(record, out_dir / SUMMARY_JSON)
     path = out_dir / SUMMARY_NAME
-    results_file.write_atomically(path, render(sets, article, reconciled, figure.name if figure else None, missing))
+    text = summary_text(sets, article, reconciled, figure.name if figure else None, missing, validation_pairs(sets))
+    results_file.write_atomically(path, text)
     return path, record["exit_status"]

@@ -13,7 +13,7 @@ from helpers import FIXTURES, ROOT
 from cudnn_repro import results
 from cudnn_repro.judge.analysis import analyse, validate_prediction
 from cudnn_repro.judge.claims import load_article
-from cudnn_repro.render.report import ran_in, render, validation_section, write_report
+from cudnn_repro.render.report import ran_in, report_text, validation_section, write_report
 from cudnn_repro.render.summary import write_summary
 from cudnn_repro.render.verdicts import VERDICTS_NAME
 
@@ -28,7 +28,7 @@ def check_snapshot(name: str, text: str) -> None:
 
 
 def rendered(results: dict) -> str:
-    return render(results, analyse(results, ARTICLE), ARTICLE)
+    return report_text(results, analyse(results, ARTICLE), ARTICLE)
 
 
 def test_gpu_report_gives_verdicts_evidence_and_telemetry(gpu_results):
@@ -124,6 +124,6 @@ def test_ran_in_names_the_image_only_where_this_package_started_it(container, lo
 
 
 def test_a_cut_short_plan_is_said_and_counts_come_from_the_runs(gpu_results):
-    report = render(gpu_results, analyse(gpu_results, load_article()), load_article())
+    report = report_text(gpu_results, analyse(gpu_results, load_article()), load_article())
     assert "Runs done per model: LSTM 3, GRU 2, CuDNNLSTM 2, CuDNNGRU 2, of 3 planned" in report
     assert "The plan was cut short: the file holds 9 of its 12 planned runs." in report
