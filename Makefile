@@ -108,9 +108,9 @@ UNIT_A := tests/test_end_to_end.py tests/test_gpu_check.py tests/test_layers.py 
   tests/judge
 test-unit: test-unit-a test-unit-b  ## lint, unit and end-to-end tests (no Docker)
 test-unit-a: lint $(VENV)/.torch
-	nice -n 10 $(PY) -m pytest $(UNIT_A)
+	nice -n 10 $(PY) -m pytest --durations=15 $(UNIT_A)
 test-unit-b: lint $(VENV)/.torch
-	nice -n 10 $(PY) -m pytest --ignore=tests/engine --ignore=tests/slurm $(addprefix --ignore=,$(UNIT_A))
+	nice -n 10 $(PY) -m pytest --durations=15 --ignore=tests/engine --ignore=tests/slurm $(addprefix --ignore=,$(UNIT_A))
 
 # Debian's packages the tests need (root), one apt at a time: mmdebstrap first (the engine's
 # build waits for it), then a one-node Slurm cluster.
@@ -136,11 +136,11 @@ engine-images: $(VENV)/.runtime wheelhouse/cpu/.complete build/engine-base.tar
 
 # Against the real Docker engine (needs root). Fails, never skips, without an engine.
 test-engine: $(VENV)/.dev engine-images  ## tests against the real Docker engine (needs root)
-	$(PY) -m pytest tests/engine
+	$(PY) -m pytest --durations=10 tests/engine
 
 # On a real one-node Slurm cluster (needs root). Fails, never skips, when it cannot start.
 test-slurm: $(VENV)/.torch | slurm-packages  ## tests on a one-node Slurm cluster started for them (needs root)
-	nice -n 10 $(PY) -m pytest tests/slurm
+	nice -n 10 $(PY) -m pytest --durations=10 tests/slurm
 
 # The suites side by side, each one's output shown whole when it ends: the unit tests as two
 # shards, the engine and the Slurm tests. The unit and Slurm suites run under nice, so they yield
@@ -151,7 +151,7 @@ test:  ## everything CI runs
 # Re-render every committed report from its results file (runs nothing), then the summary
 # across them. A paper-size run set `X-paper` is validated against a quick `X-quick` beside
 # it; the main one against QUICK when that names a quick-profile results file.
-QUICK ?= $(wildcard $(EVIDENCE)/runs/cpu-keras2-quick/results.json)
+QUICK ?= $(wildcard $(EVIDENCE)/runs/main-quick/results.json)
 reports: $(VENV)/.runtime  ## re-render every report in paper/ and paper/SUMMARY.md, running nothing
 	for f in $(EVIDENCE)/runs/*/results.json; do q=$${f%-paper/results.json}-quick/results.json; \
 	  $(PY) reproduce.py report $$f $$([ "$$q" != "$$f" ] && [ -f "$$q" ] && echo --quick $$q) || exit 1; done
