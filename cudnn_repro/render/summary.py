@@ -101,7 +101,8 @@ def load_run_sets(paths: list[Path], out_dir: Path, article: Article) -> tuple[l
                 raise
             unreadable[path.parent] = str(error)
             continue
-        sets.append(RunSet(os.path.relpath(path.parent, out_dir.resolve()), path, data, analyse(data, article)))
+        name = os.path.relpath(path.parent, out_dir.resolve())  # the summary's own folder: by its name
+        sets.append(RunSet(path.parent.name if name == "." else name, path, data, analyse(data, article)))
     return sets, unreadable
 
 
