@@ -11,6 +11,7 @@ from helpers import ROOT
 
 from cudnn_repro import __version__, errors
 from cudnn_repro.cli import build_parser
+from cudnn_repro.settings import STACK_FACTS
 
 DOCS = [ROOT / "README.md", ROOT / "ARTIFACT.md", *sorted((ROOT / "docs").glob("*.md"))]
 # Options of other tools that the docs quote (pip, Slurm, Apptainer, pyxis, the benchmarks).
@@ -86,3 +87,11 @@ def test_archive_metadata_matches_the_package():
     assert zenodo["version"] == __version__ and f"version: {__version__}" in citation
     assert zenodo["license"] == "MIT" and "license: MIT" in citation and "MIT License" in (ROOT / "LICENSE").read_text()
     assert zenodo["title"] in citation and zenodo["creators"]
+
+
+def test_every_stack_is_in_the_stacks_page():
+    """docs/stacks.md's table has a row per stack of stacks.json, and names the file."""
+    page = (ROOT / "docs" / "stacks.md").read_text()
+    assert "cudnn_repro/stacks.json" in page
+    for name in STACK_FACTS:
+        assert re.search(rf"^\| `{name}`", page, re.M), f"docs/stacks.md has no row for the {name} stack"
