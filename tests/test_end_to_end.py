@@ -238,3 +238,9 @@ def test_no_engine_says_so_and_falls_back_to_a_local_run(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "falling back to a local run" in done.stderr
     assert json.loads((out / "results.json").read_text())["environment"]["container"]["image_id"] is None
+    # With --data auto, the host looks for imdb.npz (and tries the download) once; the fallback does not again.
+    auto = ["container", "--profile", "smoke", "--train-samples", "100", "--test-samples", "100", "--models", "LSTM"]
+    once = reproduce(*auto, "--out", str(tmp_path / "auto"), "--fallback-local",
+                     env_extra=env_host | {"KERAS_HOME": str(tmp_path / "keras")})  # fmt: skip
+    assert once.returncode == 0, once.stderr
+    assert once.stderr.count("downloading ") == 1 and "falling back to a local run" in once.stderr

@@ -53,7 +53,7 @@ def main(args: argparse.Namespace) -> int:
         fallback_local=args.fallback_local,
     )  # fmt: skip
     if status is None:
-        status = run.run_locally(settings, out, args.imdb_path, args.force)
+        status = run.run_locally(settings, out, args.imdb_path, args.force, looked=True)  # no second download
     door.beside_evidence(out, defaulted)
     return status
 

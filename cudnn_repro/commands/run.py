@@ -54,14 +54,15 @@ def backend_problem(stack: str) -> str | None:
     return keras_backend_problem(stack, name)
 
 
-def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bool) -> int:
+def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bool, looked: bool = False) -> int:
+    """looked: the dataset was already looked for (a container run falling back), see load_dataset."""
     problem = backend_problem(settings.stack)
     if problem:
         raise Failure(problem)
     # Before Keras is imported (seconds): a bad dataset is refused at once, a Failure for cli's boundary.
     from ..measure.data import load_dataset
 
-    data = load_dataset(settings, imdb_path)
+    data = load_dataset(settings, imdb_path, looked)
     from ..measure.provenance import ProvenanceError
     from ..measure.workload import run
 

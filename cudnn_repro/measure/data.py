@@ -154,10 +154,11 @@ def find_imdb(mode: str, explicit: str | None = None, download: bool = True) -> 
     return None
 
 
-def load_dataset(settings, imdb_path: str | None = None) -> Dataset:
-    # In a container the host has already looked for the file (and downloaded it if it could):
-    # the container has no network and never writes outside its output folder.
-    npz = find_imdb(settings.data, imdb_path, download=os.environ.get(OFFLINE_ENV) != "1")
+def load_dataset(settings, imdb_path: str | None = None, looked: bool = False) -> Dataset:
+    """looked: the host has already looked for the file (and downloaded it if it could), so no
+    download is tried again: in a container (no network, nothing written outside its output
+    folder), or a local run that a container run fell back to."""
+    npz = find_imdb(settings.data, imdb_path, download=not looked and os.environ.get(OFFLINE_ENV) != "1")
     if npz is not None:
         train, test = read_imdb_npz(npz, settings.num_words)
         info = {"source": "imdb", "path": str(npz.path), "sha256": IMDB_SHA256, "note": "real IMDB (Keras imdb.npz)"}
