@@ -40,7 +40,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def new_results(settings: dict, environment: dict, data: dict) -> ResultsFile:
+def new_results(settings: dict, environment: Environment, data: dict) -> ResultsFile:
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -52,7 +52,7 @@ def new_results(settings: dict, environment: dict, data: dict) -> ResultsFile:
     }
 
 
-def start_invocation(results: ResultsFile, environment: dict) -> None:
+def start_invocation(results: ResultsFile, environment: Environment) -> None:
     """Record the command that is about to add runs, so a resumed file says who made what."""
     results.setdefault("invocations", []).append(
         {
@@ -143,6 +143,36 @@ class Run(TypedDict):
     telemetry: NotRequired[dict]
 
 
+class Container(TypedDict):
+    """environment.container: where the workload ran (the image and its base, when this package started it)."""
+
+    in_container: bool
+    image_id: str | None
+    image_digest: str | None
+    image_base: str | None  # None: not recorded (a version 1 file) or no image of this package
+    image_base_pinned: bool | None
+    host_command: NotRequired[str | None]
+
+
+class Environment(TypedDict):
+    """environment: the machine and software a run set ran on, as the workload collected it."""
+
+    argv: list[str]
+    python: str
+    platform: str
+    packages: dict[str, str]
+    backend: dict
+    cpu: dict
+    gpu: dict
+    git: dict
+    container: Container
+    lock: NotRequired[dict]
+    load_average: NotRequired[list[float]]
+    variables: NotRequired[dict[str, str]]
+    launcher: NotRequired[dict[str, str]]
+    gpu_self_test: NotRequired[dict]
+
+
 class ResultsFile(TypedDict):
     """A results file as load() returns it: checked against the schema, upgraded to the current shape."""
 
@@ -151,7 +181,7 @@ class ResultsFile(TypedDict):
     created: str
     updated: NotRequired[str]
     settings: RunSettings
-    environment: dict
+    environment: Environment
     data: dict
     runs: list[Run]
     invocations: NotRequired[list[dict]]
@@ -270,7 +300,7 @@ def exclusive(out_dir: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def comparable(env: dict) -> dict:
+def comparable(env: Environment) -> dict:
     """What must not change between the runs that one results file holds."""
     return {
         "packages": env["packages"],
@@ -302,7 +332,7 @@ def check_settings(results: ResultsFile, settings: dict, path: Path) -> None:
         raise ResultsError(f"{path} holds runs made with other settings ({changes}); {start_over()}")
 
 
-def check_resumable(results: ResultsFile, settings: dict, environment: dict, data: dict, path: Path) -> None:
+def check_resumable(results: ResultsFile, settings: dict, environment: Environment, data: dict, path: Path) -> None:
     """The one rule for adding runs to a file: the same settings, machine, software and data
     source, or the runs would not be comparable."""
     check_settings(results, settings | {k: None for k in results["settings"].keys() - settings.keys()}, path)

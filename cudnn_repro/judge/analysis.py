@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..results import ResultsFile, Run, RunSettings
+from ..results import Environment, ResultsFile, Run, RunSettings
 from ..settings import SYNTHETIC_NOTE
 from . import predict, stats
 from .claims import Article, Claim, RatioClaim, TimeClaim
@@ -272,7 +272,9 @@ def side(claim: RatioClaim, ratio: Estimate) -> str:
     return INCONCLUSIVE
 
 
-def judge_time(claim: TimeClaim, models: dict[str, ModelSummary], environment: dict, article: Article) -> Verdict:
+def judge_time(
+    claim: TimeClaim, models: dict[str, ModelSummary], environment: Environment, article: Article
+) -> Verdict:
     gpu = environment["gpu"].get("name") if environment["gpu"].get("present") else None
     if not gpu or not any(kind in gpu for kind in article.gpu_class):
         where = gpu or "no GPU"
@@ -289,7 +291,9 @@ def judge_time(claim: TimeClaim, models: dict[str, ModelSummary], environment: d
     return Verdict(claim, verdict, time.method, time, direction=miss(verdict, time.point, claim.below_seconds))
 
 
-def judge(claim: Claim, models: dict[str, ModelSummary], basis: Basis, environment: dict, article: Article) -> Verdict:
+def judge(
+    claim: Claim, models: dict[str, ModelSummary], basis: Basis, environment: Environment, article: Article
+) -> Verdict:
     reason = unavailable(claim, models, basis)
     if reason:
         return Verdict(claim, NOT_VERIFIABLE, reason)
@@ -357,7 +361,7 @@ def collect_warnings(
     return warnings
 
 
-def lock_warnings(environment: dict) -> list[RunWarning]:
+def lock_warnings(environment: Environment) -> list[RunWarning]:
     """Whether the packages that ran are the locked ones."""
     lock = environment.get("lock")
     if lock is None:

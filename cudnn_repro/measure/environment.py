@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import ROOT
+from ..results import Environment
 from ..variables import (
     GIT_COMMIT_ENV,
     GIT_DIRTY_ENV,
@@ -232,7 +233,7 @@ def collect_container(d: dict) -> None:
     }
 
 
-def collect_environment() -> dict:
+def collect_environment() -> Environment:
     d: dict = {"argv": [Path(sys.argv[0]).name, *sys.argv[1:]]}
     for collect in (
         collect_python,

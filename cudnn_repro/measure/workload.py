@@ -20,7 +20,7 @@ from .timing import timed_fit
 
 
 def resumable(
-    path: Path, run_settings: dict, environment: dict, data_info: dict, force: bool
+    path: Path, run_settings: dict, environment: results.Environment, data_info: dict, force: bool
 ) -> results.ResultsFile | None:
     """The results already in `path` that this run continues, or None to start afresh."""
     if not path.exists() or force:
@@ -31,7 +31,13 @@ def resumable(
     return existing
 
 
-def open_results(path: Path, existing: dict | None, run_settings: dict, environment: dict, data_info: dict) -> dict:
+def open_results(
+    path: Path,
+    existing: results.ResultsFile | None,
+    run_settings: dict,
+    environment: results.Environment,
+    data_info: dict,
+) -> results.ResultsFile:
     state = existing or results.new_results(run_settings, environment, data_info)
     results.start_invocation(state, environment)
     results.save(state, path)

@@ -27,7 +27,7 @@ from ..judge.analysis import (
 from ..judge.claims import Article, RatioClaim
 from ..judge.deviations import Deviation
 from ..judge.stats import LEVEL, MIN_RUNS, Estimate
-from ..results import ResultsFile, RunSettings, write_atomically
+from ..results import Container, Environment, ResultsFile, RunSettings, write_atomically
 from ..settings import ADAM_EPSILON, STACK_FACTS
 from . import headline, verdicts
 from .markdown import Markdown, bold, code, escape, join, table
@@ -328,7 +328,7 @@ def computed_section(results: ResultsFile, analysis: Analysis, article: Article)
     return "\n".join(lines)
 
 
-def ran_in(container: dict, short: bool = False) -> str:
+def ran_in(container: Container, short: bool = False) -> str:
     """Where the workload ran: this package's image (its id and base), a container this package
     did not start (its image unknown), or the host; never "container" where the image is unknown."""
     image_id = container["image_id"]
@@ -351,7 +351,7 @@ def ran_in(container: dict, short: bool = False) -> str:
     return f"this package's image {image_id}{digest} ({on})"
 
 
-def lock_text(env: dict) -> str | Markdown:
+def lock_text(env: Environment) -> str | Markdown:
     lock = env.get("lock")
     if lock is None:
         return "not checked (results file from before the check)"
