@@ -222,10 +222,9 @@ def update_to_2(results: dict) -> None:
         "steps_per_epoch": None,  # before the quick profile, every batch of the training set
         "tf32": None,  # before --tf32, TF32 was not controlled: the backend's default applied
     }
+    container = results["environment"]["container"]
     results["settings"] = old_settings | results["settings"]
-    results["environment"]["container"] = {"image_base": None, "image_base_pinned": None} | results["environment"][
-        "container"
-    ]
+    results["environment"]["container"] = {"image_base": None, "image_base_pinned": None} | container
     results["version"] = 2
 
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 from helpers import ROOT, TINY
 
-from cudnn_repro.run_folder import USER_ROOT
+from cudnn_repro.commands.door import USER_ROOT
 
 VENV = ROOT / ".venv"
 

@@ -5,12 +5,20 @@ the project's evidence."""
 from __future__ import annotations
 
 import os
+import re
+import socket
 from pathlib import Path
 
-from .. import results, run_folder
+from .. import ROOT, results
 from ..errors import Failure
-from ..settings import Settings
+from ..settings import STACK_FRAMEWORKS, Settings
 from ..variables import IMAGE_ID_ENV
+
+# paper/ holds what the project measured, written only when asked for by name (`--out paper`,
+# `make reports`); a user's runs sit side by side under out/, one folder per machine, stack and
+# profile: out/<host>-<gpu or cpu>-<stack>-<backend>-<profile>/.
+USER_ROOT = Path("out")  # relative to where the command runs: the checkout, through make
+EVIDENCE = ROOT / "paper"  # the project's own run sets, committed
 
 
 def out_problem(out: Path) -> str | None:
@@ -40,19 +48,43 @@ def check(settings: Settings, out: Path, force: bool) -> None:
         results.check_settings(results.load(path), settings.to_dict(), path)
 
 
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
+
+
+def device() -> str:
+    """The GPU's model as a short name (NVIDIA H200 -> h200), or cpu when NVML sees none."""
+    from ..measure.environment import collect_gpu
+
+    found: dict = {}
+    collect_gpu(found)
+    gpu = found["gpu"]
+    return slug(gpu["name"].removeprefix("NVIDIA ")) if gpu["present"] else "cpu"
+
+
 def output_folder(out: Path | None, settings: Settings) -> tuple[Path, bool]:
     """The folder a run writes to, and whether it was chosen for the user (no --out)."""
-    return (out, False) if out is not None else (run_folder.default_folder(settings), True)
+    if out is not None:
+        return out, False
+    backend = STACK_FRAMEWORKS.get(settings.stack, os.environ.get("KERAS_BACKEND", "tensorflow"))
+    host = slug(socket.gethostname().split(".")[0])
+    return USER_ROOT / f"{host}-{device()}-{settings.stack}-{slug(backend)}-{settings.profile}", True
+
+
+def is_evidence(out: Path) -> bool:
+    """Whether a folder is (inside) the project's evidence, which a user's summary never writes."""
+    evidence = EVIDENCE.resolve()
+    return out.resolve() == evidence or evidence in out.resolve().parents
 
 
 def beside_evidence(out: Path, defaulted: bool) -> None:
     """A user's run set in one summary with the project's committed ones (paper/ is only read)."""
     from .compare import compare
 
-    if os.environ.get(IMAGE_ID_ENV) or not (out / results.RESULTS_NAME).exists() or run_folder.is_evidence(out):
+    if os.environ.get(IMAGE_ID_ENV) or not (out / results.RESULTS_NAME).exists() or is_evidence(out):
         return  # inside this package's image the host says where things are
     if not defaulted:
-        evidence = os.path.relpath(run_folder.EVIDENCE)
+        evidence = os.path.relpath(EVIDENCE)
         print(f"beside the project's run sets: reproduce.py compare {out} {evidence} --out {out}")
         return
-    compare([run_folder.USER_ROOT, run_folder.EVIDENCE], run_folder.USER_ROOT, check=False)
+    compare([USER_ROOT, EVIDENCE], USER_ROOT, check=False)

@@ -7,7 +7,6 @@ import argparse
 import shutil
 import sys
 
-from .. import run_folder
 from ..errors import OK, SCHEDULER, UsageError
 from ..launch.sweep import (
     DEFAULT_SWEEP,
@@ -88,7 +87,7 @@ def main(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.runtime != "venv" and args.image is None:
         raise UsageError(f"--runtime {args.runtime} needs --image (docs/slurm.md)")
-    out = args.out or run_folder.USER_ROOT / "slurm"
+    out = args.out or door.USER_ROOT / "slurm"
     door.check(settings, out, force=True)  # each task resumes its own folder
     from submitit.core.utils import FailedJobError, FailedSubmissionError
 

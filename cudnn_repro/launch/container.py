@@ -129,12 +129,11 @@ def image_revision(labels: dict[str, str]) -> tuple[str | None, bool]:
     return (commit if commit not in ("", "None", "unknown") else None), bool(dirty)
 
 
-def pinned_base(dockerfile: Path = ROOT / "docker" / "Dockerfile") -> str:
-    """The base the Dockerfile pins by digest: its one owner is the Dockerfile's `ARG BASE=`."""
-    found = re.search(r"^ARG BASE=(\S+)$", dockerfile.read_text(), re.MULTILINE)
-    if found is None:
-        raise engine.EngineError(f"{dockerfile} names no pinned base (`ARG BASE=...`)")
-    return found.group(1)
+def pinned_base(dockerfile: Path = ROOT / "docker" / "Dockerfile") -> str | None:
+    """The base the Dockerfile pins by digest (its one owner is the Dockerfile's `ARG BASE=`), or None
+    where there is no Dockerfile to ask: an installed package running an archived image."""
+    found = re.search(r"^ARG BASE=(\S+)$", dockerfile.read_text(), re.MULTILINE) if dockerfile.is_file() else None
+    return found.group(1) if found else None
 
 
 def local_base(client) -> str:
@@ -228,11 +227,11 @@ def run_in_container(
     if variant.name == "gpu":
         engine.gpu_preflight(client, image)
     info = engine.describe(client, image)
-    built_on = info["labels"].get(BASE_LABEL) or "unknown"
-    pinned = built_on == pinned_base()
+    built_on, pinned = info["labels"].get(BASE_LABEL) or "unknown", pinned_base()
+    is_pinned = None if pinned is None else built_on == pinned  # None: no Dockerfile here to compare with
     print(
         f"image {info['id']} ({info['labels'].get('io.cudnn-repro.variant')}), built on {built_on}"
-        + ("" if pinned else ": a stand-in for the pinned base"),
+        + (": a stand-in for the pinned base" if is_pinned is False else ""),
         file=sys.stderr,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -242,7 +241,7 @@ def run_in_container(
         IMAGE_ID_ENV: info["id"],
         IMAGE_DIGEST_ENV: info["digest"] or "",
         IMAGE_BASE_ENV: built_on,
-        IMAGE_BASE_PINNED_ENV: "1" if pinned else "0",
+        IMAGE_BASE_PINNED_ENV: {True: "1", False: "0", None: ""}[is_pinned],
         GIT_DIRTY_ENV: "1" if dirty else "0",
         HOST_COMMAND_ENV: shlex.join(sys.argv),
     } | ({GIT_COMMIT_ENV: commit} if commit else {})
