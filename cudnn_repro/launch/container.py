@@ -117,6 +117,7 @@ def require_checkout() -> None:
 LOCAL_BASE = "cudnn-repro-test-base:bookworm"
 LOCAL_BASE_TAR = ROOT / "build" / "engine-base.tar"
 BASE_LABEL = "org.opencontainers.image.base.name"
+INPUTS_LABEL = "io.cudnn-repro.inputs"  # set by the Dockerfile's last step: only a finished build has it
 REVISION_LABEL = "org.opencontainers.image.revision"  # the checkout's commit when the image was built
 DIRTY = "-dirty"  # after the commit: the checkout had uncommitted changes then
 
@@ -170,7 +171,7 @@ def build_image(client, variant: Variant, wheelhouse: Path, base: str | None = N
         buildargs["BASE"] = base
     files = image_files(variant, wheelhouse)
     buildargs["INPUTS"] = inputs_digest(files, buildargs)
-    same = client.images.list(filters={"label": f"io.cudnn-repro.inputs={buildargs['INPUTS']}"})
+    same = client.images.list(filters={"label": f"{INPUTS_LABEL}={buildargs['INPUTS']}"})
     if same:
         print(f"reusing {same[0].id}: built from exactly these inputs", file=sys.stderr)
         same[0].tag(variant.tag)
