@@ -28,7 +28,7 @@ RUN_ARGS = --profile $(PROFILE) $(if $(OUT),--out $(OUT)) $(ARGS)
 REPRODUCE := CUDNN_REPRO_CALLER='$(CALLER)' $(PY) reproduce.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reproduce reproduce-quick reproduce-slurm test test-unit test-unit-a test-unit-b test-engine \
+.PHONY: help venv docs reproduce reproduce-quick reproduce-slurm test test-unit test-unit-a test-unit-b test-engine \
   test-slurm lint wheelhouse \
   engine-packages slurm-packages engine-images image image-archive \
   reports lock gpu-wheels bench check-gpu-image clean
@@ -159,6 +159,9 @@ reports: $(VENV)/.runtime  ## re-render every report in paper/ and paper/SUMMARY
 	$(PY) reproduce.py compare $(EVIDENCE) --out $(EVIDENCE)
 
 # Refresh the locks from pyproject.toml's dependencies and requirements/*.in.
+docs: $(VENV)/.runtime  ## rewrite the part of docs/stacks.md that cudnn_repro/stacks.json owns
+	$(PY) -m cudnn_repro.render.stacks_page docs/stacks.md
+
 lock: $(VENV)/.uv  ## recompile requirements/*.lock from pyproject.toml and requirements/*.in
 	cd requirements && $(LOCK) bootstrap.in -o bootstrap.lock \
 	  && $(LOCK) ../pyproject.toml cpu.in --override cpu-overrides.txt -o runtime.lock \
