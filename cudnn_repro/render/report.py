@@ -337,16 +337,16 @@ def ran_in(container: Container, short: bool = False) -> str:
     if image_id is None:
         return "host"
     base, pinned = container.get("image_base"), container.get("image_base_pinned")
+    if base is None:
+        kind = on = "base not recorded"
+    elif pinned is None:  # the host had no Dockerfile to compare with (an installed package, an archive)
+        kind, on = "base not compared", f"base {base}, not compared with the pinned one"
+    elif pinned:
+        kind, on = "pinned base", f"pinned base {base}"
+    else:
+        kind, on = "stand-in base", f"base {base}, a stand-in for the pinned one"
     if short:
-        kind = "base not recorded" if base is None else "pinned base" if pinned else "stand-in base"
         return f"this package's image {image_id.removeprefix('sha256:')[:12]} ({kind})"
-    on = (
-        "base not recorded"
-        if base is None
-        else f"pinned base {base}"
-        if pinned
-        else f"base {base}, a stand-in for the pinned one"
-    )
     digest = f", {container['image_digest']}" if container["image_digest"] else ""
     return f"this package's image {image_id}{digest} ({on})"
 

@@ -111,6 +111,11 @@ IMAGE = "sha256:" + "ab" * 32
             f"this package's image {IMAGE} (pinned base py@sha256:1)",
             "this package's image abababababab (pinned base)",
         ),
+        (  # run from an archive by an installed package: no Dockerfile to compare the base with
+            {"in_container": True, "image_id": IMAGE, "image_base": "deb:12", "image_base_pinned": None},
+            f"this package's image {IMAGE} (base deb:12, not compared with the pinned one)",
+            "this package's image abababababab (base not compared)",
+        ),
         (  # a file from before the base was recorded
             {"in_container": True, "image_id": IMAGE},
             f"this package's image {IMAGE} (base not recorded)",
