@@ -13,8 +13,7 @@ from pathlib import Path
 
 MODELS = ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
 MATH_MODES = ("article", "matched")
-# Each stack described once, as data (stacks.json): keras2 the article's own classes through tf_keras
-# (TensorFlow only); keras3 Keras 3 on any backend; torch the notebook's model in plain PyTorch.
+# Each stack described once, as data: stacks.json.
 STACK_FACTS: dict[str, dict] = json.loads(Path(__file__).with_name("stacks.json").read_text())["stacks"]
 STACKS = tuple(STACK_FACTS)
 # The framework each stack computes on; keras3's is KERAS_BACKEND's (backend.framework_of).
@@ -109,8 +108,7 @@ class Settings:
         return d
 
 
-# The math the other stacks compute, fixed: keras2 the notebook's layers as they are; torch cuDNN's
-# equations in both pairs (nn.LSTM/nn.GRU have sigmoid gates and reset-after GRUs, with or without cuDNN).
+# The math a stack fixes (why: its math_why in stacks.json); keras3's is --math's.
 STACK_MATH = {name: s["math"] for name, s in STACK_FACTS.items() if s["math"]}
 
 

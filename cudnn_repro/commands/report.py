@@ -38,8 +38,8 @@ def make_report(results_file: Path, out_dir: Path, quick_file: Path | None = Non
     from ..render.report import write_report
 
     quick = results.load(quick_file) if quick_file else None
-    written, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
-    print(f"report: {written}")
+    report_path, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
+    print(f"report: {report_path}")
     return run_set_status(analysis)
 
 
