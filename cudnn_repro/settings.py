@@ -13,8 +13,10 @@ from pathlib import Path
 
 MODELS = ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
 MATH_MODES = ("article", "matched")
-# Each stack described once, as data: stacks.json.
-STACK_FACTS: dict[str, dict] = json.loads(Path(__file__).with_name("stacks.json").read_text())["stacks"]
+# Each stack described once, as data: stacks.json; with the kinds of kernel a plain LSTM/GRU can run.
+_STACKS_FILE = json.loads(Path(__file__).with_name("stacks.json").read_text())
+STACK_FACTS: dict[str, dict] = _STACKS_FILE["stacks"]
+PLAIN_KERNELS: dict[str, dict] = _STACKS_FILE["plain_kernels"]
 STACKS = tuple(STACK_FACTS)
 # The framework each stack computes on; keras3's is KERAS_BACKEND's (backend.framework_of).
 STACK_FRAMEWORKS = {name: s["framework"] for name, s in STACK_FACTS.items() if s["framework"]}

@@ -39,3 +39,13 @@ def reproduce(*args: str, backend: str = "tensorflow", env_extra: dict | None = 
     return subprocess.run(
         [sys.executable, str(ROOT / "reproduce.py"), *args], env=env, capture_output=True, text=True, **popen
     )
+
+
+def fake_analysis(verdicts: list, basis=None, place=None, superseded: tuple[str, ...] = (), share: float = 1.0):
+    """An Analysis holding only verdicts, for the judge's reconciling and exit rules."""
+    from cudnn_repro.judge.analysis import MEASURED, Analysis, Basis
+    from cudnn_repro.judge.places import Place
+
+    place = place or Place("NVIDIA H200", "Keras 3 on TensorFlow", "graph")
+    basis = basis or Basis(MEASURED, "measured")
+    return Analysis({}, basis, verdicts, [], None, place, share, list(superseded))

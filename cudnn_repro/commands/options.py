@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import results
-from ..errors import INPUT_ERROR, Failure, UsageError
+from ..errors import INPUT_ERROR, OK, SOME_NOT_REPRODUCED, UNDECIDED, Failure, UsageError
 from ..settings import OPTIONS, PROFILES, Settings, configured
 from ..variables import IMDB_ENV
 
@@ -38,6 +38,38 @@ def count(most: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def claim_ids(text: str) -> frozenset[str]:
+    """--claims: ids from the claims file, comma-separated; an unknown one is a usage error naming them all."""
+    from ..judge.claims import load_article
+
+    known = [c.id for c in load_article().claims]
+    ids = [part.strip() for part in text.split(",")]
+    unknown = [i for i in ids if i not in known]
+    if unknown or not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"unknown claim {', '.join(map(repr, unknown)) or 'id (none given)'}; choose from {', '.join(known)}"
+        )
+    return frozenset(ids)
+
+
+def add_check_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """--check and --claims, alike for report (one run set's verdicts) and compare (the reconciled outcomes)."""
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"exit by {what}: {OK} every gating claim reproduced (or not applicable on this hardware: an absolute "
+        f"time off the article's GPU class), {SOME_NOT_REPRODUCED} some gating claim firmly not reproduced, "
+        f"{UNDECIDED} none refuted but some inconclusive, indicative or not verifiable ({INPUT_ERROR}: no results "
+        "file can be read)",
+    )
+    parser.add_argument(
+        "--claims",
+        type=claim_ids,
+        metavar="ID[,ID...]",
+        help="with --check: the claims that gate the exit status (default: all; ids as in judge/claims.json)",
+    )
 
 
 def argument(parse: Callable[[str], object]) -> Callable[[str], object]:

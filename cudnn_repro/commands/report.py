@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from .. import results
-from ..errors import INPUT_ERROR, OK, SOME_NOT_REPRODUCED, UNDECIDED
+from ..errors import INPUT_ERROR, OK
 from ..judge.claims import load_article
-from .options import path, written
+from .options import add_check_options, path, written
 
 HELP = "re-render REPORT.md and verdicts.json from a results file, running nothing"
 
@@ -18,31 +18,29 @@ def add_parser(sub) -> argparse.ArgumentParser:
     report.add_argument("results", type=path, help="path to results.json")
     report.add_argument("--out", type=path, help="folder for REPORT.md (default: beside the results file)")
     report.add_argument("--quick", type=path, help="a quick-profile results file to validate against this run")
-    report.add_argument(
-        "--check",
-        action="store_true",
-        help=f"exit by the verdicts: {OK} every claim reproduced, {SOME_NOT_REPRODUCED} some claim firmly not "
-        f"reproduced, {UNDECIDED} none refuted but some inconclusive, indicative or not verifiable "
-        f"({INPUT_ERROR}: the file cannot be read)",
-    )
+    add_check_options(report, "the verdicts")
     return report
 
 
 def main(args: argparse.Namespace) -> int:
-    return report(args.results, args.out or args.results.parent, args.quick, args.check)
+    return report(args.results, args.out or args.results.parent, args.quick, args.check, args.claims)
 
 
-def make_report(results_file: Path, out_dir: Path, quick_file: Path | None = None) -> int:
-    """Write the report; return the verdicts' exit status (see `report --check`)."""
+def make_report(
+    results_file: Path, out_dir: Path, quick_file: Path | None = None, claims: frozenset[str] | None = None
+) -> int:
+    """Write the report; return the verdicts' exit status over the gating claims (see `report --check`)."""
     from ..judge.reconcile import run_set_status
     from ..render.report import write_report
 
     quick = results.load(quick_file) if quick_file else None
     report_path, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
     print(f"report: {report_path}")
-    return run_set_status(analysis)
+    return run_set_status(analysis, claims)
 
 
-def report(results_file: Path, out_dir: Path, quick_file: Path | None, check: bool) -> int:
-    status = written("report", out_dir, lambda: make_report(results_file, out_dir, quick_file))
+def report(
+    results_file: Path, out_dir: Path, quick_file: Path | None, check: bool, claims: frozenset[str] | None = None
+) -> int:
+    status = written("report", out_dir, lambda: make_report(results_file, out_dir, quick_file, claims))
     return status if check or status == INPUT_ERROR else OK

@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..results import Environment, ResultsFile, Run, RunSettings
-from ..settings import SYNTHETIC_NOTE
+from ..settings import PLAIN_KERNELS, SYNTHETIC_NOTE
 from . import predict, stats
 from .claims import Article, Claim, RatioClaim, TimeClaim
 from .deviations import Deviation, deviations
+from .places import Place, article_kind, place_of, size_share
 from .stats import Estimate
 
-REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE = (
+REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE, NOT_APPLICABLE = (
     "reproduced",
     "not reproduced",
     "inconclusive",
-    "not verifiable",
+    "not verifiable",  # a model the claim needs did not run: it holds back `--check`'s 0
+    "not applicable",  # a hardware-bound claim on other hardware: it does not
 )
 LARGER, SMALLER = "larger than claimed", "smaller than claimed"
 # An epoch whose start (Keras setting up its data iterator) takes this much longer than the
@@ -146,6 +148,8 @@ class Analysis:
     verdicts: list[Verdict]
     warnings: list[RunWarning]
     run_seconds: float | None  # from the results file's creation to its last save
+    place: Place
+    article_share: float  # how much of the article's training the runs did (1: all of it)
     superseded: list[str] = field(default_factory=list)  # why this run set's method is no longer current
     deviations: list[Deviation] = field(default_factory=list)  # where it departs from the article
 
@@ -272,18 +276,7 @@ def side(claim: RatioClaim, ratio: Estimate) -> str:
     return INCONCLUSIVE
 
 
-def judge_time(
-    claim: TimeClaim, models: dict[str, ModelSummary], environment: Environment, article: Article
-) -> Verdict:
-    gpu = environment["gpu"].get("name") if environment["gpu"].get("present") else None
-    if not gpu or not any(kind in gpu for kind in article.gpu_class):
-        where = gpu or "no GPU"
-        return Verdict(
-            claim,
-            NOT_VERIFIABLE,
-            f"an absolute time is hardware-bound: this run used {where}, the article a {article.gpu}",
-        )
-    time = models[claim.model].size_estimate
+def judge_time(claim: TimeClaim, time: Estimate) -> Verdict:
     low, high = time.bounds
     verdict = (
         REPRODUCED if high < claim.below_seconds else NOT_REPRODUCED if low >= claim.below_seconds else INCONCLUSIVE
@@ -291,14 +284,29 @@ def judge_time(
     return Verdict(claim, verdict, time.method, time, direction=miss(verdict, time.point, claim.below_seconds))
 
 
+def hardware_bound(claim: TimeClaim, models: dict[str, ModelSummary], gpu: str | None, article: Article) -> Verdict:
+    """An absolute time off the article's GPU class: not applicable, with the time where it was measured."""
+    summary = models.get(claim.model)
+    time = summary.size_estimate if summary else None
+    return Verdict(
+        claim,
+        NOT_APPLICABLE,
+        f"an absolute time is hardware-bound: this run used {gpu or 'no GPU'}, the article a {article.gpu}",
+        time,
+    )
+
+
 def judge(
     claim: Claim, models: dict[str, ModelSummary], basis: Basis, environment: Environment, article: Article
 ) -> Verdict:
+    gpu = environment["gpu"].get("name") if environment["gpu"].get("present") else None
+    if isinstance(claim, TimeClaim) and not article.on_its_gpu_class(gpu):
+        return hardware_bound(claim, models, gpu, article)
     reason = unavailable(claim, models, basis)
     if reason:
         return Verdict(claim, NOT_VERIFIABLE, reason)
     if isinstance(claim, TimeClaim):
-        return judge_time(claim, models, environment, article)
+        return judge_time(claim, models[claim.model].size_estimate)
     return judge_ratio(claim, models, basis)
 
 
@@ -444,12 +452,16 @@ def superseded(results: ResultsFile, basis: Basis) -> list[str]:
     return reasons
 
 
-def confounds(claim: Claim, results: ResultsFile, models: dict[str, ModelSummary], set_aside: list[str]) -> list[str]:
+def confounds(
+    claim: Claim, place: Place, models: dict[str, ModelSummary], set_aside: list[str], article: Article
+) -> list[str]:
     """What besides the kernels could explain a claim's value on this run set, main one first."""
-    s, out = results["settings"], []
-    plain = [name for name in claim.models if not name.startswith("CuDNN")]
-    if s["stack"] == "keras3" and s["backend"] == "torch" and plain:
-        out.append(f"Keras 3's torch backend runs the plain {' and '.join(plain)} as a Python loop over the time steps")
+    out = []
+    if not article_kind(place, claim, article):
+        out.append(
+            f"{place.stack} runs the plain {' and '.join(claim.plain_models)} as {place.kernel_name} "
+            f"(the article: a {PLAIN_KERNELS[article.plain_kernel]['short']})"
+        )
     out += set_aside
     for name in claim.models:
         m = models.get(name)
@@ -469,15 +481,16 @@ def run_seconds(results: ResultsFile) -> float | None:
 
 def analyse(results: ResultsFile, article: Article) -> Analysis:
     models, basis = summarise_models(results, article)
+    place = place_of(results)
     set_aside = superseded(results, basis)
     verdicts = [judge(c, models, basis, results["environment"], article) for c in article.claims]
     for v in verdicts:
-        if v.verdict != NOT_VERIFIABLE:
-            v.confounds = confounds(v.claim, results, models, set_aside)
+        if v.verdict not in (NOT_VERIFIABLE, NOT_APPLICABLE):
+            v.confounds = confounds(v.claim, place, models, set_aside, article)
     warnings = collect_warnings(results, models, basis, set_aside)
     parameters = {name: m.parameters for name, m in models.items()}
     return Analysis(
-        models, basis, verdicts, warnings, run_seconds(results), set_aside,
+        models, basis, verdicts, warnings, run_seconds(results), place, size_share(results, article), set_aside,
         deviations(results, parameters, runs_done(results), article),
     )  # fmt: skip
 

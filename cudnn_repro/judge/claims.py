@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import Failure
+from ..settings import SPECS
 
 CLAIMS_FILE = Path(__file__).with_name("claims.json")
 SCHEMA = "cudnn-repro/claims"
@@ -40,15 +41,27 @@ class RatioClaim:
         band = f"> {self.low:g}" if self.high is None else f"{self.low:g} to {self.high:g}"
         return band + (f" (margin {self.margin:.0%})" if self.margin else "")
 
+    @property
+    def plain_models(self) -> tuple[str, ...]:
+        """The claim's models that run a plain (non-cuDNN) kernel, whose kind a stack decides."""
+        return tuple(m for m in self.models if not SPECS[m].cudnn)
+
+    def accepted(self) -> tuple[float, float | None]:
+        """The band narrowed by the margin: a verdict is "reproduced" only with the whole interval inside."""
+        return self.low * (1 + self.margin), None if self.high is None else self.high / (1 + self.margin)
+
+    def refuted(self) -> tuple[float, float | None]:
+        """The band widened by the margin: "not reproduced" only with the whole interval below the
+        first or above the second."""
+        return self.low / (1 + self.margin), None if self.high is None else self.high * (1 + self.margin)
+
     def inside(self, low: float, high: float) -> bool:
-        """The whole interval lies inside the band, narrowed by the margin."""
-        top = None if self.high is None else self.high / (1 + self.margin)
-        return low >= self.low * (1 + self.margin) and (top is None or high <= top)
+        bottom, top = self.accepted()
+        return low >= bottom and (top is None or high <= top)
 
     def outside(self, low: float, high: float) -> bool:
-        """The whole interval lies outside the band, widened by the margin."""
-        top = None if self.high is None else self.high * (1 + self.margin)
-        return high < self.low / (1 + self.margin) or (top is not None and low > top)
+        bottom, top = self.refuted()
+        return high < bottom or (top is not None and low > top)
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,14 @@ class TimeClaim:
     def models(self) -> tuple[str, ...]:
         return (self.model,)
 
+    @property
+    def plain_models(self) -> tuple[str, ...]:
+        return tuple(m for m in self.models if not SPECS[m].cudnn)
+
+    def accepted(self) -> tuple[float | None, float]:
+        """Below the bound, judged on the article's GPU class only (hardware_bound)."""
+        return None, self.below_seconds
+
     def band(self) -> str:
         return f"< {self.below_seconds:g} s, on the article's GPU class"
 
@@ -82,6 +103,7 @@ class Article:
     gpu_class: tuple[str, ...]
     cpu: str
     software: dict
+    plain_kernel: str  # the kind of kernel its plain LSTM/GRU ran: one of stacks.json's plain_kernels
     size: dict
     fit_seconds: dict[str, float]
     keras2_parameters: dict[str, int]  # each model's trainable parameters in Keras 2.0.9
@@ -91,6 +113,10 @@ class Article:
 
     def hardware(self) -> str:
         return f"{self.gpu}, {self.cpu}"
+
+    def on_its_gpu_class(self, gpu: str | None) -> bool:
+        """Whether a GPU (its name; None: no GPU) is of the article's class, where an absolute time holds."""
+        return gpu is not None and any(kind in gpu for kind in self.gpu_class)
 
 
 class ClaimsError(Failure):
@@ -125,6 +151,7 @@ def load_article(path: Path = CLAIMS_FILE) -> Article:
         gpu_class=tuple(raw["article_gpu"]["class"]),
         cpu=raw["article_cpu"],
         software=raw["article_software"],
+        plain_kernel=raw["article_plain_kernel"],
         size=raw["article_size"],
         fit_seconds=raw["article_fit_seconds"],
         keras2_parameters=raw["keras_2_0_9_parameters"],

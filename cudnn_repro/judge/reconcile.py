@@ -1,9 +1,10 @@
-"""Each claim's verdicts across run sets, reconciled into one outcome, as data.
+"""Each claim's verdicts across run sets, reconciled by place (device and stack), then across places.
 
-"Not reproduced, larger than claimed" and "smaller than claimed" are different outcomes and are
-never merged. A run set whose method is superseded is listed with the reason but not counted.
-The summary (render/summary.py) and summary.json only format what this returns; `compare --check`
-exits by it as `report --check` does by one run set's verdicts.
+A place's outcome is the firm verdict its counted run sets share; its evidence is the most direct of
+them by a stated order (EVIDENCE_ORDER). "Not reproduced, larger than claimed" and "smaller than
+claimed" are different outcomes and are never merged. A run set whose method is superseded is listed
+with the reason but not counted. The summary (render/summary.py), its figure and summary.json only
+format what this returns; `compare --check` exits by it as `report --check` does by one run set's verdicts.
 """
 
 from __future__ import annotations
@@ -11,104 +12,218 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import OK, SOME_NOT_REPRODUCED, UNDECIDED
-from .analysis import NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict
-from .claims import Claim
+from .analysis import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict
+from .claims import Article, Claim, TimeClaim
+from .places import Place, article_kind, width
 from .stats import estimate_record
 
-DEPENDS, UNDECIDED_OUTCOME = "depends on the machine or stack", "undecided"
+DEPENDS, UNDECIDED_OUTCOME, CONFLICTING = "depends on the place", "undecided", "conflicting"
+# How places are listed: where a claim holds, where it fails, then the rest.
+OUTCOME_ORDER = (REPRODUCED, NOT_REPRODUCED, CONFLICTING, UNDECIDED_OUTCOME, NOT_VERIFIABLE, NOT_APPLICABLE)
+
+
+def rank(outcome: str) -> str:
+    """An outcome's entry in OUTCOME_ORDER ("not reproduced, larger than claimed": "not reproduced")."""
+    return outcome.split(",")[0]
+
+
+# The evidence order, in words, as directness() applies it.
+EVIDENCE_ORDER = (
+    "the article's kind of plain kernel before another",
+    "measured before predicted",
+    "more of the article's size before less",
+    "a firm verdict before one that is not",
+    "the narrower interval",
+    "more runs",
+)
 
 
 @dataclass
 class Judged:
     run_set: str
     verdict: Verdict
+    analysis: Analysis
+
+    @property
+    def decided(self) -> bool:
+        """A firm verdict: reproduced or not, from an interval."""
+        return self.verdict.firm and self.verdict.verdict in (REPRODUCED, NOT_REPRODUCED)
+
+    @property
+    def tried(self) -> bool:
+        """The claim's models ran here (its value was judged, firmly or not, or is not applicable)."""
+        return self.verdict.verdict != NOT_VERIFIABLE
+
+
+def directness(j: Judged, article: Article) -> tuple:
+    """EVIDENCE_ORDER as a sort key, most direct largest."""
+    e, a = j.verdict.estimate, j.analysis
+    return (
+        article_kind(a.place, j.verdict.claim, article),
+        a.basis.kind == MEASURED,
+        a.article_share,
+        j.decided,
+        -width(e),
+        e.n if e else 0,
+    )
+
+
+@dataclass
+class PlaceOutcome:
+    place: Place
+    outcome: str
+    judged: list[Judged]  # the place's counted run sets, most direct first
+
+    @property
+    def evidence(self) -> Judged:
+        """The most direct run set that supports the outcome: a firm one for a firm outcome."""
+        supporting = [j for j in self.judged if j.decided and j.verdict.outcome == self.outcome]
+        tried = [j for j in self.judged if j.tried]
+        return (supporting or tried or self.judged)[0]
+
+
+@dataclass(frozen=True)
+class Untried:
+    """Where a claim was never tried that a reader would look first: the article's GPU class, else
+    any GPU running the article's kind of plain kernel (kernel None: the claim's kernel does not matter)."""
+
+    device: str  # the article's GPU, or "any GPU"
+    kernel: str | None
 
 
 @dataclass
 class Reconciled:
     claim: Claim
-    outcome: str  # a firm verdict's outcome shared by every counted run set that judged firmly, or the others
-    counted: list[Judged]
-    set_aside: list[tuple[str, list[str]]]  # run set, why its method is superseded
+    outcome: str  # the firm outcome shared by every place that has one, or the others
+    places: list[PlaceOutcome]
+    never_tried: list[Untried]
+    set_aside: list[tuple[Judged, list[str]]]  # a run set not counted, and why its method is superseded
+
+    @property
+    def counted(self) -> list[Judged]:
+        return [j for p in self.places for j in p.judged]
 
     @property
     def firm(self) -> list[Judged]:
-        return [j for j in self.counted if j.verdict.firm and j.verdict.verdict in (REPRODUCED, NOT_REPRODUCED)]
-
-    @property
-    def judged(self) -> list[Judged]:
-        """Counted run sets that could judge the claim at all, firmly or not."""
-        return [j for j in self.counted if j.verdict.verdict != NOT_VERIFIABLE]
+        return [j for j in self.counted if j.decided]
 
 
-def reconcile(index: int, claim: Claim, sets: list[tuple[str, Analysis]]) -> Reconciled:
-    counted, set_aside = [], []
+def settle(judged: list[Judged]) -> str:
+    """One place's outcome from its run sets' verdicts."""
+    firm = {j.verdict.outcome for j in judged if j.decided}
+    if firm:
+        return firm.pop() if len(firm) == 1 else CONFLICTING
+    if any(j.tried and j.verdict.verdict != NOT_APPLICABLE for j in judged):
+        return UNDECIDED_OUTCOME
+    return NOT_APPLICABLE if all(j.verdict.verdict == NOT_APPLICABLE for j in judged) else NOT_VERIFIABLE
+
+
+def across(places: list[PlaceOutcome]) -> str:
+    """The claim's outcome across places: one firm outcome, or where it depends, or the rest."""
+    firm = {p.outcome for p in places if p.outcome not in (UNDECIDED_OUTCOME, NOT_APPLICABLE, NOT_VERIFIABLE)}
+    if firm:
+        return firm.pop() if len(firm) == 1 and CONFLICTING not in firm else DEPENDS
+    outcomes = {p.outcome for p in places}
+    if UNDECIDED_OUTCOME in outcomes:
+        return UNDECIDED_OUTCOME
+    return NOT_APPLICABLE if outcomes == {NOT_APPLICABLE} else NOT_VERIFIABLE
+
+
+def never_tried(claim: Claim, places: list[PlaceOutcome], article: Article) -> list[Untried]:
+    tried = [p.place for p in places if any(j.tried for j in p.judged)]
+    if any(article.on_its_gpu_class(p.device) for p in tried):
+        return []
+    missing = [Untried(article.gpu, None)]
+    if isinstance(claim, TimeClaim):  # judged on the article's GPU class alone
+        return missing
+    kernel = article.plain_kernel if claim.plain_models else None
+    if not any(p.gpu and article_kind(p, claim, article) for p in tried):
+        missing.append(Untried("any GPU", kernel))
+    return missing
+
+
+def reconcile(index: int, claim: Claim, sets: list[tuple[str, Analysis]], article: Article) -> Reconciled:
+    by_place: dict[Place, list[Judged]] = {}
+    set_aside = []
     for name, analysis in sets:
+        judged = Judged(name, analysis.verdicts[index], analysis)
         if analysis.superseded:
-            set_aside.append((name, analysis.superseded))
+            set_aside.append((judged, analysis.superseded))
         else:
-            counted.append(Judged(name, analysis.verdicts[index]))
-    result = Reconciled(claim, "", counted, set_aside)
-    outcomes = sorted({j.verdict.outcome for j in result.firm})
-    if len(outcomes) == 1:
-        result.outcome = outcomes[0]
-    elif outcomes:
-        result.outcome = DEPENDS
-    elif result.judged:
-        result.outcome = UNDECIDED_OUTCOME
-    else:
-        result.outcome = NOT_VERIFIABLE
-    return result
+            by_place.setdefault(analysis.place, []).append(judged)
+    places = []
+    for place, judged in by_place.items():
+        judged.sort(key=lambda j: directness(j, article), reverse=True)
+        places.append(PlaceOutcome(place, settle(judged), judged))
+    places.sort(key=lambda p: (-OUTCOME_ORDER.index(rank(p.outcome)), directness(p.evidence, article)), reverse=True)
+    return Reconciled(claim, across(places), places, never_tried(claim, places, article), set_aside)
 
 
-def reconcile_all(claims: tuple[Claim, ...], sets: list[tuple[str, Analysis]]) -> list[Reconciled]:
-    return [reconcile(i, claim, sets) for i, claim in enumerate(claims)]
+def reconcile_all(article: Article, sets: list[tuple[str, Analysis]]) -> list[Reconciled]:
+    return [reconcile(i, claim, sets, article) for i, claim in enumerate(article.claims)]
 
 
-def run_set_status(analysis: Analysis) -> int:
-    """`report --check`'s exit status: lets CI or an evaluator's script act on the verdicts, as asv and
-    pytest-benchmark do for regressions."""
-    if any(v.verdict == NOT_REPRODUCED and v.firm for v in analysis.verdicts):
+def gates(verdict: str, firm: bool) -> bool:
+    """Whether a verdict lets `--check` exit 0: firmly reproduced, or not applicable on this hardware."""
+    return verdict == NOT_APPLICABLE or (verdict == REPRODUCED and firm)
+
+
+def run_set_status(analysis: Analysis, claims: frozenset[str] | None = None) -> int:
+    """`report --check`'s exit status over the gating claims (all by default): lets CI or an evaluator's
+    script act on the verdicts, as asv and pytest-benchmark do for regressions."""
+    verdicts = [v for v in analysis.verdicts if claims is None or v.claim.id in claims]
+    if any(v.verdict == NOT_REPRODUCED and v.firm for v in verdicts):
         return SOME_NOT_REPRODUCED
-    if all(v.verdict == REPRODUCED and v.firm for v in analysis.verdicts):
-        return OK
-    return UNDECIDED
+    return OK if all(gates(v.verdict, v.firm) for v in verdicts) else UNDECIDED
 
 
-def exit_status(reconciled: list[Reconciled]) -> int:
-    """compare --check: 0 every claim reproduced, 4 some claim firmly not reproduced on a counted
-    run set, 5 otherwise (undecided, not verifiable)."""
-    if any(j.verdict.verdict == NOT_REPRODUCED for r in reconciled for j in r.firm):
+def exit_status(reconciled: list[Reconciled], claims: frozenset[str] | None = None) -> int:
+    """compare --check over the gating claims: 4 some claim firmly not reproduced on a counted run set,
+    0 every claim reproduced (or not applicable anywhere it ran), 5 otherwise."""
+    gating = [r for r in reconciled if claims is None or r.claim.id in claims]
+    if any(j.verdict.verdict == NOT_REPRODUCED for r in gating for j in r.firm):
         return SOME_NOT_REPRODUCED
-    if all(r.outcome == REPRODUCED for r in reconciled):
-        return OK
-    return UNDECIDED
+    return OK if all(gates(r.outcome, True) for r in gating) else UNDECIDED
+
+
+def judged_record(j: Judged) -> dict:
+    v = j.verdict
+    return {
+        "run_set": j.run_set,
+        "verdict": v.verdict,
+        "direction": v.direction,
+        "firm": v.firm,
+        "basis": j.analysis.basis.kind,
+        **estimate_record(v.estimate),
+        "confounds": v.confounds,
+    }
 
 
 def records(reconciled: list[Reconciled]) -> list[dict]:
-    """summary.json's claims: the outcome, and the run sets counted and set aside."""
+    """summary.json's claims: the outcome, each place's outcome and evidence, where it was never tried,
+    and the run sets counted and set aside."""
     out = []
     for r in reconciled:
-        counted = []
-        for j in r.counted:
-            counted.append(
-                {
-                    "run_set": j.run_set,
-                    "verdict": j.verdict.verdict,
-                    "direction": j.verdict.direction,
-                    "firm": j.verdict.firm,
-                    **estimate_record(j.verdict.estimate),
-                    "confounds": j.verdict.confounds,
-                }
-            )
+        places = [
+            {
+                "device": p.place.device,
+                "stack": p.place.stack,
+                "plain_kernel": p.place.kernel,
+                "outcome": p.outcome,
+                "evidence": p.evidence.run_set,
+                "run_sets": [judged_record(j) for j in p.judged],
+            }
+            for p in r.places
+        ]
         out.append(
             {
                 "claim": r.claim.id,
                 "text": r.claim.text,
                 "outcome": r.outcome,
+                "places": places,
+                "never_tried": [{"device": u.device, "plain_kernel": u.kernel} for u in r.never_tried],
                 "firm_run_sets": [j.run_set for j in r.firm],
-                "counted": counted,
-                "set_aside": [{"run_set": name, "reasons": reasons} for name, reasons in r.set_aside],
+                "set_aside": [{"run_set": j.run_set, "reasons": reasons} for j, reasons in r.set_aside],
             }
         )
     return out

@@ -1,16 +1,18 @@
 """The plain sentence per claim that opens every REPORT.md and SUMMARY.md.
 
-It formats what analysis and reconcile decided: the outcome and which way a claim missed, the
-value and its basis, the machine, the stack, the number of runs, and the main confound.
+It formats what analysis and reconcile decided: the outcome by place (device and stack, with the
+kind of plain kernel wherever a ratio is), the evidence each place rests on, its value and basis,
+the number of runs, the main confound, and where the claim was never tried.
 """
 
 from __future__ import annotations
 
-from ..judge.analysis import NOT_VERIFIABLE, Analysis, Verdict
-from ..judge.claims import RatioClaim
-from ..judge.reconcile import DEPENDS, Judged, Reconciled
+from ..judge.analysis import NOT_APPLICABLE, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict
+from ..judge.claims import Article, RatioClaim
+from ..judge.places import Place, kernel_matters
+from ..judge.reconcile import PlaceOutcome, Reconciled, Untried
 from ..results import ResultsFile
-from ..settings import FRAMEWORK_NAMES, STACK_FACTS
+from ..settings import PLAIN_KERNELS
 from .markdown import Markdown, bold, code, escape
 
 
@@ -19,62 +21,97 @@ def machine(results: ResultsFile) -> str:
     return env["gpu"]["name"] if env["gpu"].get("present") else f"{env['cpu']['model']} (no GPU)"
 
 
-def stack(results: ResultsFile) -> str:
-    s = results["settings"]
-    framework = FRAMEWORK_NAMES.get(s["backend"], s["backend"])
-    return STACK_FACTS[s["stack"]]["name"].format(framework=framework)
-
-
 def value_text(v: Verdict) -> str:
     e = v.estimate
     return f"{e.point:.2f}x" if isinstance(v.claim, RatioClaim) else f"{e.point:.1f} s"
 
 
-def evidence(v: Verdict, analysis: Analysis, results: ResultsFile) -> Markdown:
-    """'152.03x predicted on NVIDIA H200 with Keras 3 on PyTorch (3 runs; main confound: ...)'."""
+def kernel_text(v: Verdict, place: Place) -> str:
+    """The plain kernel's kind, beside a ratio whose value it shapes ("" where the claim's models are cuDNN's)."""
+    return f"plain kernel: {place.kernel_short}" if kernel_matters(v.claim) else ""
+
+
+def runs_text(v: Verdict) -> str:
+    n = v.estimate.n
+    return f"{n} run{'s' if n != 1 else ''}"
+
+
+def evidence(v: Verdict, analysis: Analysis) -> Markdown:
+    """'152.03x predicted on NVIDIA H200 with Keras 3 on PyTorch (plain kernel: Python loop; 1 run: ...)'."""
     if v.verdict == NOT_VERIFIABLE or v.estimate is None:
         return escape(v.detail)
-    runs = f"{v.estimate.n} run{'s' if v.estimate.n != 1 else ''}" + ("" if v.firm else ": indicative")
-    confound = f"; main confound: {v.confounds[0]}" if v.confounds else ""
+    place = analysis.place
+    if v.verdict == NOT_APPLICABLE:
+        facts = [runs_text(v), v.detail]
+    else:
+        facts = [kernel_text(v, place), runs_text(v) + ("" if v.firm else ": indicative")]
+        facts += [f"main confound: {v.confounds[0]}"] if v.confounds else []
     return Markdown(
-        f"{value_text(v)} {escape(str(analysis.basis))} on {escape(machine(results))} with {escape(stack(results))} "
-        f"({runs}{escape(confound)})"
+        f"{value_text(v)} {escape(str(analysis.basis))} on {escape(place.device)} with {escape(place.stack)} "
+        f"({escape('; '.join(f for f in facts if f))})"
     )
 
 
-def report_lines(analysis: Analysis, results: ResultsFile) -> list[str]:
+def report_lines(analysis: Analysis) -> list[str]:
     """REPORT.md's headline: one sentence per claim."""
-    return [f"- {escape(v.claim.short)}: {bold(v.label)}: {evidence(v, analysis, results)}." for v in analysis.verdicts]
+    return [f"- {escape(v.claim.short)}: {bold(v.label)}: {evidence(v, analysis)}." for v in analysis.verdicts]
 
 
-def summary_line(r: Reconciled, by_name: dict[str, tuple[Analysis, dict]]) -> str:
-    """SUMMARY.md's headline for one claim: the reconciled outcome, what it rests on, what was set aside."""
-    counted = len(r.counted)
-    if r.firm and r.outcome != DEPENDS:
-        rests = f"on every counted run set that judged it firmly ({len(r.firm)} of {counted})"
-    elif r.firm:
-        rests = "; ".join(f"{code(j.run_set)}: {escape(j.verdict.outcome)}" for j in r.firm)
-    elif r.judged:
-        rests = f"none of the {counted} counted run set(s) judged it firmly"
-    else:
-        rests = f"none of the {counted} counted run set(s) could judge it"
-    sentence = f"- {escape(r.claim.short)}: {bold(r.outcome)}: {rests}"
-    strongest = max(r.judged, key=lambda j: (j.verdict.firm, j.verdict.estimate.n if j.verdict.estimate else 0),
-                    default=None)  # fmt: skip
-    if strongest:
-        analysis, results = by_name[strongest.run_set]
-        v = strongest.verdict
-        sentence += f". Strongest evidence: {code(strongest.run_set)}, {escape(v.label)}: "
-        sentence += evidence(v, analysis, results)
-    elif r.counted:  # why not, from the run set that ran most of the claim's models
-        sentence += f" ({escape(max(r.counted, key=lambda j: ran(j, r, by_name)).verdict.detail)})"
+def place_text(p: PlaceOutcome) -> Markdown:
+    """'Keras 3 on PyTorch (plain kernel: Python loop; `runs/x`: indicative: ..., 152.03x predicted, 1 run)'."""
+    if p.outcome in (NOT_VERIFIABLE, NOT_APPLICABLE):
+        return escape(p.place.stack)
+    j = p.evidence
+    v = j.verdict
+    facts = [escape(kernel_text(v, p.place)), Markdown(f"{code(j.run_set)}: {escape(v.label)}, {value_text(v)} "
+             f"{escape(str(j.analysis.basis))}, {runs_text(v)}")]  # fmt: skip
+    others = sum(1 for o in p.judged if o.tried and o is not j)
+    if others:
+        facts.append(Markdown(f"{others} more run set(s)"))
+    return Markdown(f"{escape(p.place.stack)} ({'; '.join(f for f in facts if f)})")
+
+
+def listed(parts: list[Markdown]) -> Markdown:
+    """'A', 'A and B', 'A, B and C'."""
+    return Markdown(parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
+
+
+def places_text(places: list[PlaceOutcome]) -> Markdown:
+    """'CPU with A and B; NVIDIA H200 with C': the places of one outcome, by device."""
+    devices: dict[str, list[PlaceOutcome]] = {}
+    for p in places:
+        devices.setdefault(p.place.device, []).append(p)
+    return Markdown(
+        "; ".join(f"{escape(device)} with {listed([place_text(p) for p in ps])}" for device, ps in devices.items())
+    )
+
+
+# Why a place cannot judge a claim, after its outcome word.
+WHY = {NOT_VERIFIABLE: "a model it needs did not run", NOT_APPLICABLE: "an absolute time is judged on the "
+       "article's GPU class only"}  # fmt: skip
+
+
+def untried_text(u: Untried, article: Article) -> str:
+    if u.device == article.gpu:
+        return f"the article's {article.gpu}"
+    if u.kernel is None:
+        return u.device
+    return f"{u.device} with {PLAIN_KERNELS[u.kernel]['name']} (the article's kind of plain kernel)"
+
+
+def summary_line(r: Reconciled, article: Article) -> str:
+    """SUMMARY.md's headline for one claim, in one sentence: the outcome across places, then where it holds,
+    fails, is undecided or cannot be judged, each place with its most direct evidence; where never tried."""
+    groups: dict[str, list[PlaceOutcome]] = {}
+    for p in r.places:
+        groups.setdefault(p.outcome, []).append(p)
+    parts = [] if REPRODUCED in groups else ["reproduced nowhere yet"]
+    for outcome, places in groups.items():
+        why = f" ({WHY[outcome]})" if outcome in WHY else ""
+        parts.append(f"{bold(outcome)}{why} on {places_text(places)}")
+    if r.never_tried:
+        parts.append("never tried on " + ", nor on ".join(escape(untried_text(u, article)) for u in r.never_tried))
+    sentence = f"- {escape(r.claim.short)}: {bold(r.outcome)}: " + "; ".join(parts)
     if r.set_aside:
-        aside = ", ".join(code(name) for name, _ in r.set_aside)
-        sentence += f". Set aside, not counted (superseded method, see below): {aside}"
+        sentence += ". Not counted (superseded method): " + ", ".join(code(j.run_set) for j, _ in r.set_aside)
     return sentence + "."
-
-
-def ran(j: Judged, r: Reconciled, by_name: dict[str, tuple[Analysis, dict]]) -> int:
-    """How many of the claim's models ran on a run set."""
-    models = by_name[j.run_set][0].models
-    return sum(bool(models[name].ok_runs) for name in r.claim.models if name in models)

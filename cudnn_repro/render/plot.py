@@ -1,39 +1,214 @@
-"""Article vs this run's fit times as a bar chart (PNG), from the analysis alone."""
+"""Forest plots (PNG): each claim's value per run set against the accepted range as the verdict uses it.
+
+summary.png has a panel per claim, a row per run set grouped by place (as reconcile ordered them),
+set-aside run sets greyed below a line; a run set's figure.png has the same panels with its one row,
+and names the models that did not run. The bands are the claims' own accepted() and refuted()
+ranges, the margin applied, so a point inside the green band is exactly what the judge calls
+inside. Everything drawn was decided by judge/; this module only places it.
+"""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
+from textwrap import shorten
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from ..judge.analysis import MEASURED, Analysis
-from ..judge.claims import Article
+from ..judge.analysis import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, REPRODUCED, Analysis, Verdict
+from ..judge.claims import Claim, RatioClaim
+from ..judge.places import kernel_matters
+from ..judge.reconcile import Judged, Reconciled
 from ..results import write_atomically
 
+GREEN, RED, ORANGE, PURPLE, GREY, LIGHT = "#1a7f37", "#cf222e", "#bc4c00", "#8250df", "#57606a", "#afb8c1"
+ROW_INCHES = 0.28
 
-def plot_times(analysis: Analysis, article: Article, path: Path) -> Path | None:
-    """None when there is nothing measured or predicted to draw."""
-    names = [n for n, m in analysis.models.items() if m.size_estimate]
-    if not names:
+
+def colour(v: Verdict) -> str:
+    """The verdict's colour: firm ones green or red, an indicative one purple, the rest orange or grey."""
+    if v.verdict == NOT_APPLICABLE:
+        return GREY
+    if v.verdict in (REPRODUCED, NOT_REPRODUCED):
+        return (GREEN if v.verdict == REPRODUCED else RED) if v.firm else PURPLE
+    return ORANGE
+
+
+def bands(claim: Claim) -> list[tuple[float | None, float | None, str]]:
+    """(from, to, what) spans the verdict uses: accepted (margin applied) and, for a claim with a
+    margin, the undecidable zones between accepted and refuted. None: the axis' end."""
+    low, high = claim.accepted()
+    spans = [(low, high, "accepted")]
+    if isinstance(claim, RatioClaim) and claim.margin:
+        refuted_low, refuted_high = claim.refuted()
+        spans.append((refuted_low, low, "margin"))
+        if high is not None:
+            spans.append((high, refuted_high, "margin"))
+    return spans
+
+
+@dataclass
+class Row:
+    label: str
+    verdict: Verdict | None = None  # None: a heading (a place, or the set-aside line)
+    outcome: str = ""  # a place heading's outcome, beside it
+    measured: bool = False
+    grey: bool = False
+    note: str = ""  # beside the verdict: why a run set is set aside
+
+
+def plain(text: str) -> str:
+    """Foreign text (a folder's or a GPU's name, a reason) as matplotlib text, never mathtext."""
+    return text.replace("$", r"\$")
+
+
+def value_label(claim: Claim) -> str:
+    if isinstance(claim, RatioClaim):
+        return f"{claim.numerator} / {claim.denominator}, fit-time ratio (log)"
+    return f"{claim.model} fit time at the article's size, s (log)"
+
+
+def run_set_label(j: Judged) -> str:
+    e = j.verdict.estimate
+    return f"{j.run_set}: {j.analysis.basis.kind}, {e.n} run{'s' if e.n != 1 else ''}"
+
+
+def summary_rows(r: Reconciled) -> list[Row]:
+    """The claim's run sets with a value, under their place's heading; the set-aside ones last."""
+    rows = []
+    for p in r.places:
+        valued = [j for j in p.judged if j.verdict.estimate is not None]
+        if valued:
+            kernel = f" ({p.place.kernel_short})" if kernel_matters(r.claim) else ""
+            rows.append(Row(f"{p.place.device}, {p.place.stack}{kernel}", outcome=f"place: {p.outcome}"))
+            rows += [Row(run_set_label(j), j.verdict, measured=j.analysis.basis.kind == MEASURED) for j in valued]
+    aside = [(j, why) for j, why in r.set_aside if j.verdict.estimate is not None]
+    if aside:
+        rows.append(Row("set aside, not counted (superseded method)", grey=True))
+        for j, why in aside:
+            measured = j.analysis.basis.kind == MEASURED
+            rows.append(Row(run_set_label(j), j.verdict, measured=measured, grey=True, note="; ".join(why)))
+    return rows
+
+
+def value_text(claim: Claim, value: float) -> str:
+    return f"{value:.2f}x" if isinstance(claim, RatioClaim) else f"{value:.1f} s"
+
+
+def verdict_text(row: Row) -> str:
+    v = row.verdict
+    if row.grey:
+        return f"{value_text(v.claim, v.estimate.point)}: {shorten(row.note, 55)}"
+    return f"{v.label}: {value_text(v.claim, v.estimate.point)}"
+
+
+def draw_panel(ax, claim: Claim, rows: list[Row]) -> None:
+    values = [v for row in rows if row.verdict for v in row.verdict.estimate.bounds]
+    edges = [e for low, high, _ in bands(claim) for e in (low, high) if e is not None]
+    span = values + edges + [claim.article_value]
+    left, right = min(span) / 1.6, max(span) * 1.6
+    for low, high, what in bands(claim):
+        if what == "accepted":
+            ax.axvspan(low or left, high or right, color=GREEN, alpha=0.18, lw=0)
+        else:
+            ax.axvspan(low or left, high or right, facecolor=LIGHT, alpha=0.35, lw=0, hatch="//")
+    ax.axvline(claim.article_value, color=GREY, linestyle="--", lw=1)
+    for y, row in enumerate(rows):
+        if row.verdict is None:
+            ax.axhline(y, color=GREY if row.grey else LIGHT, lw=0.6)
+            ax.text(1.01, y, plain(row.outcome), transform=ax.get_yaxis_transform(), va="center", fontsize=7,
+                    fontweight="bold")  # fmt: skip
+            continue
+        e, c = row.verdict.estimate, LIGHT if row.grey else colour(row.verdict)
+        low, high = e.bounds
+        style = "-" if e.interval else ":"
+        if high > low:
+            ax.plot([low, high], [y, y], color=c, linestyle=style, lw=2 if e.interval else 1.5)
+        ax.plot([e.point], [y], marker="o" if row.measured else "s", color=c,
+                markerfacecolor=c if row.measured else "white")  # fmt: skip
+        ax.text(1.01, y, plain(verdict_text(row)), transform=ax.get_yaxis_transform(), va="center", fontsize=7, color=c)
+    ax.set_xscale("log")
+    ax.set_xlim(left, right)
+    ax.xaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_yticks(range(len(rows)), [plain(row.label) for row in rows], fontsize=7)
+    for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
+        tick.set_fontweight("bold" if row.verdict is None else "normal")
+        tick.set_color(GREY if row.grey else "black")
+    ax.tick_params(axis="y", length=0)
+    ax.set_title(f"{claim.text} (article {claim.article_value:g}; accepted {claim.band()})", fontsize=8, loc="left")
+    ax.set_xlabel(value_label(claim), fontsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+
+
+LEGEND = [
+    Line2D([], [], color=GREY, marker="o", lw=2, label="measured; line: 95 % t-interval (3+ runs)"),
+    Line2D([], [], color=GREY, marker="s", markerfacecolor="white", linestyle=":",
+           label="predicted; dotted: range of 1-2 runs"),
+    Patch(color=GREEN, alpha=0.18, label="accepted range (margin applied)"),
+    Patch(facecolor=LIGHT, alpha=0.35, hatch="//", label="within the margin: no firm verdict"),
+    Line2D([], [], color=GREY, linestyle="--", label="article's value"),
+    Patch(color=GREEN, label="reproduced"), Patch(color=RED, label="not reproduced"),
+    Patch(color=ORANGE, label="inconclusive"), Patch(color=PURPLE, label="indicative (1-2 runs)"),
+    Patch(color=GREY, label="not applicable (hardware-bound)"),
+]  # fmt: skip
+
+
+def forest(panels: list[tuple[Claim, list[Row]]], title: str, footer: list[str], path: Path) -> Path | None:
+    """One panel per claim with rows; None when no claim has a value to draw."""
+    panels = [(claim, rows) for claim, rows in panels if any(row.verdict for row in rows)]
+    if not panels:
         return None
-    label = "measured" if analysis.basis.kind == MEASURED else "predicted from a short run"
-    estimates = [analysis.models[n].size_estimate for n in names]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    x = range(len(names))
-    ax.bar([i - 0.2 for i in x], [article.fit_seconds[n] for n in names], 0.4, label=f"article ({article.gpu})")
-    errors = [[e.point - e.bounds[0] for e in estimates], [e.bounds[1] - e.point for e in estimates]]
-    ax.bar([i + 0.2 for i in x], [e.point for e in estimates], 0.4, yerr=errors, capsize=3, label=f"this run ({label})")
-    ax.set_xticks(list(x), names)
-    ax.set_yscale("log")
-    ax.set_ylabel(f"fit wall time, {article.size['epochs']} epochs at article size (s, log)")
-    ax.legend()
-    fig.tight_layout()
+    heights = [len(rows) + 2.2 for _, rows in panels]
+    extra = 1.4 + 0.18 * len(footer)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(12, ROW_INCHES * sum(heights) + extra), squeeze=False,
+                             gridspec_kw={"height_ratios": heights})  # fmt: skip
+    for ax, (claim, rows) in zip(axes[:, 0], panels, strict=True):
+        draw_panel(ax, claim, rows)
+    fig.suptitle(plain(title), fontsize=9, x=0.01, ha="left")
+    fig.legend(handles=LEGEND, loc="upper center", ncol=5, fontsize=6.5, frameon=False,
+               bbox_to_anchor=(0.5, 1 - 0.35 / fig.get_figheight()))  # fmt: skip
+    for i, line in enumerate(footer):
+        y = (0.1 + 0.18 * (len(footer) - 1 - i)) / fig.get_figheight()
+        fig.text(0.01, y, plain(shorten(line, 190)), fontsize=7, color=GREY)
+    fig.subplots_adjust(left=0.3, right=0.64, top=1 - 1.0 / fig.get_figheight(),
+                        bottom=(0.45 + 0.18 * len(footer)) / fig.get_figheight(), hspace=0.6)  # fmt: skip
     save_figure(fig, path)
     return path
+
+
+def plot_summary(reconciled: list[Reconciled], path: Path) -> Path | None:
+    """summary.png: every claim's run sets by place."""
+    title = "Each claim per run set, grouped by place (device, stack, plain kernel); the most direct evidence first"
+    return forest([(r.claim, summary_rows(r)) for r in reconciled], title, [], path)
+
+
+def plot_run_set(analysis: Analysis, name: str, path: Path) -> Path | None:
+    """figure.png: this run set's value for each claim it could judge, and what it could not."""
+    place = analysis.place
+    measured = analysis.basis.kind == MEASURED
+    rows = [(v.claim, [Row(run_set_label(Judged(name, v, analysis)), v, measured=measured)] if v.estimate else [])
+            for v in analysis.verdicts]  # fmt: skip
+    why: dict[str, list[str]] = {}
+    for model, summary in analysis.models.items():
+        if summary.unavailable:
+            why.setdefault(summary.unavailable, []).append(model)
+    not_run = [f"{', '.join(models)} ({reason})" for reason, models in why.items()]
+    unjudged = [f"{v.claim.short}: {v.label}" for v in analysis.verdicts if v.estimate is None]
+    footer = ([f"No time for {'; '.join(not_run)}"] if not_run else []) + (
+        [f"Not drawn: {'; '.join(unjudged)}"] if unjudged else []
+    )
+    title = f"{place.device}, {place.stack} (plain kernel: {place.kernel_short}): each claim against its accepted range"
+    return forest(rows, title, footer, path)
 
 
 def save_figure(fig, path: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..judge import deviations as found
 from ..judge import predict
 from ..judge.analysis import (
+    NOT_APPLICABLE,
     PREDICTED,
     STALL_SECONDS,
     STALL_SHARE,
@@ -28,7 +29,7 @@ from ..judge.claims import Article, RatioClaim
 from ..judge.deviations import Deviation
 from ..judge.stats import LEVEL, MIN_RUNS, Estimate
 from ..results import Container, Environment, ResultsFile, RunSettings, write_atomically
-from ..settings import ADAM_EPSILON, STACK_FACTS
+from ..settings import ADAM_EPSILON, PLAIN_KERNELS, STACK_FACTS
 from . import headline, verdicts
 from .markdown import Markdown, bold, code, escape, join, table
 
@@ -100,7 +101,10 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
         "the runs, and a verdict from a range or a single run is only *indicative*. A verdict is firm when the whole "
         "interval lies inside the accepted range (narrowed by the claim's margin) or wholly outside it "
         "(widened by it). The steady per-step ratio compares the kernels alone, free of epoch set-up and "
-        f"stalls. Claims file version {article.version}; machine-readable: `{verdicts.VERDICTS_NAME}`."
+        f"stalls. The plain LSTM and GRU ran {escape(analysis.place.kernel_name)} ({escape(analysis.place.stack)}; "
+        f"the article: {escape(PLAIN_KERNELS[article.plain_kernel]['name'])}). An absolute time is judged on the "
+        f"article's GPU class only: elsewhere it is *{NOT_APPLICABLE}*, which `--check` does not count against a "
+        f"run. Claims file version {article.version}; machine-readable: `{verdicts.VERDICTS_NAME}`."
     )
     return "## Verdicts\n\n" + table(rows, headers) + "\n\n" + note
 
@@ -452,13 +456,13 @@ def report_text(
     )
     sections = [
         intro,
-        "\n".join(headline.report_lines(analysis, results)),
+        "\n".join(headline.report_lines(analysis)),
         verdict_section(analysis, article),
         warnings_section(analysis, VERDICTS),
         times_section(results, analysis, article),
         warnings_section(analysis, TIMES),
         validation_section(validate_prediction(results, quick, article), quick) if quick else "",
-        f"![Article vs this run's fit times]({figure})" if figure else "",
+        f"![Each claim against its accepted range]({figure})" if figure else "",
         computed_section(results, analysis, article),
         telemetry_section(analysis),
         environment_section(results),
@@ -470,11 +474,11 @@ def write_report(
     results: ResultsFile, article: Article, out_dir: Path, quick: ResultsFile | None = None
 ) -> tuple[Path, Analysis]:
     """REPORT.md, figure.png and verdicts.json in out_dir; the report's path and its analysis."""
-    from .plot import plot_times
+    from .plot import plot_run_set
 
     out_dir.mkdir(parents=True, exist_ok=True)
     analysis = analyse(results, article)
-    figure = plot_times(analysis, article, out_dir / FIGURE_NAME)
+    figure = plot_run_set(analysis, out_dir.resolve().name, out_dir / FIGURE_NAME)
     verdicts.write(analysis, article, out_dir)
     path = out_dir / REPORT_NAME
     write_atomically(path, report_text(results, analysis, article, figure.name if figure else None, quick))

@@ -10,16 +10,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 from .. import ROOT, task_status
 from .. import results as results_file
 from ..judge import predict
 from ..judge.analysis import (
-    MEASURED,
     TIMES,
     VERDICTS,
     Analysis,
@@ -30,13 +24,14 @@ from ..judge.analysis import (
     validate_prediction,
 )
 from ..judge.claims import Article, RatioClaim
-from ..judge.reconcile import Reconciled, exit_status, reconcile_all, records
+from ..judge.reconcile import EVIDENCE_ORDER, Reconciled, exit_status, reconcile_all, records
 from ..judge.stats import LEVEL
 from ..results import ResultsFile
+from ..settings import PLAIN_KERNELS
 from ..variables import RUNTIME_ENV
 from . import headline
 from .markdown import Markdown, bold, code, escape, table
-from .plot import save_figure
+from .plot import plot_summary
 from .report import estimate_text, ran_in, ratio
 
 SUMMARY_NAME = "SUMMARY.md"
@@ -126,12 +121,14 @@ def run_set_table(sets: list[RunSet], article: Article) -> str:
     for rs in sets:
         s, a = rs.results["settings"], rs.analysis
         times = [estimate_text(a.models[m].size_estimate) if m in a.models else "-" for m in article.fit_seconds]
-        row = [code(rs.name), headline.machine(rs.results), rs.stack(), rs.runtime(), s["profile"], rs.runs_done(),
-               rs.tf32(), str(a.basis)]  # fmt: skip
+        row = [code(rs.name), headline.machine(rs.results), rs.stack(), a.place.kernel_short, rs.runtime(),
+               s["profile"], rs.runs_done(), rs.tf32(), str(a.basis)]  # fmt: skip
         rows.append(row + times)
-    headers = ["Run set", "Machine", "Stack/backend", "Ran in", "Profile", "Runs done", "TF32", "Basis"]
+    headers = ["Run set", "Machine", "Stack/backend", "Plain kernel", "Ran in", "Profile", "Runs done", "TF32", "Basis"]
     headers += [f"{m} (s)" for m in article.fit_seconds]
-    article_row = ["article", article.gpu, f"{article.software['keras']}", "-", "paper", 1, "no TF32", "measured"]
+    kernel = PLAIN_KERNELS[article.plain_kernel]["short"]
+    article_row = ["article", article.gpu, f"{article.software['keras']}", kernel, "-", "paper", 1, "no TF32",
+                   "measured"]  # fmt: skip
     article_row += [f"{t:g}" for t in article.fit_seconds.values()]
     return table([article_row, *rows], headers)
 
@@ -141,20 +138,21 @@ def verdict_table(sets: list[RunSet], article: Article) -> str:
     return table(rows, ["Run set", *(c.text for c in article.claims)])
 
 
-def reconciled_line(r: Reconciled) -> str:
-    """Every counted run set's verdict on the claim, grouped, and the set-aside ones."""
-    groups: dict[str, list[str]] = {}
-    for j in r.counted:
-        groups.setdefault(j.verdict.label, []).append(code(j.run_set))
-    parts = [f"{escape(label)}: {', '.join(names)}" for label, names in groups.items()]
+def reconciled_lines(r: Reconciled) -> list[str]:
+    """Each place's outcome and every counted run set's verdict there, most direct first; the set-aside ones."""
+    lines = [f"- *{escape(r.claim.text)}* (article {r.claim.article_value:g}): {bold(r.outcome)}"]
+    for p in r.places:
+        verdicts = ", ".join(f"{code(j.run_set)} {escape(j.verdict.label)}" for j in p.judged)
+        where = f"{escape(p.place.device)}, {escape(p.place.stack)} (plain kernel: {escape(p.place.kernel_short)})"
+        lines.append(f"  - {where}: {bold(p.outcome)}: {verdicts}.")
     if r.set_aside:
-        parts.append("set aside: " + ", ".join(code(name) for name, _ in r.set_aside))
-    return f"{bold(r.outcome)}. " + "; ".join(parts) + "."
+        lines.append("  - set aside: " + ", ".join(code(j.run_set) for j, _ in r.set_aside) + ".")
+    return lines
 
 
 def set_aside_lines(reconciled: list[Reconciled]) -> list[str]:
     """Each run set that no claim counts, and why its method is superseded."""
-    aside = dict(pair for r in reconciled for pair in r.set_aside)
+    aside = {j.run_set: why for r in reconciled for j, why in r.set_aside}
     if not aside:
         return []
     listed = [f"- {code(name)}: {escape('; '.join(why))}." for name, why in aside.items()]
@@ -215,38 +213,6 @@ def validation_table(pairs: list[tuple[dict, Named, Named]], article: Article) -
     return table(rows, headers)
 
 
-def plot_ratios(sets: list[RunSet], article: Article, path: Path) -> Path | None:
-    claims = [(i, c) for i, c in enumerate(article.claims) if isinstance(c, RatioClaim)]
-    fig, axes = plt.subplots(1, len(claims), figsize=(4 * len(claims), 4), squeeze=False)
-    drawn = False
-    for ax, (i, claim) in zip(axes[0], claims, strict=True):
-        ax.axhline(claim.article_value, color="tab:gray", linestyle="--", label="article")
-        seen = [claim.low, claim.article_value]
-        for x, rs in enumerate(sets):
-            e = rs.analysis.verdicts[i].estimate
-            if e is None:
-                continue
-            drawn = True
-            low, high = e.bounds
-            seen += [low, high]
-            marker = "o" if rs.analysis.basis.kind == MEASURED else "s"
-            ax.errorbar([x], [e.point], yerr=[[e.point - low], [high - e.point]], fmt=marker, capsize=3)
-        ax.set_yscale("log")
-        ax.set_ylim(min(seen) / 1.5, max(seen) * 1.5)
-        ax.axhspan(claim.low, claim.high or max(seen) * 1.5, color="tab:green", alpha=0.12, label="accepted")
-        ax.set_title(f"{claim.numerator} / {claim.denominator}", fontsize=9)
-        names = [rs.name.replace("$", r"\$") for rs in sets]  # a folder name is text, never mathtext
-        ax.set_xticks(range(len(sets)), names, rotation=60, ha="right", fontsize=7)
-    axes[0][0].set_ylabel("time ratio (o measured, s predicted)")
-    axes[0][0].legend(fontsize=7)
-    fig.tight_layout()
-    if not drawn:
-        plt.close(fig)
-        return None
-    save_figure(fig, path)
-    return path
-
-
 def qualifying(sets: list[RunSet], about: str) -> list[str]:
     lines = warnings_list(sets, about)
     return ["", f"What qualifies these {about}:", "", *lines] if lines else []
@@ -256,15 +222,18 @@ def summary_text(
     sets: list[RunSet], article: Article, reconciled: list[Reconciled], figure: str | None,
     missing: list[tuple[str, str]], pairs: list[tuple[dict, Named, Named]],
 ) -> str:  # fmt: skip
-    by_name = {rs.name: (rs.analysis, rs.results) for rs in sets}
     lines = [
         "# Summary across run sets: cuDNN vs plain LSTM/GRU training time",
         "",
-        *[headline.summary_line(r, by_name) for r in reconciled],
+        *[headline.summary_line(r, article) for r in reconciled],
         "",
         f"Claims of *{article.source['article']}* (claims file version {article.version}), judged on each run set "
-        f"as in its own REPORT.md, then reconciled over the run sets whose method is current (superseded ones are "
-        f"listed, not counted). Every time is at the article's size "
+        f"as in its own REPORT.md, then reconciled per place (the device, and the stack with the kind of kernel "
+        f"its plain LSTM/GRU run), then across places, over the run sets whose method is current (superseded ones "
+        f"are listed, not counted). A place's outcome is the firm verdict its run sets share (*conflicting* when "
+        f"they differ, *undecided* when none is firm); the run set named for it is the most direct by this order: "
+        f"{'; '.join(EVIDENCE_ORDER)}. The article's plain kernel: "
+        f"{PLAIN_KERNELS[article.plain_kernel]['name']}. Every time is at the article's size "
         f"({article.size['train_samples']:,} reviews, {article.size['epochs']} epochs): **measured** on a "
         "paper-profile run set, **predicted** from a quick one (see each report for the method and its validated "
         f"error). Brackets: {LEVEL:.0%} t-interval on logs; 'range': too few runs for one. Machine-readable: "
@@ -282,7 +251,7 @@ def summary_text(
         "",
         "## Each claim, reconciled",
         "",
-        *[f"- *{escape(r.claim.text)}* (article {r.claim.article_value:g}): {reconciled_line(r)}" for r in reconciled],
+        *[line for r in reconciled for line in reconciled_lines(r)],
         *set_aside_lines(reconciled),
     ]
     validation = validation_table(pairs, article)
@@ -308,14 +277,15 @@ def summary_text(
             *[f"- {code(name)}: {escape(why)}" for name, why in missing],
         ]
     if figure:
-        lines += ["", f"![Ratios per run set]({figure})"]
+        lines += ["", f"![Each claim per run set, by place, against its accepted range]({figure})"]
     return "\n".join(lines) + "\n"
 
 
 def summary_record(article: Article, reconciled: list[Reconciled], missing: list[tuple[str, str]]) -> dict:
+    """Version 2: each claim's outcome by place, its evidence and where it was never tried."""
     return {
         "schema": SUMMARY_SCHEMA,
-        "version": 1,
+        "version": 2,
         "claims_version": article.version,
         "exit_status": exit_status(reconciled),
         "claims": records(reconciled),
@@ -323,18 +293,21 @@ def summary_record(article: Article, reconciled: list[Reconciled], missing: list
     }
 
 
-def write_summary(paths: list[Path], out_dir: Path, article: Article) -> tuple[Path, int]:
-    """SUMMARY.md, summary.json and the figure in out_dir; the summary's path and `compare --check`'s status."""
+def write_summary(
+    paths: list[Path], out_dir: Path, article: Article, claims: frozenset[str] | None = None
+) -> tuple[Path, int]:
+    """SUMMARY.md, summary.json and the figure in out_dir; the summary's path and `compare --check`'s status
+    over the gating claims (all by default)."""
     sets, unreadable = load_run_sets(paths, out_dir, article)
     missing = missing_run_sets(paths, unreadable, out_dir)
     if not sets and not missing:
         raise results_file.ResultsError(f"no {results_file.RESULTS_NAME} under {', '.join(map(str, paths))}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    reconciled = reconcile_all(article.claims, [(rs.name, rs.analysis) for rs in sets])
-    figure = plot_ratios(sets, article, out_dir / FIGURE_NAME)
+    reconciled = reconcile_all(article, [(rs.name, rs.analysis) for rs in sets])
+    figure = plot_summary(reconciled, out_dir / FIGURE_NAME)
     record = summary_record(article, reconciled, missing)
     results_file.write_json(record, out_dir / SUMMARY_JSON)
     path = out_dir / SUMMARY_NAME
     text = summary_text(sets, article, reconciled, figure.name if figure else None, missing, validation_pairs(sets))
     results_file.write_atomically(path, text)
-    return path, record["exit_status"]
+    return path, exit_status(reconciled, claims)

@@ -11,7 +11,8 @@ from ..results import write_json
 
 VERDICTS_NAME = "verdicts.json"
 SCHEMA = "cudnn-repro/verdicts"
-VERSION = 1
+# 2: the verdict "not applicable" (a hardware-bound claim on other hardware, with its time), and the place.
+VERSION = 2
 
 
 def records(analysis: Analysis, article: Article) -> dict:
@@ -35,7 +36,9 @@ def records(analysis: Analysis, article: Article) -> dict:
                 "detail": v.detail,
             }
         )
-    return {"schema": SCHEMA, "version": VERSION, "claims_version": article.version, "claims": claims}
+    place = analysis.place
+    where = {"device": place.device, "stack": place.stack, "plain_kernel": place.kernel}
+    return {"schema": SCHEMA, "version": VERSION, "claims_version": article.version, "place": where, "claims": claims}
 
 
 def write(analysis: Analysis, article: Article, out_dir: Path) -> Path:

@@ -1,6 +1,7 @@
 """Verdict maths on fixed inputs: bands, margins, indicative verdicts, confounds, exit codes."""
 
 import pytest
+from helpers import fake_analysis
 
 from cudnn_repro import errors
 from cudnn_repro.judge import analysis, reconcile
@@ -95,7 +96,10 @@ def test_absolute_time_is_judged_only_on_the_articles_gpu_class():
     fast = models(CuDNNLSTM=[30.0, 31.0, 29.0])
     fast["CuDNNLSTM"].size_estimate = analysis.estimate([30.0, 31.0, 29.0])
     elsewhere = judge(UNDER_3_MIN, fast, MEASURED, GPU, ARTICLE)
-    assert elsewhere.verdict == analysis.NOT_VERIFIABLE and "NVIDIA H200" in elsewhere.detail
+    assert elsewhere.verdict == analysis.NOT_APPLICABLE and "NVIDIA H200" in elsewhere.detail
+    assert elsewhere.estimate.point == pytest.approx(30.0, rel=0.01)  # the time is shown, not judged
+    no_gpu = judge(UNDER_3_MIN, models(), MEASURED, {"gpu": {"present": False}}, ARTICLE)
+    assert no_gpu.verdict == analysis.NOT_APPLICABLE and "no GPU" in no_gpu.detail and no_gpu.estimate is None
     pascal = {"gpu": {"present": True, "name": "NVIDIA GeForce GTX 1060 6GB"}}
     assert judge(UNDER_3_MIN, fast, MEASURED, pascal, ARTICLE).verdict == analysis.REPRODUCED
 
@@ -107,6 +111,7 @@ def test_absolute_time_is_judged_only_on_the_articles_gpu_class():
         ([(analysis.REPRODUCED, 3), (analysis.NOT_REPRODUCED, 3)], errors.SOME_NOT_REPRODUCED),
         ([(analysis.REPRODUCED, 3), (analysis.NOT_REPRODUCED, 1)], errors.UNDECIDED),
         ([(analysis.REPRODUCED, 3), (analysis.NOT_VERIFIABLE, None)], errors.UNDECIDED),
+        ([(analysis.REPRODUCED, 3), (analysis.NOT_APPLICABLE, 3)], errors.OK),  # hardware-bound: not held against
     ],
 )
 def test_check_exit_status(labels, status):
@@ -116,8 +121,7 @@ def test_check_exit_status(labels, status):
         analysis.Verdict(ABOUT_10X, verdict, "", None if n is None else Estimate(10.0, 9.0, 11.0, n))
         for verdict, n in labels
     ]
-    fake = analysis.Analysis({}, MEASURED, made, [], None)
-    assert reconcile.run_set_status(fake) == status
+    assert reconcile.run_set_status(fake_analysis(made)) == status
 
 
 def test_noisy_spread_and_stalls_are_warned(cpu_results):
