@@ -10,12 +10,12 @@ from __future__ import annotations
 OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, SCHEDULER, INTERNAL, SELF_TEST, INTERRUPTED = (
     0, 1, 2, 3, 6, 7, 8, 9, 10, 130
 )  # fmt: skip
-# --check: every claim reproduced is OK; some claim firmly not reproduced; none refuted, but some
-# inconclusive, indicative or not verifiable.
+# --check over the gating claims: every one reproduced (or not applicable on this hardware) is OK; some
+# claim firmly not reproduced; none refuted, but some inconclusive, indicative or not verifiable.
 SOME_NOT_REPRODUCED, UNDECIDED = 4, 5
 
 MEANINGS = {
-    OK: "done (`report --check`: every claim firmly reproduced)",
+    OK: "done (`report --check`: every gating claim firmly reproduced, or not applicable on this hardware)",
     INPUT_ERROR: "bad input: a dataset, results file, output folder or stack that cannot be used",
     USAGE: "bad command line",
     PROVENANCE: "a model ran another kernel than its name promises (the run stops)",

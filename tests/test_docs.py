@@ -96,3 +96,14 @@ def test_every_stack_is_in_the_stacks_page_as_stacks_json_describes_it():
     for name in STACK_FACTS:
         assert re.search(rf"^\| `{name}`", page, re.M), f"docs/stacks.md has no row for the {name} stack"
     assert stacks_page.block() in page, "docs/stacks.md differs from cudnn_repro/stacks.json: `make docs`"
+
+
+def test_the_check_tables_exit_codes_are_errors_own():
+    """docs/method.md's `--check` table and docs/ci.md's table list codes that mean what errors.py says."""
+    method = (ROOT / "docs" / "method.md").read_text()
+    table = re.search(r"<!-- check: \S+ -->\n(.*?)<!-- end check -->", method, re.S).group(1)
+    codes = {int(c) for c in re.findall(r"^\| (\d+) \|", table, re.M)}
+    assert codes == {errors.OK, errors.SOME_NOT_REPRODUCED, errors.UNDECIDED, errors.INPUT_ERROR}
+    assert "not applicable" in table and "not verifiable" in table
+    ci = (ROOT / "docs" / "ci.md").read_text()
+    assert {int(c) for c in re.findall(r"^\| (\d+) \|", ci, re.M)} <= set(errors.MEANINGS)

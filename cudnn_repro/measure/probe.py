@@ -99,8 +99,8 @@ def unseen_gpu(environment: dict, reason: str) -> GpuStackError:
 def self_test(
     settings: Settings, data, environment: dict, cuda: tuple[bool, str], no_kernel: set[str] = frozenset()
 ) -> tuple[dict, list[Probe]]:
-    """Probe every cuDNN model of the plan on the GPU, kernel checked; raise GpuStackError on any
-    failure. Models whose backend has no cuDNN kernel at all (`no_kernel`, "not run") are left out.
+    """Probe every cuDNN model of the plan on the GPU, kernel checked; raise GpuStackError on a failing
+    stack, ProvenanceError on another kernel than cuDNN. Models whose backend has no cuDNN kernel at all (`no_kernel`, "not run") are left out.
     Returns the record for the results file's environment and the probes."""
     usable, reason = cuda
     cudnn = [name for name in settings.models if SPECS[name].cudnn and not (usable and name in no_kernel)]
@@ -120,10 +120,10 @@ def self_test(
             raise GpuStackError(
                 f"GPU self-test: {name}'s cuDNN op failed on {gpu}: {cause(error)}. Fix: {CUDNN_FIX[backend.name()]}"
             ) from None
-        try:
+        try:  # a silent fall-back from the cuDNN path: exit 3, as in a fit (a framework's CI gates on it)
             provenance.check(name, True, result.provenance)
         except provenance.ProvenanceError as error:
-            raise GpuStackError(f"GPU self-test: {error}") from None
+            raise provenance.ProvenanceError(f"GPU self-test: {error}") from None
         probes.append(result)
     seconds = time.perf_counter() - start
     record = {

@@ -7,7 +7,8 @@ import re
 import sys
 from pathlib import Path
 
-from ..settings import STACK_FACTS
+from ..judge.claims import load_article
+from ..settings import PLAIN_KERNELS, STACK_FACTS
 
 BEGIN = "<!-- generated from cudnn_repro/stacks.json by `make docs`; edit that file, not this block -->"
 END = "<!-- end generated -->"
@@ -22,12 +23,19 @@ def stack_text(name: str, facts: dict) -> str:
     framework = f"`{facts['framework']}`" if facts["framework"] else "the one `KERAS_BACKEND` names"
     math = f"`{facts['math']}`, fixed: {facts['math_why']}" if facts["math"] else "chosen by `--math`"
     parameters = facts["parameters_why"] or "as Keras 2.0.9's"
+    kind = facts["plain_kernel"]
+    kernel = (
+        PLAIN_KERNELS[kind]["name"]
+        if isinstance(kind, str)
+        else "; ".join(f"on `{framework}`, {PLAIN_KERNELS[k]['name']}" for framework, k in kind.items())
+    )
     lines = [
         f"### `{name}`: {template(facts['name'])}",
         "",
         f"- `--stack {name}`: {facts['summary']}.",
         f"- Computes on {framework}; math {math}.",
         f"- Parameter counts: {parameters}.",
+        f"- The plain `LSTM`/`GRU` run {kernel} (the article's: a {PLAIN_KERNELS[load_article().plain_kernel]['short']}).",
         "- Every report lists these deviations from the article:",
     ]
     for item in facts["deviations"]:
