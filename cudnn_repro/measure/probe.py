@@ -100,7 +100,8 @@ def self_test(
     settings: Settings, data, environment: dict, cuda: tuple[bool, str], no_kernel: set[str] = frozenset()
 ) -> tuple[dict, list[Probe]]:
     """Probe every cuDNN model of the plan on the GPU, kernel checked; raise GpuStackError on a failing
-    stack, ProvenanceError on another kernel than cuDNN. Models whose backend has no cuDNN kernel at all (`no_kernel`, "not run") are left out.
+    stack, ProvenanceError on another kernel than cuDNN. Models whose backend has no cuDNN kernel at
+    all (`no_kernel`, "not run") are left out.
     Returns the record for the results file's environment and the probes."""
     usable, reason = cuda
     cudnn = [name for name in settings.models if SPECS[name].cudnn and not (usable and name in no_kernel)]

@@ -23,6 +23,7 @@ def stack_text(name: str, facts: dict) -> str:
     framework = f"`{facts['framework']}`" if facts["framework"] else "the one `KERAS_BACKEND` names"
     math = f"`{facts['math']}`, fixed: {facts['math_why']}" if facts["math"] else "chosen by `--math`"
     parameters = facts["parameters_why"] or "as Keras 2.0.9's"
+    article_kernel = PLAIN_KERNELS[load_article().plain_kernel]["short"]
     kind = facts["plain_kernel"]
     kernel = (
         PLAIN_KERNELS[kind]["name"]
@@ -35,7 +36,7 @@ def stack_text(name: str, facts: dict) -> str:
         f"- `--stack {name}`: {facts['summary']}.",
         f"- Computes on {framework}; math {math}.",
         f"- Parameter counts: {parameters}.",
-        f"- The plain `LSTM`/`GRU` run {kernel} (the article's: a {PLAIN_KERNELS[load_article().plain_kernel]['short']}).",
+        f"- The plain `LSTM`/`GRU` run {kernel} (the article's: a {article_kernel}).",
         "- Every report lists these deviations from the article:",
     ]
     for item in facts["deviations"]:
