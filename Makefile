@@ -169,12 +169,12 @@ lock: $(VENV)/.uv  ## recompile requirements/*.lock from pyproject.toml and requ
 	  && $(LOCK) ../pyproject.toml gpu.in -o gpu.lock \
 	  && $(LOCK) torch.in -o torch.lock
 
-# Keras and the two dependencies a PyTorch+JAX GPU machine lacks, for bench/gpu_check.sh
-# where no index answers (Python 3.12, x86-64).
-gpu-wheels:  ## Keras wheels for a PyTorch+JAX GPU machine without an index (bench/gpu_check.sh)
-	$(PYTHON) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
-	  --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 -d .whl \
-	  keras==3.15.1 namex==0.1.0 optree==0.20.0
+# What `reproduce.py run` imports that a PyTorch+JAX GPU machine lacks (requirements/gpu-wheels.txt), for
+# bench/gpu_check.sh where no index answers (Python 3.12, x86-64).
+gpu-wheels:  ## the wheels a PyTorch+JAX GPU machine without an index lacks (bench/gpu_check.sh)
+	$(PYTHON) -m pip download -q --no-deps --require-hashes --only-binary=:all: --python-version 3.12 \
+	  --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 -d .whl \
+	  -r requirements/gpu-wheels.txt
 
 # The GPU image built offline and checked without a GPU: TensorFlow's CUDA build and libraries
 # against gpu.lock, and a smoke run (the cuDNN pair "not run"). On the local Debian base unless

@@ -150,7 +150,8 @@ def test_torch_stack_runs_the_workload_on_pytorchs_own_kernels(tmp_path):
     assert f"| CuDNNLSTM not run: {no_gpu}" in report
     assert "Plain PyTorch 2.10.0" in report and "only the kernel differs (math `matched`)" in report
     assert "LSTM has 10,812 parameters here, 10,608 in Keras 2.0.9 (PyTorch keeps two biases per gate" in report
-    assert "(no GPU) with plain PyTorch (nn.LSTM/nn.GRU) (1 run: indicative" in report  # the plain pair's claim
+    # the plain pair's claim, with its kernel's kind
+    assert "on CPU with plain PyTorch (nn.LSTM/nn.GRU) (plain kernel: native kernel; 1 run: indicative" in report
 
     again = reproduce(*TINY, "--stack", "torch", "--out", str(out))
     assert again.returncode == 0 and "4 run(s) already done" in again.stderr, again.stderr
