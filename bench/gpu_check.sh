@@ -10,9 +10,9 @@
 #   bash bench/gpu_check.sh OUT_DIR GPU_TAG            # e.g. bash bench/gpu_check.sh paper/runs h200
 #   bash bench/gpu_check.sh OUT_DIR GPU_TAG --dry-run  # on a CPU: every stage's command, smoke-sized
 #
-# Needs Python with PyTorch (a CUDA build), JAX with CUDA and an NVIDIA GPU. Keras and its two
-# missing dependencies can come as wheels in .whl/ (`make gpu-wheels` on a machine with PyPI); the
-# torch stack needs no Keras. Each stage has a time limit (seconds, overridable); results are saved
+# Needs Python with PyTorch (a CUDA build), JAX with CUDA and an NVIDIA GPU. What the runs import beyond
+# that machine's packages comes as wheels in .whl/ (`make gpu-wheels` on a machine with PyPI:
+# requirements/gpu-wheels.txt). Each stage has a time limit (seconds, overridable); results are saved
 # after every model, so a stage cut short keeps its finished runs. --dry-run runs each stage's
 # exact command with the smoke profile appended (later options win), so a typo fails here, not on
 # the borrowed GPU.

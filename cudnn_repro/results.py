@@ -133,7 +133,9 @@ class Run(TypedDict):
     status: str  # ok, not_run or invalid
     layer: dict
     reason: NotRequired[str]
-    fit_seconds: NotRequired[float]
+    fit_seconds: NotRequired[float]  # the whole fit() call
+    teardown_seconds: NotRequired[float]  # of it, from the end of training to fit() returning
+    collected_seconds: NotRequired[float]  # garbage collected before the fit, off its clock
     epoch_seconds: NotRequired[list[float]]
     step_seconds: NotRequired[list[float | None]]
     epoch_setup_seconds: NotRequired[list[float]]
@@ -229,6 +231,12 @@ def update_to_2(results: dict) -> None:
 
 
 UPGRADES = {1: update_to_2}  # a version -> what turns its file into the next version's
+
+
+def compared_fit_seconds(run: Run) -> float:
+    """The fit time the verdicts compare: the whole fit() call without its teardown after training
+    ended (tf.data's iterator waiting out its autotune thread, which Keras 2.0.9's fit did not have)."""
+    return run["fit_seconds"] - run.get("teardown_seconds", 0.0)
 
 
 def run_problems(runs: list[Run], settings: RunSettings) -> list[str]:

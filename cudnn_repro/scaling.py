@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 
-from .results import Run
+from .results import Run, compared_fit_seconds
 
 
 def scaled_fit_seconds(run: Run, batches: int, wanted_batches: int, wanted_epochs: int) -> float:
@@ -21,6 +21,6 @@ def scaled_fit_seconds(run: Run, batches: int, wanted_batches: int, wanted_epoch
     steps = [s for s in run.get("step_seconds", [])[1:] if s is not None]
     # Files from before per-step times were recorded: scale whole epochs by batches.
     step = statistics.median(steps) if steps else steady / batches
-    outside = max(run["fit_seconds"] - sum(epochs), 0.0)
+    outside = max(compared_fit_seconds(run) - sum(epochs), 0.0)
     first = epochs[0] + extra * step
     return outside + first + (wanted_epochs - 1) * (steady + extra * step)

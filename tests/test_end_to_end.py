@@ -8,6 +8,12 @@ import sys
 
 from helpers import NO_CUDA_REASONS, ROOT, TINY, reproduce
 
+from cudnn_repro.results import compared_fit_seconds
+
+# The most a fit's compared time may hold outside its epochs (building the data iterator, the
+# callbacks): fits charged with a teardown or another fit's leftovers carried 13-56 s.
+OUTSIDE_EPOCHS = 1.5
+
 
 def load(out):
     return json.loads((out / "results.json").read_text())
@@ -41,6 +47,9 @@ def test_smoke_run_writes_results_report_and_figure(tmp_path):
         "CuDNNLSTM": None,
         "CuDNNGRU": None,
     }
+    for r in (r for r in results["runs"] if r["status"] == "ok"):  # tf_keras's own fit: its time is its epochs
+        assert compared_fit_seconds(r) - sum(r["epoch_seconds"]) < OUTSIDE_EPOCHS, r
+        assert r["teardown_seconds"] >= 0 and r["collected_seconds"] >= 0
     report = (out / "REPORT.md").read_text()
     assert "**not verifiable**" in report
     assert any(f"| CuDNNLSTM not run: {reason}" in report for reason in NO_CUDA_REASONS)

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..results import Environment, ResultsFile, Run, RunSettings
+from ..results import Environment, ResultsFile, Run, RunSettings, compared_fit_seconds
 from ..settings import PLAIN_KERNELS, SYNTHETIC_NOTE
 from . import predict, stats
 from .claims import Article, Claim, RatioClaim, TimeClaim
@@ -189,7 +189,7 @@ def summarise_model(name: str, runs: list[Run], settings: RunSettings, size: dic
     ok = summary.ok_runs
     if not ok:
         return summary
-    fits = [r["fit_seconds"] for r in ok]
+    fits = [compared_fit_seconds(r) for r in ok]
     summary.fit = estimate(fits)
     summary.spread = stats.relative_spread(fits) if len(fits) > 1 else None
     summary.first_epoch = estimate([r["epoch_seconds"][0] for r in ok])

@@ -15,8 +15,8 @@ from .claims import Article
 
 # The sizes a run may change, in the order a report lists them.
 SIZE_KEYS = ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "num_words")
-SIZE, STEPS, REPEATS, CUT_SHORT, TF32, PARAMETERS, MODELS, DATA, HARDWARE = (
-    "size", "steps", "repeats", "cut_short", "tf32", "parameters", "models", "data", "hardware"
+SIZE, STEPS, REPEATS, CUT_SHORT, TF32, PARAMETERS, MODELS, DATA, HARDWARE, TEARDOWN = (
+    "size", "steps", "repeats", "cut_short", "tf32", "parameters", "models", "data", "hardware", "teardown"
 )  # fmt: skip
 
 
@@ -50,6 +50,12 @@ def deviations(
         if count is not None and count != article.keras2_parameters[name]:
             out.append(Deviation(PARAMETERS, count, article.keras2_parameters[name], name))
     out.append(Deviation(MODELS, list(done), len(article.fit_seconds)))
+    most: dict[str, float] = {}  # the most any fit of each model left out of its compared time
+    for r in results["runs"]:
+        if r.get("teardown_seconds"):
+            most[r["model"]] = max(most.get(r["model"], 0.0), r["teardown_seconds"])
+    if most:
+        out.append(Deviation(TEARDOWN, most))
     if results["data"]["source"] == "synthetic":
         out.append(Deviation(DATA, results["data"]["note"]))
     gpu = env["gpu"]

@@ -13,7 +13,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from ..results import Run, RunSettings
+from ..results import Run, RunSettings, compared_fit_seconds
 from ..scaling import scaled_fit_seconds
 from ..settings import batches_per_epoch
 
@@ -84,5 +84,5 @@ def predict_fit_seconds(run: Run, settings: RunSettings, size: dict) -> float:
 def article_size_seconds(run: Run, settings: RunSettings, size: dict) -> float:
     """The run's fit time if it ran at the article's size, else its prediction."""
     if at_article_size(settings, size):
-        return run["fit_seconds"]
+        return compared_fit_seconds(run)
     return predict_fit_seconds(run, settings, size)

@@ -63,7 +63,9 @@ def fit_probe(name: str, settings: Settings, data) -> Probe:
     model.fit(data.x_train[:n], data.y_train[:n], batch_size=settings.batch_size, epochs=PROBE_EPOCHS,
               callbacks=[timer], verbose=0)  # fmt: skip
     backend.synchronize()
-    fit = {"fit_seconds": time.perf_counter() - fit_start, "epoch_seconds": timer.seconds}
+    end = time.perf_counter()
+    teardown = end - timer.train_end if timer.train_end is not None else 0.0  # as timing.timed_fit keeps it
+    fit = {"fit_seconds": end - fit_start, "teardown_seconds": teardown, "epoch_seconds": timer.seconds}
     fit["step_seconds"] = timer.step_seconds
     m = PROBE_TEST_BATCHES * settings.batch_size
     eval_start = time.perf_counter()

@@ -90,6 +90,8 @@ class TorchModel:
                     loss = self.step(*self.batch(x[rows], y[rows]))
                 for c in callbacks:
                     c.on_epoch_end(epoch, {"loss": loss})  # reading the loss waits for the epoch's work
+        for c in callbacks:
+            c.on_train_end()
 
     def evaluate(self, x, y, batch_size: int, verbose=0) -> tuple[float, float]:
         """Mean loss and binary accuracy (threshold 0.5) over the set, as Keras reports them."""

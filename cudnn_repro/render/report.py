@@ -282,6 +282,14 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
             f"{count} models ran ({', '.join(d.here) or 'none'}){order} (the article ran the plain and cuDNN "
             "pairs in two notebook sessions)."
         )
+    if d.kind == found.TEARDOWN:
+        most = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in d.here.items())
+        return (
+            "Fit times compared leave out the teardown inside `fit()` after training ended (at most: "
+            f"{most}): today's Keras destroys its tf.data iterator there, which waits for tf.data's autotune "
+            "thread to wake (its sleep doubles from 10 ms to 60 s); Keras 2.0.9 fed numpy batches, without "
+            "tf.data. Garbage from earlier fits is collected before each fit's clock starts."
+        )
     if d.kind == found.DATA:
         return f"Data: {escape(d.here)}."
     return (
