@@ -28,6 +28,7 @@ REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE, NOT_APPLICABLE = (
     "not applicable",  # a hardware-bound claim on other hardware: it does not
 )
 LARGER, SMALLER = "larger than claimed", "smaller than claimed"
+TIE = "a tie (within {margin:.0%})"  # a direction claim's third firm answer: neither way
 # An epoch whose start (Keras setting up its data iterator) takes this much longer than the
 # run's quickest epoch start, and this share of an epoch: a stall, a named confound of fit times.
 STALL_SECONDS = 1.0
@@ -248,16 +249,21 @@ def judge_ratio(claim: RatioClaim, models: dict[str, ModelSummary], basis: Basis
         ratio = ratio.widen((1 + error) / (1 - error))
     steps = paired(top.steady_step, bottom.steady_step)
     step_ratio = stats.paired_ratio(*steps) if steps[0] else None
-    verdict = side(claim, ratio)
+    verdict, direction = side(claim, ratio)
     detail = ratio.method
-    if step_ratio and verdict != INCONCLUSIVE and side(claim, Estimate(step_ratio.point, None, None, 1)) != verdict:
+    if (
+        step_ratio
+        and verdict != INCONCLUSIVE
+        and side(claim, Estimate(step_ratio.point, None, None, 1)) != (verdict, direction)
+    ):
         stalls = len(top.stalls) + len(bottom.stalls)
         verdict = INCONCLUSIVE
         detail += (
             f"; the steady per-step ratio {step_ratio.point:.2f}x does not agree, so set-up time or "
             f"stalls ({stalls} here) decide the whole-fit ratio"
         )
-    return Verdict(claim, verdict, detail, ratio, step_ratio, miss(verdict, ratio.point, claim.article_value))
+        direction = None
+    return Verdict(claim, verdict, detail, ratio, step_ratio, direction)
 
 
 def miss(verdict: str, value: float, claimed: float) -> str | None:
@@ -267,13 +273,17 @@ def miss(verdict: str, value: float, claimed: float) -> str | None:
     return LARGER if value > claimed else SMALLER
 
 
-def side(claim: RatioClaim, ratio: Estimate) -> str:
+def side(claim: RatioClaim, ratio: Estimate) -> tuple[str, str | None]:
+    """The verdict of an interval against the claim's bands, and which way a refuted claim missed."""
     low, high = ratio.bounds
+    tie = claim.tie()
     if claim.inside(low, high):
-        return REPRODUCED
+        return REPRODUCED, None
     if claim.outside(low, high):
-        return NOT_REPRODUCED
-    return INCONCLUSIVE
+        return NOT_REPRODUCED, miss(NOT_REPRODUCED, ratio.point, claim.article_value)
+    if tie and tie[0] <= low and high <= tie[1]:
+        return NOT_REPRODUCED, TIE.format(margin=claim.margin)
+    return INCONCLUSIVE, None
 
 
 def judge_time(claim: TimeClaim, time: Estimate) -> Verdict:

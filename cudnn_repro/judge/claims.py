@@ -55,6 +55,13 @@ class RatioClaim:
         first or above the second."""
         return self.low / (1 + self.margin), None if self.high is None else self.high * (1 + self.margin)
 
+    def tie(self) -> tuple[float, float] | None:
+        """For a direction (no upper bound, a margin): the band around a tie that the margin spans. An
+        interval wholly inside it is a firm "not reproduced: a tie", as an equivalence test (TOST) says."""
+        if self.high is not None or not self.margin:
+            return None
+        return self.refuted()[0], self.accepted()[0]
+
     def inside(self, low: float, high: float) -> bool:
         bottom, top = self.accepted()
         return low >= bottom and (top is None or high <= top)

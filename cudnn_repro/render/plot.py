@@ -155,7 +155,7 @@ LEGEND = [
     Line2D([], [], color=GREY, marker="s", markerfacecolor="white", linestyle=":",
            label="predicted; dotted: range of 1-2 runs"),
     Patch(color=GREEN, alpha=0.18, label="accepted range (margin applied)"),
-    Patch(facecolor=LIGHT, alpha=0.35, hatch="//", label="within the margin: no firm verdict"),
+    Patch(facecolor=LIGHT, alpha=0.35, hatch="//", label="the margin: a tie when wholly inside"),
     Line2D([], [], color=GREY, linestyle="--", label="article's value"),
     Patch(color=GREEN, label="reproduced"), Patch(color=RED, label="not reproduced"),
     Patch(color=ORANGE, label="inconclusive"), Patch(color=PURPLE, label="indicative (1-2 runs)"),

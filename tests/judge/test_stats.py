@@ -53,3 +53,23 @@ def test_widening_pushes_bounds_out_and_turns_a_point_into_a_range():
     point = stats.log_estimate([10.0]).widen(1.5)
     assert (point.low, point.high) == (pytest.approx(10 / 1.5), pytest.approx(15.0))
     assert "widened x1.50" in point.method and not point.interval
+
+
+@pytest.mark.parametrize("n", [3, 5, 10])
+@pytest.mark.parametrize("cv", [0.02, 0.10])
+def test_a_tie_is_called_falsely_at_most_5_percent_of_the_time_at_the_margins_edge(n, cv):
+    """The equivalence answer (TOST by the 95 % interval): with the true ratio on the tie band's edge
+    (GRU 5 % faster), "a tie" at most 5 % of the time; and "reproduced" likewise at most 5 %."""
+    from cudnn_repro.judge.analysis import NOT_REPRODUCED, REPRODUCED, side
+    from cudnn_repro.judge.claims import load_article
+
+    claim = next(c for c in load_article().claims if c.id == "gru_faster_plain")
+    edge = claim.tie()[1]
+    rng = np.random.default_rng(5)
+    ties = reproduced = 0
+    for _ in range(TRIALS):
+        lstm, gru = log_normal(rng, 100.0 * edge, cv, n), log_normal(rng, 100.0, cv, n)
+        verdict, direction = side(claim, stats.paired_ratio(list(lstm), list(gru)))
+        ties += verdict == NOT_REPRODUCED and direction.startswith("a tie")
+        reproduced += verdict == REPRODUCED
+    assert ties / TRIALS <= 0.05 and reproduced / TRIALS <= 0.05

@@ -53,9 +53,15 @@ def test_interval_inside_outside_and_across_the_band():
     assert across.verdict == analysis.INCONCLUSIVE
 
 
-def test_direction_within_the_margin_is_inconclusive():
+def test_a_direction_wholly_within_the_margin_is_a_tie_and_across_its_edge_inconclusive():
+    """The equivalence test's answer (TOST): the whole interval within 5 % of a tie is a firm "not
+    reproduced: a tie", counted like any firm verdict; one that crosses the margin's edge is not."""
     tie = judge(FASTER, models(LSTM=[103, 103.5, 102.5], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
-    assert tie.estimate.low > 1 and tie.verdict == analysis.INCONCLUSIVE
+    assert tie.estimate.low > 1 and tie.estimate.high < 1.05
+    assert (tie.verdict, tie.direction, tie.firm) == (analysis.NOT_REPRODUCED, "a tie (within 5%)", True)
+    assert tie.label == "not reproduced, a tie (within 5%)"
+    edge = judge(FASTER, models(LSTM=[103, 106, 100], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
+    assert edge.estimate.high > 1.05 and edge.verdict == analysis.INCONCLUSIVE
     clear = judge(FASTER, models(LSTM=[120, 121, 119], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
     assert clear.verdict == analysis.REPRODUCED
 

@@ -30,19 +30,22 @@ def within(low: float, high: float, span: tuple) -> bool:
     spread=st.floats(1.0, 3.0),
 )
 def test_the_drawn_bands_are_the_verdicts_own(claim, centre, spread):
-    """Inside the green band: reproduced; touching the hatched margin: inconclusive; beyond both: not."""
+    """Inside the green band: reproduced; wholly inside the hatched margin of a direction: a tie, not
+    reproduced; across an edge: inconclusive; beyond both: not reproduced."""
     low, high = centre / spread, centre * spread
-    verdict = side(claim, Estimate(centre, low, high, 3))
+    verdict, _ = side(claim, Estimate(centre, low, high, 3))
     spans = {what: (a, b) for a, b, what in plot.bands(claim) if what == "accepted"}
     accepted = within(low, high, spans["accepted"])
     refuted_low, refuted_high = claim.refuted()
     beyond = high < refuted_low or (refuted_high is not None and low > refuted_high)
+    tie = claim.tie()
+    within_tie = tie is not None and within(low, high, tie)
     assert (verdict == REPRODUCED) == accepted
-    assert (verdict == NOT_REPRODUCED) == beyond
-    assert (verdict == INCONCLUSIVE) == (not accepted and not beyond)
-    if claim.margin:  # the hatched zones are exactly what lies between accepted and refuted
+    assert (verdict == NOT_REPRODUCED) == (beyond or within_tie)
+    assert (verdict == INCONCLUSIVE) == (not accepted and not beyond and not within_tie)
+    if claim.margin:  # the hatched zones are exactly what lies between accepted and refuted: the tie
         margins = [(a, b) for a, b, what in plot.bands(claim) if what == "margin"]
-        assert margins[0] == (refuted_low, claim.accepted()[0])
+        assert margins[0] == (refuted_low, claim.accepted()[0]) == claim.tie()
 
 
 def drawn(monkeypatch) -> list:
@@ -81,4 +84,4 @@ def test_a_run_sets_figure_names_the_models_that_did_not_run(monkeypatch, tmp_pa
     plot.plot_run_set(analysis, "paper", tmp_path / "figure.png")
     texts = " ".join(seen[0])
     assert "No time for CuDNNLSTM, CuDNNGRU (not run: this TensorFlow build has no CUDA support)" in texts
-    assert "inconclusive: 1.12x" in texts and "within the margin: no firm verdict" in texts
+    assert "inconclusive: 1.12x" in texts and "the margin: a tie when wholly inside" in texts
