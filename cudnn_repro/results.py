@@ -136,6 +136,7 @@ class Run(TypedDict):
     fit_seconds: NotRequired[float]  # the whole fit() call
     teardown_seconds: NotRequired[float]  # of it, from the end of training to fit() returning
     collected_seconds: NotRequired[float]  # garbage collected before the fit, off its clock
+    load_average: NotRequired[list[float]]  # the host's (1, 5, 15 min) at the fit's end
     epoch_seconds: NotRequired[list[float]]
     step_seconds: NotRequired[list[float | None]]
     epoch_setup_seconds: NotRequired[list[float]]

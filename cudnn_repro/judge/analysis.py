@@ -409,10 +409,12 @@ def model_warnings(m: ModelSummary) -> list[RunWarning]:
     """What qualifies one model's times: noise, stalls, a throttled GPU."""
     out = []
     if m.spread is not None and m.spread >= stats.NOISY_SPREAD:
+        loads = [r["load_average"][0] for r in m.ok_runs if r.get("load_average")]
+        seen = f" Load average (1 min) at each fit's end: {', '.join(f'{x:g}' for x in loads)}." if loads else ""
         out.append(
             RunWarning(
                 "Noisy fits",
-                f"{m.name}: fit times spread {m.spread:.0%} of their median; the machine was noisy.",
+                f"{m.name}: fit times spread {m.spread:.0%} of their median; the machine was noisy.{seen}",
                 "Close other work, fix the GPU clocks, or add --repeats.",
                 TIMES,
                 f"{m.name} {m.spread:.0%}",

@@ -7,6 +7,7 @@ last loss is read back to the host, and torch's CUDA queue is synchronised.
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import time
 
@@ -113,6 +114,7 @@ def timed_fit(model, data, settings, timer: EpochClock) -> dict:
         "fit_seconds": fit_seconds,
         "teardown_seconds": end - timer.train_end if timer.train_end is not None else 0.0,
         "collected_seconds": collected,
+        "load_average": [round(x, 2) for x in os.getloadavg()],  # at the fit's end: a cause of its spread
         "epoch_seconds": timer.seconds,
         "step_seconds": timer.step_seconds,
         "epoch_setup_seconds": timer.setup_seconds,

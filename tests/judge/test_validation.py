@@ -8,6 +8,7 @@ from helpers import ROOT
 from cudnn_repro.judge import predict
 from cudnn_repro.judge.analysis import validate_prediction
 from cudnn_repro.judge.claims import load_article
+from cudnn_repro.results import compared_fit_seconds
 
 PAIRS = predict.validations()
 
@@ -41,5 +42,5 @@ def test_prediction_from_recorded_epochs_and_steps(pair):
     extra = 250 - quick["settings"]["steps_per_epoch"]
     step = sorted(steps[1:])[len(steps[1:]) // 2] if len(steps[1:]) % 2 else sum(sorted(steps[1:])) / 2
     steady = sorted(epochs[1:])[len(epochs[1:]) // 2] if len(epochs[1:]) % 2 else sum(epochs[1:]) / 2
-    by_hand = (run["fit_seconds"] - sum(epochs)) + epochs[0] + extra * step + 9 * (steady + extra * step)
+    by_hand = (compared_fit_seconds(run) - sum(epochs)) + epochs[0] + extra * step + 9 * (steady + extra * step)
     assert predict.predict_fit_seconds(run, quick["settings"], load_article().size) == pytest.approx(by_hand)

@@ -132,11 +132,12 @@ def test_check_exit_status(labels, status):
 
 def test_noisy_spread_and_stalls_are_warned(cpu_results):
     runs = cpu_results["runs"]
-    noisy = [dict(runs[0], repeat=0, fit_seconds=10.0), dict(runs[0], repeat=1, fit_seconds=13.0)]
+    noisy = [dict(runs[0], repeat=0, fit_seconds=10.0, load_average=[1.02, 1.0, 0.9]),
+             dict(runs[0], repeat=1, fit_seconds=13.0, load_average=[3.5, 2.0, 1.0])]  # fmt: skip
     noisy[1]["epoch_setup_seconds"] = [0.5, 0.4, 9.4]
     cpu_results["runs"] = noisy + runs[1:]
     cpu_results["settings"]["repeats"] = 2
     warnings = [w.message for w in analysis.analyse(cpu_results, ARTICLE).warnings]
-    assert any("LSTM: fit times spread 26%" in w for w in warnings)
+    assert any("LSTM: fit times spread 26%" in w and "at each fit's end: 1.02, 3.5." in w for w in warnings)
     assert any("LSTM: 1 epoch-start stall(s), 9.0 s" in w for w in warnings)
     assert any("below 3, ratios get a range" in w for w in warnings)
