@@ -158,10 +158,10 @@ reports: $(VENV)/.runtime  ## re-render every report in paper/ and paper/SUMMARY
 	$(PY) reproduce.py report $(EVIDENCE)/results.json $(if $(QUICK),--quick $(QUICK))
 	$(PY) reproduce.py compare $(EVIDENCE) --out $(EVIDENCE)
 
-# Refresh the locks from pyproject.toml's dependencies and requirements/*.in.
 docs: $(VENV)/.runtime  ## rewrite the part of docs/stacks.md that cudnn_repro/stacks.json owns
 	$(PY) -m cudnn_repro.render.stacks_page docs/stacks.md
 
+# Refresh the locks from pyproject.toml's dependencies and requirements/*.in.
 lock: $(VENV)/.uv  ## recompile requirements/*.lock from pyproject.toml and requirements/*.in
 	cd requirements && $(LOCK) bootstrap.in -o bootstrap.lock \
 	  && $(LOCK) ../pyproject.toml cpu.in --override cpu-overrides.txt -o runtime.lock \

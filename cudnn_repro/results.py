@@ -99,9 +99,6 @@ def refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
-STATUSES = ("ok", "not_run", "invalid")
-
-
 class RunSettings(TypedDict):
     """settings: what the run was asked to do (Settings.to_dict, plus what ran it)."""
 
@@ -141,6 +138,7 @@ class Run(TypedDict):
     step_seconds: NotRequired[list[float | None]]
     epoch_setup_seconds: NotRequired[list[float]]
     test_accuracy: NotRequired[float]
+    test_loss: NotRequired[float]
     parameters: NotRequired[int]
     provenance: NotRequired[dict]
     telemetry: NotRequired[dict]

@@ -148,7 +148,7 @@ class Option:
 
 
 # The settings a user may override, each declared once: the command line's run options and the
-# container's forwarded command line are both made from this table (cli.py), typed by Settings.
+# container's forwarded command line are both made from this table (commands/options.py), typed by Settings.
 OPTIONS: dict[str, Option] = {
     "models": Option(f"comma-separated subset of {','.join(MODELS)} (default: all four)"),
     "epochs": Option("override the profile's epochs"),

@@ -12,29 +12,29 @@ from pathlib import Path
 
 from .results import RESULTS_NAME, now, write_json
 
-OUTCOME_NAME = "task.json"
+TASK_NAME = "task.json"
 LOG_NAME = "task.log"
 QUEUED, RUNNING, PREEMPTED, REQUEUED, DONE, FAILED = "queued", "running", "preempted", "requeued", "done", "failed"
 
 
 def read(run_dir: Path) -> dict | None:
     """The task's record, or a failed one saying why it cannot be read: it may come from anywhere."""
-    path = run_dir / OUTCOME_NAME
+    path = run_dir / TASK_NAME
     try:
         task = json.loads(path.read_text())
     except FileNotFoundError:
         return None
     except (OSError, ValueError, RecursionError) as error:
-        return {"status": FAILED, "reason": f"its {OUTCOME_NAME} cannot be read ({error})"}
+        return {"status": FAILED, "reason": f"its {TASK_NAME} cannot be read ({error})"}
     if not isinstance(task, dict) or task.get("status") not in (QUEUED, RUNNING, PREEMPTED, REQUEUED, DONE, FAILED):
-        return {"status": FAILED, "reason": f"its {OUTCOME_NAME} is not a task record"}
+        return {"status": FAILED, "reason": f"its {TASK_NAME} is not a task record"}
     return {k: v if isinstance(v, str | int | None) else str(v) for k, v in task.items()}
 
 
 def record(run_dir: Path, status: str, **fields) -> None:
     """Add this status (and when) to the task's outcome, keeping what it said before."""
     previous = read(run_dir) or {}
-    write_json(previous | fields | {"status": status, "at": now()}, run_dir / OUTCOME_NAME)
+    write_json(previous | fields | {"status": status, "at": now()}, run_dir / TASK_NAME)
 
 
 def reason_from_log(log: Path) -> str:
@@ -51,7 +51,7 @@ def unfinished(folders: list[Path]) -> list[tuple[Path, str]]:
     """Each task under these folders that did not finish with a results file, and why."""
     found = []
     for folder in folders:
-        for path in sorted(folder.rglob(OUTCOME_NAME)) if folder.is_dir() else []:
+        for path in sorted(folder.rglob(TASK_NAME)) if folder.is_dir() else []:
             run_dir, task = path.parent, read(path.parent) or {}
             status, log = task.get("status"), run_dir / LOG_NAME
             if status == DONE and (run_dir / RESULTS_NAME).exists():

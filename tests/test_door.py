@@ -118,3 +118,27 @@ def test_imdb_path_that_is_a_folder_says_so(tmp_path, name):
     (tmp_path / name).mkdir()
     with pytest.raises(DatasetError, match="is a folder"):
         find_imdb("auto", str(Path(tmp_path / name)))
+
+
+@pytest.mark.parametrize("command", [[], ["container"]])
+def test_a_folder_of_someone_elses_files_is_refused_and_left_as_it_was(tmp_path, capsys, command):
+    """--out a folder holding someone's own REPORT.md and figure.png, and no run of ours: one line,
+    exit 1, before anything runs; nothing in it changes. Our own leftovers (a lock, a crash report) do not
+    count as someone's."""
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "REPORT.md").write_text("my notes")
+    (theirs / "figure.png").write_bytes(b"my figure")
+    before = {p.name: p.read_bytes() for p in theirs.iterdir()}
+    status = cli.main([*command, "--profile", "smoke", "--out", str(theirs)])
+    assert status == INPUT
+    err = capsys.readouterr().err
+    assert "holds files but no run of this package (REPORT.md, figure.png)" in err and err.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in theirs.iterdir()} == before
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    (ours / ".results.lock").touch()
+    (ours / "cudnn-repro-crash-abc123.txt").touch()
+    from cudnn_repro.commands import door
+
+    assert door.foreign_files(ours) == [] and door.foreign_files(theirs) == ["REPORT.md", "figure.png"]

@@ -163,3 +163,19 @@ def test_a_version_1_file_is_upgraded_step_by_step_on_load(tmp_path):
     assert (container["image_base"], container["image_base_pinned"]) == (None, None)
     results.save(loaded, tmp_path / "results.json")
     assert results.load(tmp_path / "results.json") == loaded | {"updated": loaded["updated"]}
+
+
+def test_the_schema_and_the_typed_dicts_name_the_same_fields():
+    """One contract, two spellings (the file's schema, the code's types): held equal here."""
+    import typing
+
+    from cudnn_repro import results as contract
+    from cudnn_repro.settings import Settings
+
+    schema = json.loads((ROOT / "cudnn_repro" / "results.schema.json").read_text())
+    run = schema["$defs"]["run"]
+    run_fields = set(run["properties"]) | set(run["then"]["properties"])
+    assert run_fields == set(typing.get_type_hints(contract.Run))
+    assert set(schema["properties"]["settings"]["properties"]) == set(typing.get_type_hints(contract.RunSettings))
+    assert set(typing.get_type_hints(Settings)) <= set(typing.get_type_hints(contract.RunSettings))
+    assert schema["title"].endswith(f"version {contract.VERSION}")

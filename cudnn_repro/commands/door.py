@@ -37,12 +37,32 @@ def out_problem(out: Path) -> str | None:
     return None
 
 
-def check(settings: Settings, out: Path, force: bool) -> None:
-    """An output folder that cannot be written, and a resume that the results already there would
-    refuse, are refused here (exit 1)."""
+# What a run of this package leaves in its folder before results.json exists: the lock, a crash
+# report, a failed container's log. Anything else in a folder with no results.json is someone's own.
+OURS = re.compile(r"\.results\.lock|cudnn-repro-crash-\w+\.txt|container-\w+\.log")
+
+
+def foreign_files(out: Path) -> list[str]:
+    """The files in a run folder that no run of this package wrote: none when it holds a run of ours."""
+    if not out.is_dir() or (out / results.RESULTS_NAME).exists():
+        return []
+    return sorted(p.name for p in out.iterdir() if not OURS.fullmatch(p.name))
+
+
+def check(settings: Settings, out: Path, force: bool, run_folder: bool = True) -> None:
+    """An output folder that cannot be written, one that holds someone's files but no run of ours
+    (`run_folder`: a sweep's folder holds task folders instead), and a resume that the results
+    already there would refuse, are refused here (exit 1)."""
     problem = out_problem(out)
     if problem:
         raise Failure(problem)
+    foreign = foreign_files(out) if run_folder else []
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise Failure(
+            f"--out {out} holds files but no run of this package ({shown}); a run writes REPORT.md, "
+            "figure.png and verdicts.json there: choose an empty or new folder, so nothing of yours is overwritten"
+        )
     path = out / results.RESULTS_NAME
     if path.exists() and not force:
         results.check_settings(results.load(path), settings.to_dict(), path)

@@ -88,7 +88,7 @@ def main(args: argparse.Namespace) -> int:
     if args.runtime != "venv" and args.image is None:
         raise UsageError(f"--runtime {args.runtime} needs --image (docs/slurm.md)")
     out = args.out or door.USER_ROOT / "slurm"
-    door.check(settings, out, force=True)  # each task resumes its own folder
+    door.check(settings, out, force=True, run_folder=False)  # each task resumes its own folder under it
     from submitit.core.utils import FailedJobError, FailedSubmissionError
 
     from ..launch.slurm import scripts, submit

@@ -204,9 +204,9 @@ def test_a_runtime_missing_on_the_node_is_a_failed_task_with_its_reason(tmp_path
 
 @pytest.mark.parametrize("content", ['"queued"', "[1]", '{"status": "exploded"}', "[" * 50_000])
 def test_a_task_file_that_is_not_a_record_is_listed_as_failed(tmp_path, content):
-    (tmp_path / task_status.OUTCOME_NAME).write_text(content)
+    (tmp_path / task_status.TASK_NAME).write_text(content)
     record = task_status.read(tmp_path)
-    assert record["status"] == task_status.FAILED and task_status.OUTCOME_NAME in record["reason"]
+    assert record["status"] == task_status.FAILED and task_status.TASK_NAME in record["reason"]
 
 
 def test_run_folders_never_leave_out(tmp_path):
