@@ -30,6 +30,8 @@ from ..results import write_atomically
 
 GREEN, RED, ORANGE, PURPLE, GREY, LIGHT = "#1a7f37", "#cf222e", "#bc4c00", "#8250df", "#57606a", "#afb8c1"
 ROW_INCHES = 0.28
+GAP_INCHES = 0.85  # between panels: one's axis label and the next one's title
+FOOTER_INCHES = 0.18
 
 
 def colour(v: Verdict) -> str:
@@ -94,7 +96,8 @@ def summary_rows(r: Reconciled) -> list[Row]:
         rows.append(Row("set aside, not counted (superseded method)", grey=True))
         for j, why in aside:
             measured = j.analysis.basis.kind == MEASURED
-            rows.append(Row(run_set_label(j), j.verdict, measured=measured, grey=True, note="; ".join(why)))
+            note = "; ".join(reason.split(", ")[0] for reason in why)  # each reason's first clause
+            rows.append(Row(run_set_label(j), j.verdict, measured=measured, grey=True, note=note))
     return rows
 
 
@@ -105,7 +108,7 @@ def value_text(claim: Claim, value: float) -> str:
 def verdict_text(row: Row) -> str:
     v = row.verdict
     if row.grey:
-        return f"{value_text(v.claim, v.estimate.point)}: {shorten(row.note, 55)}"
+        return f"{value_text(v.claim, v.estimate.point)}: {shorten(row.note, 75)}"
     return f"{v.label}: {value_text(v.claim, v.estimate.point)}"
 
 
@@ -168,20 +171,21 @@ def forest(panels: list[tuple[Claim, list[Row]]], title: str, footer: list[str],
     panels = [(claim, rows) for claim, rows in panels if any(row.verdict for row in rows)]
     if not panels:
         return None
-    heights = [len(rows) + 2.2 for _, rows in panels]
-    extra = 1.4 + 0.18 * len(footer)
-    fig, axes = plt.subplots(len(panels), 1, figsize=(12, ROW_INCHES * sum(heights) + extra), squeeze=False,
+    heights = [ROW_INCHES * (len(rows) + 0.6) for _, rows in panels]  # each panel's axes, in inches
+    top, bottom = 1.2, 0.5 + FOOTER_INCHES * len(footer)  # the title and legend; the last axis label, the footer
+    tall = sum(heights) + GAP_INCHES * (len(panels) - 1) + top + bottom
+    fig, axes = plt.subplots(len(panels), 1, figsize=(12, tall), squeeze=False,
                              gridspec_kw={"height_ratios": heights})  # fmt: skip
     for ax, (claim, rows) in zip(axes[:, 0], panels, strict=True):
         draw_panel(ax, claim, rows)
-    fig.suptitle(plain(title), fontsize=9, x=0.01, ha="left")
+    fig.suptitle(plain(title), fontsize=9, x=0.01, y=1 - 0.08 / tall, ha="left", va="top")
     fig.legend(handles=LEGEND, loc="upper center", ncol=5, fontsize=6.5, frameon=False,
-               bbox_to_anchor=(0.5, 1 - 0.35 / fig.get_figheight()))  # fmt: skip
+               bbox_to_anchor=(0.5, 1 - 0.38 / tall))  # fmt: skip
     for i, line in enumerate(footer):
-        y = (0.1 + 0.18 * (len(footer) - 1 - i)) / fig.get_figheight()
+        y = (0.1 + FOOTER_INCHES * (len(footer) - 1 - i)) / tall
         fig.text(0.01, y, plain(shorten(line, 190)), fontsize=7, color=GREY)
-    fig.subplots_adjust(left=0.3, right=0.64, top=1 - 1.0 / fig.get_figheight(),
-                        bottom=(0.45 + 0.18 * len(footer)) / fig.get_figheight(), hspace=0.6)  # fmt: skip
+    fig.subplots_adjust(left=0.3, right=0.64, top=1 - top / tall, bottom=bottom / tall,
+                        hspace=GAP_INCHES / (sum(heights) / len(heights)))  # fmt: skip
     save_figure(fig, path)
     return path
 
