@@ -112,6 +112,7 @@ class RunSettings(TypedDict):
     steps_per_epoch: int | None  # None: every batch
     models: list[str]
     repeats: int
+    max_repeats: NotRequired[int | None]  # the stopping rule's most (absent or None: a fixed count)
     backend: str  # the framework: tensorflow, torch or jax
     stack: str  # keras2, keras3 or torch
     math: str
@@ -185,6 +186,7 @@ class ResultsFile(TypedDict):
     environment: Environment
     data: dict
     runs: list[Run]
+    stopping: NotRequired[dict]  # the stopping rule's looks and why the run stopped (judge/stopping.py)
     invocations: NotRequired[list[dict]]
 
 
@@ -242,12 +244,13 @@ def run_problems(runs: list[Run], settings: RunSettings) -> list[str]:
     """What the schema cannot say of the run records (it has checked each one's shape, status and
     times): a model and repeat twice, or one the settings did not ask for."""
     problems, seen = [], set()
+    most = settings.get("max_repeats") or settings["repeats"]  # the stopping rule may add repeats up to it
     for run in runs:
         key = (run["model"], run["repeat"])
         if key in seen:
             problems.append(f"{run['model']} run {run['repeat']} appears twice")
         seen.add(key)
-        if run["model"] not in settings["models"] or not 0 <= run["repeat"] < settings["repeats"]:
+        if run["model"] not in settings["models"] or not 0 <= run["repeat"] < most:
             problems.append(f"{run['model']} run {run['repeat']} is not one its settings asked for")
     return problems
 

@@ -48,4 +48,4 @@ def fake_analysis(verdicts: list, basis=None, place=None, superseded: tuple[str,
 
     place = place or Place("NVIDIA H200", "Keras 3 on TensorFlow", "graph")
     basis = basis or Basis(MEASURED, "measured")
-    return Analysis({}, basis, verdicts, [], None, place, share, list(superseded))
+    return Analysis({}, basis, verdicts, [], None, place, 0.95, share, list(superseded))

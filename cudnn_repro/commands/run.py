@@ -54,6 +54,24 @@ def backend_problem(stack: str) -> str | None:
     return keras_backend_problem(stack, name)
 
 
+def look(out: Path, repeats: int) -> bool:
+    """The stopping rule's look after `repeats`, recorded in the results file: whether it asks for more."""
+    from ..judge.analysis import analyse
+    from ..judge.claims import load_article
+    from ..judge.stopping import record, undecided
+    from ..measure.progress import log
+
+    path = out / results.RESULTS_NAME
+    state = results.load(path)
+    open_claims = undecided(analyse(state, load_article()))
+    more = record(state, repeats, open_claims)
+    results.save(state, path)
+    if open_claims:
+        verb = f"{state['settings']['max_repeats']} repeats in all" if more else "no more: the rule's most"
+        log(f"after {repeats} repeats, undecided: {', '.join(open_claims)}; {verb}")
+    return more
+
+
 def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bool, looked: bool = False) -> int:
     """looked: the dataset was already looked for (a container run falling back), see load_dataset."""
     problem = backend_problem(settings.stack)
@@ -67,8 +85,11 @@ def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bo
     from ..measure.workload import run
 
     status = OK
-    try:
-        run(settings, out, data, force)  # a ResultsError or StackError goes to cli's boundary
+    try:  # a ResultsError or StackError goes to cli's boundary
+        run(settings, out, data, force)
+        if settings.max_repeats and look(out, settings.repeats):
+            run(settings, out, data, repeats=settings.max_repeats)
+            look(out, settings.max_repeats)
     except OSError as error:  # the output folder: a file, not writable, or a full disk
         raise Failure(f"cannot write to {out}: {error.strerror or error}") from error
     except ProvenanceError as error:

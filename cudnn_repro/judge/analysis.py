@@ -19,6 +19,7 @@ from .claims import Article, Claim, RatioClaim, TimeClaim
 from .deviations import Deviation, deviations
 from .places import Place, article_kind, place_of, size_share
 from .stats import Estimate
+from .stopping import level as rule_level
 
 REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE, NOT_APPLICABLE = (
     "reproduced",
@@ -150,6 +151,7 @@ class Analysis:
     warnings: list[RunWarning]
     run_seconds: float | None  # from the results file's creation to its last save
     place: Place
+    level: float  # of its intervals: above 95 % under the stopping rule (judge/stopping.py)
     article_share: float  # how much of the article's training the runs did (1: all of it)
     superseded: list[str] = field(default_factory=list)  # why this run set's method is no longer current
     deviations: list[Deviation] = field(default_factory=list)  # where it departs from the article
@@ -175,12 +177,13 @@ def parameters(runs: list[Run]) -> int | None:
     return next((c for c in counts if c), None)
 
 
-def estimate(values: list[float]) -> Estimate | None:
-    return stats.log_estimate(values) if values else None
+def estimate(values: list[float], level: float = stats.LEVEL) -> Estimate | None:
+    return stats.log_estimate(values, level) if values else None
 
 
 def summarise_model(name: str, runs: list[Run], settings: RunSettings, size: dict, basis: Basis) -> ModelSummary:
     summary = ModelSummary(name, runs)
+    level = rule_level(settings)
     invalid = [r for r in runs if r["status"] != "ok"]
     if not runs:
         summary.unavailable = "not run yet (interrupted run?)"
@@ -191,20 +194,20 @@ def summarise_model(name: str, runs: list[Run], settings: RunSettings, size: dic
     if not ok:
         return summary
     fits = [compared_fit_seconds(r) for r in ok]
-    summary.fit = estimate(fits)
+    summary.fit = estimate(fits, level)
     summary.spread = stats.relative_spread(fits) if len(fits) > 1 else None
-    summary.first_epoch = estimate([r["epoch_seconds"][0] for r in ok])
+    summary.first_epoch = estimate([r["epoch_seconds"][0] for r in ok], level)
     summary.steady_epoch = estimate(
-        [statistics.median(r["epoch_seconds"][1:]) for r in ok if len(r["epoch_seconds"]) > 1]
+        [statistics.median(r["epoch_seconds"][1:]) for r in ok if len(r["epoch_seconds"]) > 1], level
     )
     summary.steady_step = {r["repeat"]: s for r in ok if (s := steady_step(r)) is not None}
-    summary.step_estimate = estimate(list(summary.steady_step.values()))
+    summary.step_estimate = estimate(list(summary.steady_step.values()), level)
     summary.stalls = [s for r in ok for s in find_stalls(r)]
     summary.accuracy_pct = 100 * statistics.median(r["test_accuracy"] for r in ok)
     summary.throttle_reasons = sorted({t for r in ok for t in r.get("telemetry", {}).get("throttle_reasons", [])})
     if basis.available and not summary.unavailable:
         summary.article_size = {r["repeat"]: predict.article_size_seconds(r, settings, size) for r in ok}
-        summary.size_estimate = estimate(list(summary.article_size.values()))
+        summary.size_estimate = estimate(list(summary.article_size.values()), level)
         if basis.kind == PREDICTED:
             summary.size_estimate = summary.size_estimate.widen(1 + predict.validated_error())
     return summary
@@ -239,16 +242,18 @@ def unavailable(claim: Claim, models: dict[str, ModelSummary], basis: Basis) -> 
     return None
 
 
-def judge_ratio(claim: RatioClaim, models: dict[str, ModelSummary], basis: Basis) -> Verdict:
+def judge_ratio(
+    claim: RatioClaim, models: dict[str, ModelSummary], basis: Basis, level: float = stats.LEVEL
+) -> Verdict:
     """Judged on the article's metric (whole-fit times); but a firm verdict that the kernels'
     own ratio (steady per-step times) contradicts hinges on set-up and stalls: inconclusive."""
     top, bottom = models[claim.numerator], models[claim.denominator]
-    ratio = stats.paired_ratio(*paired(top.article_size, bottom.article_size))
+    ratio = stats.paired_ratio(*paired(top.article_size, bottom.article_size), level)
     if basis.kind == PREDICTED:
         error = predict.validated_error()
         ratio = ratio.widen((1 + error) / (1 - error))
     steps = paired(top.steady_step, bottom.steady_step)
-    step_ratio = stats.paired_ratio(*steps) if steps[0] else None
+    step_ratio = stats.paired_ratio(*steps, level) if steps[0] else None
     verdict, direction = side(claim, ratio)
     detail = ratio.method
     if (
@@ -307,7 +312,12 @@ def hardware_bound(claim: TimeClaim, models: dict[str, ModelSummary], gpu: str |
 
 
 def judge(
-    claim: Claim, models: dict[str, ModelSummary], basis: Basis, environment: Environment, article: Article
+    claim: Claim,
+    models: dict[str, ModelSummary],
+    basis: Basis,
+    environment: Environment,
+    article: Article,
+    level: float = stats.LEVEL,
 ) -> Verdict:
     gpu = environment["gpu"].get("name") if environment["gpu"].get("present") else None
     if isinstance(claim, TimeClaim) and not article.on_its_gpu_class(gpu):
@@ -317,7 +327,7 @@ def judge(
         return Verdict(claim, NOT_VERIFIABLE, reason)
     if isinstance(claim, TimeClaim):
         return judge_time(claim, models[claim.model].size_estimate)
-    return judge_ratio(claim, models, basis)
+    return judge_ratio(claim, models, basis, level)
 
 
 def collect_warnings(
@@ -495,14 +505,15 @@ def analyse(results: ResultsFile, article: Article) -> Analysis:
     models, basis = summarise_models(results, article)
     place = place_of(results)
     set_aside = superseded(results, basis)
-    verdicts = [judge(c, models, basis, results["environment"], article) for c in article.claims]
+    level = rule_level(results["settings"])
+    verdicts = [judge(c, models, basis, results["environment"], article, level) for c in article.claims]
     for v in verdicts:
         if v.verdict not in (NOT_VERIFIABLE, NOT_APPLICABLE):
             v.confounds = confounds(v.claim, place, models, set_aside, article)
     warnings = collect_warnings(results, models, basis, set_aside)
     parameters = {name: m.parameters for name, m in models.items()}
     return Analysis(
-        models, basis, verdicts, warnings, run_seconds(results), place, size_share(results, article), set_aside,
+        models, basis, verdicts, warnings, run_seconds(results), place, level, size_share(results, article), set_aside,
         deviations(results, parameters, runs_done(results), article),
     )  # fmt: skip
 

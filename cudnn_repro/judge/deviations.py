@@ -40,7 +40,8 @@ def deviations(
         all_steps = batches_per_epoch(article.size["train_samples"], article.size["batch_size"])
         out.append(Deviation(STEPS, s["steps_per_epoch"], all_steps))
     if max(done.values(), default=0) > 1 or s["repeats"] > 1:
-        out.append(Deviation(REPEATS, done, 1, facts={"planned": s["repeats"]}))
+        rule = {"most": s.get("max_repeats"), "stopping": results.get("stopping")}
+        out.append(Deviation(REPEATS, done, 1, facts={"planned": s["repeats"]} | rule))
     planned = s["repeats"] * len(s["models"])
     if len(results["runs"]) < planned:
         out.append(Deviation(CUT_SHORT, len(results["runs"]), planned))

@@ -6,6 +6,10 @@ per-repeat ratios of interleaved runs (pairing cancels drift that hits both mode
 the interval is Student's t on those logs, exact for log-normal noise at any n >= 2
 (tests/judge/test_stats.py simulates it). Below MIN_RUNS a spread cannot be judged at all, so
 the estimate gives the observed range instead and calls itself indicative.
+
+A run that decides after its first repeats whether to make more (the paper profile's stopping rule)
+looks at its intervals more than once; each look's interval is then at look_level(looks), so that
+all of them together still cover with LEVEL (Bonferroni), whichever look it stops at.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ class Estimate:
     high: float | None
     n: int
     widened: float = 1.0  # factor the bounds were pushed out by, for an error not in the runs
+    level: float = LEVEL  # of the interval (n >= MIN_RUNS): above LEVEL under a stopping rule
 
     @property
     def interval(self) -> bool:
@@ -35,7 +40,7 @@ class Estimate:
     @property
     def method(self) -> str:
         if self.n >= MIN_RUNS:
-            method = f"{LEVEL:.0%} t-interval on logs, n={self.n}"
+            method = f"{level_text(self.level)} t-interval on logs, n={self.n}"
         elif self.n == 2:
             method = "range of 2 runs (too few for an interval)"
         else:
@@ -53,26 +58,36 @@ class Estimate:
     def widen(self, factor: float) -> Estimate:
         """Bounds pushed out by a factor (>= 1) on each side; a single value becomes a range."""
         low, high = self.bounds
-        return Estimate(self.point, low / factor, high * factor, self.n, self.widened * factor)
+        return Estimate(self.point, low / factor, high * factor, self.n, self.widened * factor, self.level)
 
 
-def log_estimate(values: list[float]) -> Estimate:
+def level_text(level: float) -> str:
+    """95%, 97.5%: as the intervals' method and the reports write a level."""
+    return f"{level:.1%}".replace(".0%", "%")
+
+
+def look_level(looks: int) -> float:
+    """Each look's interval level when a run may look `looks` times: together they cover with LEVEL."""
+    return 1 - (1 - LEVEL) / looks
+
+
+def log_estimate(values: list[float], level: float = LEVEL) -> Estimate:
     """Geometric mean of positive values, with a t-interval on their logs."""
     logs = [math.log(v) for v in values]
     n, centre = len(logs), statistics.fmean(logs)
     if n >= MIN_RUNS:
         from scipy.special import stdtrit  # Student's t quantile; here, as scipy costs every command 0.5 s
 
-        half = stdtrit(n - 1, (1 + LEVEL) / 2) * statistics.stdev(logs) / math.sqrt(n)
-        return Estimate(math.exp(centre), math.exp(centre - half), math.exp(centre + half), n)
+        half = stdtrit(n - 1, (1 + level) / 2) * statistics.stdev(logs) / math.sqrt(n)
+        return Estimate(math.exp(centre), math.exp(centre - half), math.exp(centre + half), n, level=level)
     if n == 2:
         return Estimate(math.exp(centre), min(values), max(values), n)
     return Estimate(math.exp(centre), None, None, n)
 
 
-def paired_ratio(numerator: list[float], denominator: list[float]) -> Estimate:
+def paired_ratio(numerator: list[float], denominator: list[float], level: float = LEVEL) -> Estimate:
     """The ratio of two models' times from runs paired by repeat (same length, same order)."""
-    return log_estimate([a / b for a, b in zip(numerator, denominator, strict=True)])
+    return log_estimate([a / b for a, b in zip(numerator, denominator, strict=True)], level)
 
 
 def relative_spread(values: list[float]) -> float:

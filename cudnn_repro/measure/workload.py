@@ -88,13 +88,14 @@ def not_runnable(settings: Settings, cuda_ok: bool, cuda_reason: str) -> dict[st
     return reasons
 
 
-def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False) -> dict:
-    """Every planned fit, saved after each; one run per output folder at a time."""
+def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False, repeats: int | None = None) -> dict:
+    """Every planned fit up to `repeats` (default: the settings'), saved after each; one run per output
+    folder at a time. The stopping rule (commands/run.py) calls it again for more repeats."""
     with backend.selected(settings.stack) as framework, results.exclusive(out_dir), interrupt.deferred():
-        return run_plan(settings, framework, out_dir, data, force)
+        return run_plan(settings, framework, out_dir, data, force, repeats or settings.repeats)
 
 
-def run_plan(settings: Settings, framework: str, out_dir: Path, data: Dataset, force: bool) -> dict:
+def run_plan(settings: Settings, framework: str, out_dir: Path, data: Dataset, force: bool, repeats: int) -> dict:
     path = out_dir / results.RESULTS_NAME
     backend.set_tf32(settings.tf32)
     run_settings = settings.to_dict() | {"backend": framework, "jit_compile": backend.jit_compile()}
@@ -104,14 +105,15 @@ def run_plan(settings: Settings, framework: str, out_dir: Path, data: Dataset, f
     existing = resumable(path, run_settings, environment, data.info, force)
     cuda_ok, cuda_reason = backend.cuda_status()
     done = results.finished(existing) if existing else set()
-    plan = [(r, name) for r in range(settings.repeats) for name in settings.models if (name, r) not in done]
+    plan = [(r, name) for r in range(repeats) for name in settings.models if (name, r) not in done]
     not_run = not_runnable(settings, cuda_ok, cuda_reason)
     runnable = [name for _, name in plan if name not in not_run]
-    log(probe.plan_text(settings, [name for _, name in plan], not_run))
+    log(probe.plan_text(settings, [name for _, name in plan], not_run, repeats))
     # Before the results file is touched: a broken GPU stack stops here, within a minute.
     cuda = (cuda_ok, cuda_reason)
     environment["gpu_self_test"], probes = probe.self_test(settings, data, environment, cuda, set(not_run))
-    probed = probe.eta(settings, runnable, data, probes) if runnable and probe.is_long(settings) else {}
+    more = max((settings.max_repeats or repeats) - repeats, 0)
+    probed = probe.eta(settings, runnable, data, probes, more) if runnable and probe.is_long(settings) else {}
     state = open_results(path, existing, run_settings, environment, data.info)
     sampler = GpuSampler()
     cudnn = {name: spec.cudnn for name, spec in SPECS.items()}
@@ -124,7 +126,7 @@ def run_plan(settings: Settings, framework: str, out_dir: Path, data: Dataset, f
         runnable = [n for _, n in plan[i:] if n not in not_run]
         after = plan_left(runnable, fits, cudnn, probed)
         spec = SPECS[name]
-        label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{settings.repeats}"
+        label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{repeats}"
         record = {
             "model": name,
             "repeat": repeat,

@@ -27,7 +27,7 @@ from ..judge.analysis import (
 )
 from ..judge.claims import Article, RatioClaim
 from ..judge.deviations import Deviation
-from ..judge.stats import LEVEL, MIN_RUNS, Estimate
+from ..judge.stats import MIN_RUNS, Estimate, level_text
 from ..results import Container, Environment, ResultsFile, RunSettings, write_atomically
 from ..settings import ADAM_EPSILON, PLAIN_KERNELS, STACK_FACTS
 from . import headline, verdicts
@@ -97,9 +97,9 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
     ]
     note = (
         f"Article-size times: {analysis.basis.how}. Ratios pair the interleaved runs of each repeat; "
-        f"brackets are a {LEVEL:.0%} t-interval on the logs ({MIN_RUNS} runs or more), otherwise the range of "
-        "the runs, and a verdict from a range or a single run is only *indicative*. A verdict is firm when the whole "
-        "interval lies inside the accepted range (narrowed by the claim's margin) or wholly outside it "
+        f"brackets are a {level_text(analysis.level)} t-interval on the logs ({MIN_RUNS} runs or more), otherwise "
+        "the range of the runs, and a verdict from a range or a single run is only *indicative*. A verdict is firm "
+        "when the whole interval lies inside the accepted range (narrowed by the claim's margin) or wholly outside it "
         "(widened by it). The steady per-step ratio compares the kernels alone, free of epoch set-up and "
         f"stalls. The plain LSTM and GRU ran {escape(analysis.place.kernel_name)} ({escape(analysis.place.stack)}; "
         f"the article: {escape(PLAIN_KERNELS[article.plain_kernel]['name'])}). An absolute time is judged on the "
@@ -262,7 +262,7 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
     if d.kind == found.REPEATS:
         return (
             f"Runs done per model: {runs_text(d.here)}, of {d.facts['planned']} planned, interleaved "
-            "(the article: one run each)."
+            "(the article: one run each)." + stopping_text(d.facts, article)
         )
     if d.kind == found.CUT_SHORT:
         return f"The plan was cut short: the file holds {d.here} of its {d.article} planned runs."
@@ -296,6 +296,25 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
         f"Hardware: {escape(d.here) if d.here is not None else 'no GPU'}, {escape(d.facts['cpu'])} "
         f"(article: {article.hardware()})."
     )
+
+
+def stopping_text(facts: dict, article: Article) -> str:
+    """The stopping rule, its looks and why the run stopped, as the results file records them."""
+    if not facts.get("most"):
+        return ""
+    short = {c.id: c.short for c in article.claims}
+    text = (
+        f" The stopping rule: up to {facts['most']} repeats while a claim this host can judge is undecided, "
+        "each look's intervals wide enough that their 95 % coverage holds whichever look it stops at"
+    )
+    state = facts.get("stopping")
+    if not state:
+        return text + "; no look recorded (the plan was cut short)."
+    looks = "; ".join(
+        f"after {look['repeats']}, undecided: {', '.join(short.get(i, i) for i in look['undecided']) or 'none'}"
+        for look in state["looks"]
+    )
+    return f"{text}: {escape(looks)}" + (f"; stopped: {escape(state['stopped'])}." if "stopped" in state else ".")
 
 
 def first_layer(results: ResultsFile, *models: str) -> dict:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cudnn_repro.judge import stats
+from cudnn_repro.judge.stats import Estimate
 
 TRIALS = 2000
 TRUE_RATIO = 10.0
@@ -73,3 +74,38 @@ def test_a_tie_is_called_falsely_at_most_5_percent_of_the_time_at_the_margins_ed
         ties += verdict == NOT_REPRODUCED and direction.startswith("a tie")
         reproduced += verdict == REPRODUCED
     assert ties / TRIALS <= 0.05 and reproduced / TRIALS <= 0.05
+
+
+def sequential(rng, claim, true_ratio: float, cv: float) -> tuple[Estimate, str]:
+    """The paper profile's stopping rule on simulated fits: 3 paired repeats, then 3 more while the
+    claim is undecided, each look's interval at the rule's level (judge/stopping.py)."""
+    from cudnn_repro.judge.analysis import INCONCLUSIVE, side
+
+    level = stats.look_level(2)
+    top, bottom = list(log_normal(rng, 100.0 * true_ratio, cv, 6)), list(log_normal(rng, 100.0, cv, 6))
+    e = stats.paired_ratio(top[:3], bottom[:3], level)
+    if side(claim, e)[0] == INCONCLUSIVE:
+        e = stats.paired_ratio(top, bottom, level)
+    return e, side(claim, e)[0]
+
+
+@pytest.mark.parametrize("cv", [0.05, 0.10, 0.30])
+def test_the_stopping_rule_keeps_the_coverage_it_states(cv):
+    """Whichever look the rule stops at, its interval covers the true ratio at least 95 % of the time;
+    and with the true ratio on the accepted range's edge, "reproduced" at most 5 % of the time."""
+    from cudnn_repro.judge.analysis import REPRODUCED
+    from cudnn_repro.judge.claims import load_article
+
+    claims = {c.id: c for c in load_article().claims}
+    rng = np.random.default_rng(13)
+    covered = 0
+    for _ in range(TRIALS):
+        e, _ = sequential(rng, claims["cudnn_lstm_speedup"], TRUE_RATIO, cv)
+        covered += e.low <= TRUE_RATIO <= e.high
+    assert covered / TRIALS >= stats.LEVEL
+    for claim, edge in [
+        (claims["cudnn_lstm_speedup"], 5.0),
+        (claims["gru_faster_plain"], claims["gru_faster_plain"].accepted()[0]),
+    ]:
+        false = sum(sequential(rng, claim, edge, cv)[1] == REPRODUCED for _ in range(TRIALS))
+        assert false / TRIALS <= 0.05

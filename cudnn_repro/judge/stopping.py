@@ -1,0 +1,56 @@
+"""The paper profile's stopping rule: its first repeats, then the rest up to the most while a claim this
+host can judge is still undecided.
+
+The run looks at its verdicts twice at most (after `repeats`, after `max_repeats`), so each look's
+intervals are at stats.look_level(2): together they cover with 95 %, whichever look it stops at, and
+a claim whose true value sits on its range's edge is called reproduced at most 5 % of the time
+(tests/judge/test_stats.py simulates both). A fixed count (`--repeats N`) looks once, at 95 %.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..results import ResultsFile, RunSettings
+from . import stats
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+
+DECIDED, MOST = "every claim this host can judge was decided", "the most repeats the rule makes"
+
+
+def looks(settings: RunSettings) -> int:
+    return 2 if settings.get("max_repeats") else 1
+
+
+def level(settings: RunSettings) -> float:
+    """The level of every interval of a run under this rule."""
+    return stats.look_level(looks(settings))
+
+
+def undecided(analysis: Analysis) -> list[str]:
+    """The claims this host can judge (their models ran, not hardware-bound elsewhere) that no firm
+    verdict decides yet: their ids."""
+    from .analysis import NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED  # analysis reads level()
+
+    out = []
+    for v in analysis.verdicts:
+        judgeable = v.verdict not in (NOT_VERIFIABLE, NOT_APPLICABLE)
+        if judgeable and not (v.firm and v.verdict in (REPRODUCED, NOT_REPRODUCED)):
+            out.append(v.claim.id)
+    return out
+
+
+def record(results: ResultsFile, repeats: int, open_claims: list[str]) -> bool:
+    """Write this look into the results (`stopping`: each look's repeats and undecided claims, and why
+    the run stopped, once it has); whether the rule asks for more repeats."""
+    settings = results["settings"]
+    most = settings.get("max_repeats") or settings["repeats"]
+    state = results.setdefault("stopping", {"looks": []})
+    state["looks"] = [look for look in state["looks"] if look["repeats"] != repeats]
+    state["looks"].append({"repeats": repeats, "undecided": open_claims})
+    more = bool(open_claims) and repeats < most
+    if not more:
+        state["stopped"] = DECIDED if not open_claims else MOST
+    return more

@@ -1,0 +1,43 @@
+"""The paper profile's stopping rule as a run applies it: more repeats while a claim this host can
+judge is undecided, up to the most, each look and the reason it stopped in the results and the report;
+`--repeats N` keeps a fixed count. (Its coverage: tests/judge/test_stats.py.)"""
+
+import dataclasses
+import json
+
+from helpers import TINY
+
+from cudnn_repro import cli, settings
+from cudnn_repro.judge import stopping
+
+
+def test_a_fixed_count_is_what_repeats_asks_for_and_the_paper_profile_has_the_rule():
+    assert settings.configured("paper", {}).max_repeats == 6
+    assert settings.configured("paper", {"repeats": 4}).max_repeats is None
+    assert "paper 3, then up to 6 while a claim is undecided" in settings.OPTIONS["repeats"].help
+    assert stopping.looks({"max_repeats": 6}) == 2 and stopping.looks({"max_repeats": None}) == 1
+
+
+def test_an_undecided_run_makes_more_repeats_up_to_the_most_and_says_why_it_stopped(tmp_path, monkeypatch):
+    """A smoke run under a rule of 1 then up to 2 repeats: one run each cannot decide the plain pair's
+    claim, so the rule makes the second, and stops there, its most."""
+    smoke = dataclasses.replace(settings.PROFILES["smoke"], repeats=1, max_repeats=2)
+    monkeypatch.setitem(settings.PROFILES, "smoke", smoke)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    out = tmp_path / "run"
+    assert cli.main(["run", *TINY, "--models", "LSTM,GRU", "--out", str(out)]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert sorted((r["model"], r["repeat"]) for r in results["runs"]) == [("GRU", 0), ("GRU", 1), ("LSTM", 0),
+                                                                          ("LSTM", 1)]  # fmt: skip
+    assert results["settings"]["max_repeats"] == 2
+    assert results["stopping"] == {
+        "looks": [{"repeats": 1, "undecided": ["gru_faster_plain"]}, {"repeats": 2, "undecided": ["gru_faster_plain"]}],
+        "stopped": stopping.MOST,
+    }
+    report = (out / "REPORT.md").read_text()
+    assert "The stopping rule: up to 2 repeats while a claim this host can judge is undecided" in report
+    plain = "GRU faster than LSTM (plain)"
+    assert f"after 1, undecided: {plain}; after 2, undecided: {plain}; stopped: {stopping.MOST}." in report
+    # The same command again: nothing left to run, the looks are not repeated.
+    assert cli.main(["run", *TINY, "--models", "LSTM,GRU", "--out", str(out)]) == 0
+    assert len(json.loads((out / "results.json").read_text())["stopping"]["looks"]) == 2
