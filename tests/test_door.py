@@ -139,6 +139,8 @@ def test_a_folder_of_someone_elses_files_is_refused_and_left_as_it_was(tmp_path,
     ours.mkdir()
     (ours / ".results.lock").touch()
     (ours / "cudnn-repro-crash-abc123.txt").touch()
+    (ours / "task.json").touch()  # a Slurm task's record and log, written before its run starts
+    (ours / "task.log").touch()
     from cudnn_repro.commands import door
 
     assert door.foreign_files(ours) == [] and door.foreign_files(theirs) == ["REPORT.md", "figure.png"]

@@ -9,7 +9,7 @@ import re
 import socket
 from pathlib import Path
 
-from .. import ROOT, results
+from .. import ROOT, results, task_status
 from ..errors import Failure
 from ..settings import STACK_FRAMEWORKS, Settings
 from ..variables import IMAGE_ID_ENV
@@ -38,8 +38,12 @@ def out_problem(out: Path) -> str | None:
 
 
 # What a run of this package leaves in its folder before results.json exists: the lock, a crash
-# report, a failed container's log. Anything else in a folder with no results.json is someone's own.
-OURS = re.compile(r"\.results\.lock|cudnn-repro-crash-\w+\.txt|container-\w+\.log")
+# report, a failed container's log, a Slurm task's record and log. Anything else in a folder with no
+# results.json is someone's own.
+OURS = re.compile(
+    "|".join([re.escape(results.LOCK_NAME), r"cudnn-repro-crash-\w+\.txt", r"container-\w+\.log",
+              re.escape(task_status.TASK_NAME), re.escape(task_status.LOG_NAME)])
+)  # fmt: skip
 
 
 def foreign_files(out: Path) -> list[str]:
