@@ -82,6 +82,11 @@ class Verdict:
         return self.estimate is None or self.estimate.interval
 
     @property
+    def decided(self) -> bool:
+        """A firm answer: reproduced or not (a tie included), from an interval."""
+        return self.firm and self.verdict in (REPRODUCED, NOT_REPRODUCED)
+
+    @property
     def outcome(self) -> str:
         """The verdict with the way it missed: "not reproduced, larger than claimed" is not "smaller"."""
         return f"{self.verdict}, {self.direction}" if self.direction else self.verdict

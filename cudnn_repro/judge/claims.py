@@ -18,6 +18,11 @@ CLAIMS_FILE = Path(__file__).with_name("claims.json")
 SCHEMA = "cudnn-repro/claims"
 
 
+def plain(models: tuple[str, ...]) -> tuple[str, ...]:
+    """The models that run a plain (non-cuDNN) kernel, whose kind a stack decides."""
+    return tuple(m for m in models if not SPECS[m].cudnn)
+
+
 @dataclass(frozen=True)
 class RatioClaim:
     """numerator time / denominator time must lie in [low, high], judged with a margin."""
@@ -43,8 +48,7 @@ class RatioClaim:
 
     @property
     def plain_models(self) -> tuple[str, ...]:
-        """The claim's models that run a plain (non-cuDNN) kernel, whose kind a stack decides."""
-        return tuple(m for m in self.models if not SPECS[m].cudnn)
+        return plain(self.models)
 
     def accepted(self) -> tuple[float, float | None]:
         """The band narrowed by the margin: a verdict is "reproduced" only with the whole interval inside."""
@@ -89,7 +93,7 @@ class TimeClaim:
 
     @property
     def plain_models(self) -> tuple[str, ...]:
-        return tuple(m for m in self.models if not SPECS[m].cudnn)
+        return plain(self.models)
 
     def accepted(self) -> tuple[float | None, float]:
         """Below the bound, judged on the article's GPU class only (hardware_bound)."""

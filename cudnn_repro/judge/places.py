@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from ..results import ResultsFile
-from ..settings import FRAMEWORK_NAMES, PLAIN_KERNELS, STACK_FACTS
+from ..settings import FRAMEWORK_NAMES, PLAIN_KERNELS, STACK_FACTS, batches_per_epoch
 from .claims import Article, Claim
 from .stats import Estimate
 
@@ -73,8 +73,8 @@ def article_kind(place: Place, claim: Claim, article: Article) -> bool:
 def size_share(results: ResultsFile, article: Article) -> float:
     """How much of the article's training the runs did (1: all of it), for ranking predicted sets."""
     s, size = results["settings"], article.size
-    steps = s["steps_per_epoch"] or -(-s["train_samples"] // s["batch_size"])
-    article_steps = -(-size["train_samples"] // size["batch_size"])
+    steps = s["steps_per_epoch"] or batches_per_epoch(s["train_samples"], s["batch_size"])
+    article_steps = batches_per_epoch(size["train_samples"], size["batch_size"])
     return min(1.0, steps * s["epochs"] / (article_steps * size["epochs"]))
 
 

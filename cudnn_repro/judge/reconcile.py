@@ -46,8 +46,7 @@ class Judged:
 
     @property
     def decided(self) -> bool:
-        """A firm verdict: reproduced or not, from an interval."""
-        return self.verdict.firm and self.verdict.verdict in (REPRODUCED, NOT_REPRODUCED)
+        return self.verdict.decided
 
     @property
     def tried(self) -> bool:

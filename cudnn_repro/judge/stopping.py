@@ -32,14 +32,11 @@ def level(settings: RunSettings) -> float:
 def undecided(analysis: Analysis) -> list[str]:
     """The claims this host can judge (their models ran, not hardware-bound elsewhere) that no firm
     verdict decides yet: their ids."""
-    from .analysis import NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED  # analysis reads level()
+    from .analysis import NOT_APPLICABLE, NOT_VERIFIABLE  # here: analysis reads level()
 
-    out = []
-    for v in analysis.verdicts:
-        judgeable = v.verdict not in (NOT_VERIFIABLE, NOT_APPLICABLE)
-        if judgeable and not (v.firm and v.verdict in (REPRODUCED, NOT_REPRODUCED)):
-            out.append(v.claim.id)
-    return out
+    return [
+        v.claim.id for v in analysis.verdicts if v.verdict not in (NOT_VERIFIABLE, NOT_APPLICABLE) and not v.decided
+    ]
 
 
 def record(results: ResultsFile, repeats: int, open_claims: list[str]) -> bool:
