@@ -25,9 +25,9 @@ import keras
 from tabulate import tabulate
 
 from cudnn_repro.judge import stats
-from cudnn_repro.measure import backend, workload
+from cudnn_repro.measure import framework, workload
 from cudnn_repro.measure.data import load_dataset
-from cudnn_repro.measure.keras3 import EpochTimer, build_model
+from cudnn_repro.measure.stacks.keras3 import EpochTimer, build_model
 from cudnn_repro.measure.telemetry import GpuSampler
 from cudnn_repro.measure.timing import fit_options
 from cudnn_repro.settings import PROFILES, SPECS
@@ -38,10 +38,10 @@ HOOK_CALLS = 100_000
 def bare_fit(spec, settings, data) -> float:
     keras.backend.clear_session()
     keras.utils.set_random_seed(settings.seed)
-    model = build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
+    model = build_model(spec, settings.maxlen, settings.math, framework.current().JIT_COMPILE)
     start = time.perf_counter()
     model.fit(data.x_train, data.y_train, **fit_options(settings))
-    backend.synchronize()
+    framework.current().synchronize()
     return time.perf_counter() - start
 
 
@@ -98,7 +98,8 @@ def main() -> None:
     ratio = stats.paired_ratio(harness, bare)
     half = max(ratio.high / ratio.point, ratio.point / ratio.low) - 1
     print(
-        f"2. End to end, {args.model} on {backend.name()}, quick size, {args.pairs} ABBA pairs: harness / bare = "
+        f"2. End to end, {args.model} on {framework.current().NAME}, quick size, {args.pairs} ABBA pairs: "
+        "harness / bare = "
         f"{ratio.point:.3f} [{ratio.low:.3f}, {ratio.high:.3f}] ({ratio.method}); this machine's noise "
         f"resolves differences of about +-{half:.1%} end to end."
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import __version__
 from .commands import check_gpu_stack, compare, container, image, report, run, slurm
 from .errors import INTERNAL, INTERRUPTED, Failure, UsageError, exit_code_help
+from .registry import STACK_FACTS
 
 COMMANDS = {
     "run": run,
@@ -29,7 +30,11 @@ COMMANDS = {
     "compare": compare,
     "slurm": slurm,
 }
-BACKEND_NOTE = "Set KERAS_BACKEND=tensorflow|torch|jax to choose the keras3 stack's backend (default tensorflow)."
+BACKEND_NOTE = " ".join(
+    f"Set KERAS_BACKEND={'|'.join(s['frameworks'])} to choose the {name} stack's backend (default tensorflow)."
+    for name, s in STACK_FACTS.items()
+    if s["keras_backend"] and len(s["frameworks"]) > 1
+)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -68,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         parser.error(str(error))
     except Failure as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"{error.prefix}{error}", file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)

@@ -39,6 +39,20 @@ class Failure(Exception):
     """An expected failure: its message is the whole story for the user, its status the exit code."""
 
     status = INPUT_ERROR
+    prefix = "error: "  # what cli's boundary prints before the message
+
+
+class Interrupted(Failure):
+    """Ctrl-C during a run: what was kept, and how to go on."""
+
+    status = INTERRUPTED
+    prefix = "\n"
+
+
+class SchedulerError(Failure):
+    """Slurm is missing or refused the submission."""
+
+    status = SCHEDULER
 
 
 class UsageError(Failure):

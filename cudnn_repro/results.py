@@ -24,6 +24,7 @@ from typing import NotRequired, TypedDict
 import jsonschema
 
 from .errors import Failure
+from .registry import FRAMEWORKS, STACKS
 from .variables import CALLER_ENV
 
 SCHEMA = "cudnn-repro/results"
@@ -84,7 +85,12 @@ def is_date_time(value: object) -> bool:
 
 @cache
 def validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()), format_checker=FORMATS)
+    """The published schema, its stacks and frameworks those registered here (the package's own, and
+    any $CUDNN_REPRO_STACKS adds: a stack tried outside the package writes results all readers check)."""
+    schema = json.loads(SCHEMA_FILE.read_text())
+    settings = schema["properties"]["settings"]["properties"]
+    settings["stack"]["enum"], settings["backend"]["enum"] = list(STACKS), list(FRAMEWORKS)
+    return jsonschema.Draft202012Validator(schema, format_checker=FORMATS)
 
 
 def finite(text: str) -> float:

@@ -1,5 +1,5 @@
 """How a fit's time scales with its batches and epochs: the one formula that the quick verdict's
-prediction (judge/predict.py) and a run's ETA (measure/probe.py) share.
+prediction (judge/predict.py) and a run's ETA (measure/plan.py) share.
 
 A fit is its setup outside the epochs, a first epoch that also builds and warms up, and steady
 epochs; each epoch a fixed part and its steps, at the steady per-step time read between batch

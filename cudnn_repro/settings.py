@@ -7,24 +7,16 @@ and a resumed run must ask for exactly the same settings.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
-from pathlib import Path
+
+from .registry import STACK_FACTS, STACK_MATH, STACKS
 
 MODELS = ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
 MATH_MODES = ("article", "matched")
-# Each stack described once, as data: stacks.json; with the kinds of kernel a plain LSTM/GRU can run.
-_STACKS_FILE = json.loads(Path(__file__).with_name("stacks.json").read_text())
-STACK_FACTS: dict[str, dict] = _STACKS_FILE["stacks"]
-PLAIN_KERNELS: dict[str, dict] = _STACKS_FILE["plain_kernels"]
-STACKS = tuple(STACK_FACTS)
-# The framework each stack computes on; keras3's is KERAS_BACKEND's (backend.framework_of).
-STACK_FRAMEWORKS = {name: s["framework"] for name, s in STACK_FACTS.items() if s["framework"]}
+MATH_STACKS = tuple(name for name in STACKS if name not in STACK_MATH)  # the stacks whose math --math chooses
 DATA_SOURCES = ("auto", "imdb", "synthetic")
 # What every use of the synthetic set says: it is allowed for timing only.
 SYNTHETIC_NOTE = "IMDB-shaped synthetic data: timings valid, accuracy not comparable"
-BACKENDS = ("tensorflow", "torch", "jax")  # KERAS_BACKEND's choices
-FRAMEWORK_NAMES = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
 IMDB_REVIEWS = 25000  # per split (train, test) of the published imdb.npz
 # Keras 2.0.9's Adam epsilon, the article's optimizer (Keras 3 defaults to 1e-7, PyTorch to 1e-8).
 ADAM_EPSILON = 1e-8
@@ -85,7 +77,9 @@ class Settings:
         if self.stack not in STACKS:
             raise ValueError(f"--stack must be one of {STACKS}")
         if self.stack in STACK_MATH and self.math != STACK_MATH[self.stack]:
-            raise ValueError(f"--math applies to the keras3 stack; {STACK_FACTS[self.stack]['math_why']}")
+            raise ValueError(
+                f"--math applies to the {'/'.join(MATH_STACKS)} stack; {STACK_FACTS[self.stack]['math_why']}"
+            )
         for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats", "steps_per_epoch"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
@@ -111,18 +105,6 @@ class Settings:
         d = dataclasses.asdict(self)
         d["models"] = list(self.models)
         return d
-
-
-# The math a stack fixes (why: its math_why in stacks.json); keras3's is --math's.
-STACK_MATH = {name: s["math"] for name, s in STACK_FACTS.items() if s["math"]}
-
-
-def keras_backend_problem(stack: str, keras_backend: str) -> str | None:
-    """keras2 uses Keras 3 too (its kernel evidence is traced with keras.ops), so only on TensorFlow;
-    the torch stack never imports Keras."""
-    if stack == "keras2" and keras_backend != "tensorflow":
-        return f"the keras2 stack runs on TensorFlow, not KERAS_BACKEND={keras_backend}: pass --stack keras3"
-    return None
 
 
 def configured(profile: str, overrides: dict) -> Settings:
@@ -175,8 +157,9 @@ OPTIONS: dict[str, Option] = {
         STACKS,
     ),
     "math": Option(
-        "keras3 stack only. article: the plain pair computes Keras 2.0.9's math (hard_sigmoid, GRU reset-before, "
-        "implementation=1); matched: exactly cuDNN's math, so only the kernel differs (default article)",
+        f"{'/'.join(MATH_STACKS)} stack only. article: the plain pair computes Keras 2.0.9's math (hard_sigmoid, "
+        "GRU reset-before, implementation=1); matched: exactly cuDNN's math, so only the kernel differs "
+        "(default article)",
         MATH_MODES,
     ),
     "data": Option(

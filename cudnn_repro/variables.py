@@ -17,3 +17,5 @@ GIT_DIRTY_ENV = "CUDNN_REPRO_GIT_DIRTY"
 HOST_COMMAND_ENV = "CUDNN_REPRO_HOST_COMMAND"
 # "make" when the Makefile runs the command: advice then names make's variables (OUT=, ARGS=).
 CALLER_ENV = "CUDNN_REPRO_CALLER"
+# A stacks.json of more stacks and frameworks, merged over the package's (registry.py).
+STACKS_ENV = "CUDNN_REPRO_STACKS"

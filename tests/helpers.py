@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cudnn_repro.variables import STACKS_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).with_name("fixtures")
 # Why TensorFlow runs no cuDNN model in these tests: tensorflow-cpu (runtime.lock), or the CUDA
@@ -16,6 +18,8 @@ FIXTURES = Path(__file__).with_name("fixtures")
 NO_CUDA_REASONS = ("this TensorFlow build has no CUDA support", "no CUDA GPU visible to TensorFlow")
 # The smallest real run of reproduce.py: synthetic data, 100 reviews each way, 2 epochs.
 TINY = ["--profile", "smoke", "--data", "synthetic", "--train-samples", "100", "--test-samples", "100"]
+# A stack defined in the tests (toy_stack.py on toy_framework.py: NumPy, seconds), registered for a subprocess.
+TOY_STACK = {STACKS_ENV: str(FIXTURES / "toy-stacks.json"), "PYTHONPATH": str(Path(__file__).parent)}
 
 
 def write_imdb_npz(path: Path, n: int = 6, seed: int = 0) -> Path:
@@ -49,3 +53,43 @@ def fake_analysis(verdicts: list, basis=None, place=None, superseded: tuple[str,
     place = place or Place("NVIDIA H200", "Keras 3 on TensorFlow", "graph")
     basis = basis or Basis(MEASURED, "measured")
     return Analysis({}, basis, verdicts, [], None, place, 0.95, share, list(superseded))
+
+
+def write_report(results, article, out_dir: Path, quick=None):
+    """What `report` does: judge the run set, then format it; the report's path and the analysis."""
+    from cudnn_repro.judge.analysis import analyse, validate_prediction
+    from cudnn_repro.render.report import write_report as render
+
+    analysis = analyse(results, article)
+    validation = validate_prediction(results, quick, article) if quick else None
+    return render(results, analysis, article, out_dir, validation), analysis
+
+
+def write_summary(paths: list[Path], out_dir: Path, article):
+    """What `compare` does: judge the run sets, then format them; the summary's path and its exit status."""
+    from cudnn_repro.judge.run_sets import summarise
+    from cudnn_repro.render.summary import write_summary as render
+
+    summary = summarise(paths, out_dir, article)
+    return render(summary, out_dir, article), summary.exit_status
+
+
+def tiny_settings():
+    """The smallest fit a stack can run: 20 reviews of 12 steps, batches of 10, 2 epochs."""
+    import dataclasses
+
+    from cudnn_repro.settings import PROFILES
+
+    return dataclasses.replace(PROFILES["smoke"], train_samples=20, test_samples=10, epochs=2, batch_size=10, maxlen=12)
+
+
+def tiny_data():
+    """A Dataset of tiny_settings()'s size, made here (no loader)."""
+    from cudnn_repro.measure.data import Dataset
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 30000, (20, 12, 1)).astype("float32")
+    y = rng.integers(0, 2, 20).astype("float32")
+    info = {"source": "synthetic", "note": "test data", "path": None, "sha256": None, "seed": 0,
+            "x_train_shape": [20, 12, 1], "x_test_shape": [10, 12, 1]}  # fmt: skip
+    return Dataset(x, y, x[:10], y[:10], info)

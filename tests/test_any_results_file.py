@@ -18,8 +18,7 @@ from helpers import FIXTURES, ROOT
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from cudnn_repro.commands.compare import compare
-from cudnn_repro.commands.report import report
+from cudnn_repro import cli
 from cudnn_repro.errors import INPUT_ERROR
 
 SOURCES = [
@@ -89,10 +88,11 @@ def at(doc, place):
     return doc
 
 
-def quietly(command, *args) -> tuple[int, str]:
+def quietly(*argv: str | Path) -> tuple[int, str]:
+    """A command through cli's boundary, the one place that prints an error and exits by it."""
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        status = command(*args)
+        status = cli.main([str(a) for a in argv])
     return status, err.getvalue()
 
 
@@ -100,14 +100,14 @@ def check_one(doc, folder: Path, text: str | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "results.json"
     path.write_text(text or json.dumps(doc))
-    status, err = quietly(report, path, folder, None, True)
+    status, err = quietly("report", path, "--out", folder, "--check")
     if status == INPUT_ERROR:
         assert err.startswith("error: ") and err.count("\n") == 1, err
     else:
         assert status in (0, 4, 5) and not err, err
-        assert quietly(report, path, folder, None, False)[0] == 0
+        assert quietly("report", path, "--out", folder)[0] == 0
         assert (folder / "REPORT.md").exists() and (folder / "verdicts.json").exists()
-    summary, err = quietly(compare, [path], folder / "summary", False)
+    summary, err = quietly("compare", path, "--out", folder / "summary")
     assert summary == (INPUT_ERROR if status == INPUT_ERROR else 0), err
     return status
 

@@ -1,14 +1,16 @@
 """The command line: options declared once, forwarded to the container unchanged."""
 
+import dataclasses
 import importlib.util
+import re
 
 import pytest
 
 from cudnn_repro import cli
 from cudnn_repro.cli import build_parser
-from cudnn_repro.commands import run
 from cudnn_repro.commands.options import forwarded_run_options, settings_from
-from cudnn_repro.settings import OPTIONS
+from cudnn_repro.registry import keras_backend, stack_problem
+from cudnn_repro.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -26,19 +28,26 @@ def test_container_gets_the_same_settings(argv):
     assert settings_from(inner) == settings_from(host)
 
 
-def test_every_setting_option_is_on_the_command_line():
-    help_text = build_parser().parse_args(["run"])
-    for name in OPTIONS:
-        assert hasattr(help_text, name)
+# What the profile alone decides: the article's fixed sizes, the stopping rule's most, the seed.
+PROFILE_ONLY = {"batch_size", "maxlen", "num_words", "max_repeats", "seed"}
+
+
+def test_every_setting_a_user_may_change_is_a_run_option(capsys):
+    """Read from Settings' own fields, not from the OPTIONS table the parser is made from."""
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", "--help"])
+    shown = set(re.findall(r"--[a-z0-9-]+", capsys.readouterr().out))
+    for field in dataclasses.fields(Settings):
+        assert (f"--{field.name.replace('_', '-')}" in shown) == (field.name not in PROFILE_ONLY), field.name
 
 
 def test_the_torch_stack_without_pytorch_is_one_line_with_the_fix(monkeypatch):
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "torch" else real(name))
-    problem = run.backend_problem("torch")
+    problem = stack_problem("torch", keras_backend())
     assert problem.startswith("the torch stack needs PyTorch, which is not installed") and ".[torch]" in problem
-    assert run.backend_problem("keras3") is None  # KERAS_BACKEND unset: TensorFlow, installed
+    assert stack_problem("keras3", keras_backend()) is None  # KERAS_BACKEND unset: TensorFlow, installed
 
 
 def test_the_torch_stack_in_a_container_is_refused_before_any_engine(capsys):

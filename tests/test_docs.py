@@ -11,8 +11,10 @@ from helpers import ROOT
 
 from cudnn_repro import __version__, errors
 from cudnn_repro.cli import build_parser
-from cudnn_repro.render import stacks_page
-from cudnn_repro.settings import STACK_FACTS
+from cudnn_repro.judge.claims import RatioClaim, load_article
+from cudnn_repro.registry import STACK_FACTS
+from cudnn_repro.render import stacks_page, summary, verdicts
+from cudnn_repro.settings import PROFILES
 
 DOCS = [ROOT / "README.md", ROOT / "ARTIFACT.md", *sorted((ROOT / "docs").glob("*.md"))]
 # Options of other tools that the docs quote (pip, Slurm, Apptainer, pyxis, the benchmarks).
@@ -107,3 +109,25 @@ def test_the_check_tables_exit_codes_are_errors_own():
     assert "not applicable" in table and "not verifiable" in table
     ci = (ROOT / "docs" / "ci.md").read_text()
     assert {int(c) for c in re.findall(r"^\| (\d+) \|", ci, re.M)} <= set(errors.MEANINGS)
+
+
+def prose(pattern: str) -> list[tuple[str, ...]]:
+    """Every copy of a figure the docs state in words, as the pattern's groups."""
+    return [m.groups() for doc in DOCS for m in re.finditer(pattern, doc.read_text())]
+
+
+def test_every_range_size_and_version_the_docs_restate_is_its_owners():
+    """The claims' ranges (claims.json), the profiles' sizes and repeats (settings.PROFILES) and the
+    output files' versions, wherever the docs copy them in words."""
+    claims = [c for c in load_article().claims if isinstance(c, RatioClaim)]
+    ranges = prose(r"\b(\d+(?:\.\d+)?)x-(\d+(?:\.\d+)?)x\b")
+    assert ranges and set(ranges) <= {(f"{c.low:g}", f"{c.high:g}") for c in claims if c.high is not None}
+    margins = prose(r"\babove (1\.\d+)\b")
+    assert margins and set(margins) <= {(f"{c.low * (1 + c.margin):g}",) for c in claims if c.high is None}
+    paper, quick = PROFILES["paper"], PROFILES["quick"]
+    assert set(prose(r"(\d+) epochs (?:of|after) (\d+) steps")) == {(str(quick.epochs), str(quick.steps_per_epoch))}
+    more = {(str(paper.repeats), str(paper.max_repeats - paper.repeats))}
+    assert set(prose(r"(\d+) interleaved repeats, and (\d+) more")) == more
+    assert set(prose(r"(\d+) interleaved repeats \(up to (\d+)\)")) == {(str(paper.repeats), str(paper.max_repeats))}
+    for name, version in {"verdicts.json": verdicts.VERSION, "summary.json": summary.SUMMARY_VERSION}.items():
+        assert set(prose(rf"`{re.escape(name)}` \(version (\d+)\)")) == {(str(version),)}, name

@@ -14,6 +14,7 @@ from helpers import ROOT
 
 from cudnn_repro import cli, errors
 from cudnn_repro.commands import compare
+from cudnn_repro.folders import foreign_files
 
 USAGE, INPUT = errors.USAGE, errors.INPUT_ERROR
 CASES = [
@@ -141,6 +142,4 @@ def test_a_folder_of_someone_elses_files_is_refused_and_left_as_it_was(tmp_path,
     (ours / "cudnn-repro-crash-abc123.txt").touch()
     (ours / "task.json").touch()  # a Slurm task's record and log, written before its run starts
     (ours / "task.log").touch()
-    from cudnn_repro.commands import door
-
-    assert door.foreign_files(ours) == [] and door.foreign_files(theirs) == ["REPORT.md", "figure.png"]
+    assert foreign_files(ours) == [] and foreign_files(theirs) == ["REPORT.md", "figure.png"]

@@ -228,7 +228,10 @@ def test_bad_input_is_a_clear_error(tmp_path):
     ):
         assert case.returncode == 1 and case.stderr.startswith("error: ") and "Traceback" not in case.stderr
     off_tf = reproduce(*TINY, "--out", str(tmp_path / "j"), backend="jax")
-    assert off_tf.returncode == 1 and "the keras2 stack runs on TensorFlow" in off_tf.stderr
+    assert (
+        off_tf.returncode == 1
+        and "the keras2 stack runs on TensorFlow, not KERAS_BACKEND=jax: pass --stack keras3" in off_tf.stderr
+    )
     assert "Traceback" not in off_tf.stderr
     corrupt = tmp_path / "imdb.npz"
     corrupt.write_bytes(b"PK\x03\x04 truncated")

@@ -2,12 +2,15 @@
 `make lint`); what it cannot say is here: the layers are the subpackages, and the light commands,
 through cli and the commands' lazy imports, load no framework, engine client or scheduler."""
 
+import ast
 import json
 import subprocess
 import sys
 import tomllib
 
 from helpers import FIXTURES, ROOT
+
+from cudnn_repro.registry import FRAMEWORKS, STACKS
 
 PACKAGE = ROOT / "cudnn_repro"
 LAYERS = ("measure", "judge", "render", "launch", "commands")
@@ -41,3 +44,28 @@ def test_reading_and_help_commands_load_no_framework_engine_or_scheduler(tmp_pat
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
     assert (tmp_path / "r" / "REPORT.md").exists() and (tmp_path / "s" / "SUMMARY.md").exists()
+
+
+def test_no_code_outside_the_stack_and_framework_modules_branches_on_their_names():
+    """A stack or framework is its module and its stacks.json entry: nowhere else compares a name to one,
+    or keys a table by one (adding a stack touches no other file)."""
+    names = set(STACKS) | set(FRAMEWORKS)
+    own = {PACKAGE / "measure" / "stacks", PACKAGE / "measure" / "frameworks"}
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if own & set(path.parents):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Compare):
+                named = [node.left, *node.comparators]
+                named += [e for c in node.comparators if isinstance(c, (ast.Tuple, ast.List, ast.Set)) for e in c.elts]
+            elif isinstance(node, ast.Dict):
+                named = [k for k in node.keys if k is not None]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno} {n.value!r}"
+                for n in named
+                if isinstance(n, ast.Constant) and n.value in names
+            ]
+    assert found == []

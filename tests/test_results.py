@@ -11,7 +11,8 @@ import pytest
 from helpers import FIXTURES, ROOT
 
 from cudnn_repro import results
-from cudnn_repro.settings import BACKENDS, DATA_SOURCES, MATH_MODES, MODELS, PROFILES, STACKS
+from cudnn_repro.registry import FRAMEWORKS, STACKS
+from cudnn_repro.settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES
 
 
 def test_save_then_load_round_trips_with_sorted_keys(tmp_path, cpu_results):
@@ -143,7 +144,7 @@ def test_the_schemas_enums_are_the_packages_own_constants():
     schema = json.loads(results.SCHEMA_FILE.read_text())
     settings = schema["properties"]["settings"]["properties"]
     assert settings["profile"]["enum"] == list(PROFILES)
-    assert settings["backend"]["enum"] == list(BACKENDS)
+    assert settings["backend"]["enum"] == list(FRAMEWORKS)
     assert settings["stack"]["enum"] == list(STACKS)
     assert settings["math"]["enum"] == list(MATH_MODES)
     assert settings["data"]["enum"] == list(DATA_SOURCES)

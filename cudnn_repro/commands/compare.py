@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import INPUT_ERROR, OK
+from ..errors import OK
 from ..judge.claims import load_article
 from .options import add_check_options, path, written
 
@@ -26,12 +26,15 @@ def main(args: argparse.Namespace) -> int:
 
 def compare(paths: list[Path], out_dir: Path, check: bool, claims: frozenset[str] | None = None) -> int:
     """Write the summary; with check, return the reconciled outcomes' exit status over the gating claims."""
+    from ..judge.reconcile import exit_status
+    from ..judge.run_sets import summarise
     from ..render.summary import write_summary
 
-    def summarise() -> int:
-        summary, status = write_summary(paths, out_dir, load_article(), claims)
-        print(f"summary: {summary}")
-        return status
+    def summarised() -> int:
+        article = load_article()
+        summary = summarise(paths, out_dir, article)
+        print(f"summary: {write_summary(summary, out_dir, article)}")
+        return exit_status(summary.reconciled, claims)
 
-    status = written("summary", out_dir, summarise)
-    return status if check or status == INPUT_ERROR else OK
+    status = written("summary", out_dir, summarised)
+    return status if check else OK

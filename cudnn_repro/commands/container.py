@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from .. import results
-from ..errors import CONTAINER_FAILED, ENGINE, INPUT_ERROR, INTERRUPTED, OK, PROVENANCE, SELF_TEST, Failure
-from ..settings import FRAMEWORK_NAMES, STACK_FRAMEWORKS, Settings
+from ..errors import CONTAINER_FAILED, INPUT_ERROR, INTERRUPTED, OK, PROVENANCE, SELF_TEST, Failure, Interrupted
+from ..registry import framework_name, framework_of
+from ..settings import Settings
 from . import door, run
 from .options import add_build_options, add_run_options, forwarded_run_options, path, settings_from
-from .report import make_report
+from .report import report_beside
 
 HELP = "the same run inside the pinned Docker image (docker-py), results on the host"
 
@@ -66,20 +67,18 @@ def preflight(variant: str, fallback_local: bool) -> int:
     try:
         print(check(variant))
     except EngineError as error:
-        return engine_problem(error, fallback_local, "the run will fall back to a local one") or OK
+        engine_problem(error, fallback_local, "the run will fall back to a local one")
     return OK
 
 
-def engine_problem(error: Exception, fallback_local: bool, fallback: str) -> int | None:
-    """ENGINE, in one line, for a GPU runtime that cannot give a container the GPU (no fallback hides
-    that) or any engine problem without --fallback-local; else say so and the fallback, and None."""
+def engine_problem(error: Exception, fallback_local: bool, fallback: str) -> None:
+    """Raise a GPU runtime that cannot give a container the GPU (no fallback hides that) or any engine
+    problem without --fallback-local, for cli's boundary (exit 6); else say so and the fallback."""
     from ..launch.engine import GpuRuntimeError
 
     if not fallback_local or isinstance(error, GpuRuntimeError):
-        print(f"error: {error}", file=sys.stderr)
-        return ENGINE
+        raise error
     print(f"{error}\n{fallback}", file=sys.stderr)
-    return None
 
 
 def run_container(
@@ -97,10 +96,10 @@ def run_container(
     """Exit status of a containerised run, or None when it falls back to a local run."""
     from ..launch.image import FRAMEWORKS
 
-    framework = STACK_FRAMEWORKS.get(settings.stack, "tensorflow")  # the image's KERAS_BACKEND for keras3
+    framework = framework_of(settings.stack, FRAMEWORKS[0])  # the image's KERAS_BACKEND
     if framework not in FRAMEWORKS:  # a Failure for cli's boundary, before any engine or image
         raise Failure(
-            f"the {settings.stack} stack runs outside the images (no image holds {FRAMEWORK_NAMES[framework]}): "
+            f"the {settings.stack} stack runs outside the images (no image holds {framework_name(framework)}): "
             f"`reproduce.py run --stack {settings.stack}`, or `make reproduce RUNNER=local ARGS='--stack "
             f"{settings.stack}'`"
         )
@@ -111,17 +110,16 @@ def run_container(
         # A bad dataset is a DatasetError for cli's boundary, before any build.
         run_in_container(options, out, variant, wheelhouse, settings.data, archive, base, imdb_path)
     except ContainerFailed as error:
-        print(f"error: {error}", file=sys.stderr)
         # The workload's own codes keep their meaning; anything else is a failed container.
         kept = (INPUT_ERROR, PROVENANCE, SELF_TEST, INTERRUPTED)
-        status = error.exit_code if error.exit_code in kept else CONTAINER_FAILED
+        error.status = error.exit_code if error.exit_code in kept else CONTAINER_FAILED
+        report_beside(out)
+        raise
     except EngineError as error:
-        return engine_problem(error, fallback_local, "falling back to a local run (its results record no image)")
+        engine_problem(error, fallback_local, "falling back to a local run (its results record no image)")
+        return None
     except KeyboardInterrupt:
-        print(f"\ninterrupted: finished runs are kept in {out / results.RESULTS_NAME}", file=sys.stderr)
-        status = INTERRUPTED
-    else:
-        status = OK
-    if (out / results.RESULTS_NAME).exists():
-        make_report(out / results.RESULTS_NAME, out)
-    return status
+        report_beside(out)
+        raise Interrupted(f"interrupted: finished runs are kept in {out / results.RESULTS_NAME}") from None
+    report_beside(out)
+    return OK

@@ -5,13 +5,14 @@ the project's evidence."""
 from __future__ import annotations
 
 import os
-import re
 import socket
 from pathlib import Path
 
-from .. import ROOT, results, task_status
+from .. import ROOT, results
 from ..errors import Failure
-from ..settings import STACK_FRAMEWORKS, Settings
+from ..folders import foreign_problem, run_folder_name, slug
+from ..registry import framework_of, keras_backend
+from ..settings import Settings
 from ..variables import IMAGE_ID_ENV
 
 # paper/ holds what the project measured, written only when asked for by name (`--out paper`,
@@ -37,22 +38,6 @@ def out_problem(out: Path) -> str | None:
     return None
 
 
-# What a run of this package leaves in its folder before results.json exists: the lock, a crash
-# report, a failed container's log, a Slurm task's record and log. Anything else in a folder with no
-# results.json is someone's own.
-OURS = re.compile(
-    "|".join([re.escape(results.LOCK_NAME), r"cudnn-repro-crash-\w+\.txt", r"container-\w+\.log",
-              re.escape(task_status.TASK_NAME), re.escape(task_status.LOG_NAME)])
-)  # fmt: skip
-
-
-def foreign_files(out: Path) -> list[str]:
-    """The files in a run folder that no run of this package wrote: none when it holds a run of ours."""
-    if not out.is_dir() or (out / results.RESULTS_NAME).exists():
-        return []
-    return sorted(p.name for p in out.iterdir() if not OURS.fullmatch(p.name))
-
-
 def check(settings: Settings, out: Path, force: bool, run_folder: bool = True) -> None:
     """An output folder that cannot be written, one that holds someone's files but no run of ours
     (`run_folder`: a sweep's folder holds task folders instead), and a resume that the results
@@ -60,20 +45,12 @@ def check(settings: Settings, out: Path, force: bool, run_folder: bool = True) -
     problem = out_problem(out)
     if problem:
         raise Failure(problem)
-    foreign = foreign_files(out) if run_folder else []
+    foreign = foreign_problem(out) if run_folder else None
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        raise Failure(
-            f"--out {out} holds files but no run of this package ({shown}); a run writes REPORT.md, "
-            "figure.png and verdicts.json there: choose an empty or new folder, so nothing of yours is overwritten"
-        )
+        raise Failure(foreign)
     path = out / results.RESULTS_NAME
     if path.exists() and not force:
         results.check_settings(results.load(path), settings.to_dict(), path)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
 
 
 def device() -> str:
@@ -90,9 +67,9 @@ def output_folder(out: Path | None, settings: Settings) -> tuple[Path, bool]:
     """The folder a run writes to, and whether it was chosen for the user (no --out)."""
     if out is not None:
         return out, False
-    backend = STACK_FRAMEWORKS.get(settings.stack, os.environ.get("KERAS_BACKEND", "tensorflow"))
-    host = slug(socket.gethostname().split(".")[0])
-    return USER_ROOT / f"{host}-{device()}-{settings.stack}-{slug(backend)}-{settings.profile}", True
+    framework = framework_of(settings.stack, keras_backend())
+    host = socket.gethostname().split(".")[0]
+    return USER_ROOT / run_folder_name(host, device(), settings.stack, framework, settings.profile), True
 
 
 def is_evidence(out: Path) -> bool:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ..errors import ENGINE, OK
+from ..errors import OK
 from .options import add_build_options, path
 
 HELP = "build the pinned image offline, and optionally archive it"
@@ -28,15 +27,11 @@ def make_image(variant: str, wheelhouse: Path, base: str | None, archive: Path |
     from ..launch import engine
     from ..launch.container import VARIANTS, build_image, require_checkout
 
-    try:
-        require_checkout()
-        client = engine.connect()
-        image = build_image(client, VARIANTS[variant], wheelhouse, base)
-        print(f"built {VARIANTS[variant].tag}: {image}")
-        if archive:
-            archive.parent.mkdir(parents=True, exist_ok=True)
-            print(f"archived: {archive} ({engine.save_archive(client, image, archive)})")
-    except engine.EngineError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return ENGINE
+    require_checkout()  # an EngineError goes to cli's boundary (exit 6)
+    client = engine.connect()
+    image = build_image(client, VARIANTS[variant], wheelhouse, base)
+    print(f"built {VARIANTS[variant].tag}: {image}")
+    if archive:
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        print(f"archived: {archive} ({engine.save_archive(client, image, archive)})")
     return OK

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import typing
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import results
 from ..errors import INPUT_ERROR, OK, SOME_NOT_REPRODUCED, UNDECIDED, Failure, UsageError
 from ..settings import OPTIONS, PROFILES, Settings, configured
 from ..variables import IMDB_ENV
@@ -90,12 +88,14 @@ def flag(name: str) -> str:
 
 def add_run_options(run: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
     """The profile, then every overridable setting from settings.OPTIONS, then where to read and write."""
+    paper, quick = PROFILES["paper"], PROFILES["quick"]
     run.add_argument(
         "--profile",
         choices=sorted(PROFILES),
         default="paper",
-        help="paper: the article's size (25,000 reviews, 10 epochs); quick: the same 25,000 reviews, "
-        "3 epochs of 10 steps, whose steady per-step times predict the article-size times; smoke: tiny, for tests",
+        help=f"paper: the article's size ({paper.train_samples:,} reviews, {paper.epochs} epochs); quick: the same "
+        f"{quick.train_samples:,} reviews, {quick.epochs} epochs of {quick.steps_per_epoch} steps, whose steady "
+        "per-step times predict the article-size times; smoke: tiny, for tests",
     )
     types = typing.get_type_hints(Settings)
     for name, option in OPTIONS.items():
@@ -156,12 +156,9 @@ def forwarded_run_options(args: argparse.Namespace) -> list[str]:
 
 
 def written(what: str, out_dir: Path, work: Callable[[], int]) -> int:
-    """work()'s status, or exit 1 in one line when a results file cannot be read or out_dir cannot
-    be written (report's and compare's inputs and outputs)."""
+    """work()'s status; an output folder that cannot be written is a Failure for cli's boundary (a results
+    file that cannot be read is one already)."""
     try:
         return work()
-    except results.ResultsError as error:
-        print(f"error: {error}", file=sys.stderr)
     except OSError as error:
-        print(f"error: cannot write the {what} to {out_dir}: {error.strerror or error}", file=sys.stderr)
-    return INPUT_ERROR
+        raise Failure(f"cannot write the {what} to {out_dir}: {error.strerror or error}") from error

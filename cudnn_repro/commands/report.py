@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .. import results
-from ..errors import INPUT_ERROR, OK
+from ..errors import OK
 from ..judge.claims import load_article
 from .options import add_check_options, path, written
 
@@ -30,12 +30,14 @@ def make_report(
     results_file: Path, out_dir: Path, quick_file: Path | None = None, claims: frozenset[str] | None = None
 ) -> int:
     """Write the report; return the verdicts' exit status over the gating claims (see `report --check`)."""
+    from ..judge.analysis import analyse, validate_prediction
     from ..judge.reconcile import run_set_status
     from ..render.report import write_report
 
-    quick = results.load(quick_file) if quick_file else None
-    report_path, analysis = write_report(results.load(results_file), load_article(), out_dir, quick)
-    print(f"report: {report_path}")
+    article, run_set = load_article(), results.load(results_file)
+    analysis = analyse(run_set, article)
+    validation = validate_prediction(run_set, results.load(quick_file), article) if quick_file else None
+    print(f"report: {write_report(run_set, analysis, article, out_dir, validation)}")
     return run_set_status(analysis, claims)
 
 
@@ -43,4 +45,10 @@ def report(
     results_file: Path, out_dir: Path, quick_file: Path | None, check: bool, claims: frozenset[str] | None = None
 ) -> int:
     status = written("report", out_dir, lambda: make_report(results_file, out_dir, quick_file, claims))
-    return status if check or status == INPUT_ERROR else OK
+    return status if check else OK
+
+
+def report_beside(out: Path) -> None:
+    """A run's report in its folder, once there are results to report (after a failed run too)."""
+    if (out / results.RESULTS_NAME).exists():
+        make_report(out / results.RESULTS_NAME, out)

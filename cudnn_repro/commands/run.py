@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 from .. import results
-from ..errors import INTERRUPTED, OK, PROVENANCE, Failure
-from ..settings import BACKENDS, Settings, keras_backend_problem
+from ..errors import OK, Failure, Interrupted
+from ..registry import keras_backend, stack_problem
+from ..settings import Settings
+from ..variables import IMAGE_ID_ENV
 from . import door
 from .options import add_run_options, settings_from
-from .report import make_report
+from .report import report_beside
 
 HELP = "run the models and write results + report (the default)"
-TORCH_FIX = "pip install '.[torch]' (or the lock: pip install --require-hashes --no-deps -r requirements/torch.lock)"
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -39,21 +38,6 @@ def main(args: argparse.Namespace) -> int:
     return status
 
 
-def backend_problem(stack: str) -> str | None:
-    """Why the stack's framework cannot work here, checked before it is imported (Keras itself
-    would fail on a bad KERAS_BACKEND with a traceback)."""
-    if stack == "torch":
-        if importlib.util.find_spec("torch") is None:
-            return "the torch stack needs PyTorch, which is not installed in this Python environment: " + TORCH_FIX
-        return None
-    name = os.environ.get("KERAS_BACKEND", "tensorflow")
-    if name not in BACKENDS:
-        return f"KERAS_BACKEND={name} is not one of {', '.join(BACKENDS)}"
-    if importlib.util.find_spec(name) is None:
-        return f"KERAS_BACKEND={name}, but {name} is not installed in this Python environment"
-    return keras_backend_problem(stack, name)
-
-
 def look(out: Path, repeats: int) -> bool:
     """The stopping rule's look after `repeats`, recorded in the results file: whether it asks for more."""
     from ..judge.analysis import analyse
@@ -73,8 +57,10 @@ def look(out: Path, repeats: int) -> bool:
 
 
 def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bool, looked: bool = False) -> int:
-    """looked: the dataset was already looked for (a container run falling back), see load_dataset."""
-    problem = backend_problem(settings.stack)
+    """looked: the dataset was already looked for (a container run falling back), see load_dataset.
+    The report is written once, where its user reads it: here, unless this runs in the package's image
+    (then the host writes it, commands/container.py), also after a provenance failure or an interrupt."""
+    problem = stack_problem(settings.stack, keras_backend())
     if problem:
         raise Failure(problem)
     # Before Keras is imported (seconds): a bad dataset is refused at once, a Failure for cli's boundary.
@@ -82,26 +68,32 @@ def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bo
 
     data = load_dataset(settings, imdb_path, looked)
     from ..measure.provenance import ProvenanceError
-    from ..measure.workload import run
 
-    status = OK
-    try:  # a ResultsError or StackError goes to cli's boundary
-        run(settings, out, data, force)
-        if settings.max_repeats and look(out, settings.repeats):
-            run(settings, out, data, repeats=settings.max_repeats)
-            look(out, settings.max_repeats)
+    try:  # a ResultsError, StackError or ProvenanceError goes to cli's boundary
+        measure(settings, out, data, force)
     except OSError as error:  # the output folder: a file, not writable, or a full disk
         raise Failure(f"cannot write to {out}: {error.strerror or error}") from error
-    except ProvenanceError as error:
-        print(f"error: {error}", file=sys.stderr)
-        status = PROVENANCE
+    except ProvenanceError:
+        report_here(out)
+        raise
     except KeyboardInterrupt:
-        print(
-            f"\ninterrupted: finished runs are kept in {out / results.RESULTS_NAME}; "
-            "run the same command again to resume",
-            file=sys.stderr,
-        )
-        status = INTERRUPTED
-    if (out / results.RESULTS_NAME).exists():
-        make_report(out / results.RESULTS_NAME, out)
-    return status
+        report_here(out)
+        kept = f"finished runs are kept in {out / results.RESULTS_NAME}"
+        raise Interrupted(f"interrupted: {kept}; run the same command again to resume") from None
+    report_here(out)
+    return OK
+
+
+def measure(settings: Settings, out: Path, data, force: bool) -> None:
+    """The plan's repeats, then more while the stopping rule asks for them."""
+    from ..measure.workload import run
+
+    run(settings, out, data, force)
+    if settings.max_repeats and look(out, settings.repeats):
+        run(settings, out, data, repeats=settings.max_repeats)
+        look(out, settings.max_repeats)
+
+
+def report_here(out: Path) -> None:
+    if not os.environ.get(IMAGE_ID_ENV):
+        report_beside(out)

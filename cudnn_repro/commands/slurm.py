@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 
-from ..errors import OK, SCHEDULER, UsageError
+from ..errors import OK, SchedulerError, UsageError
 from ..launch.sweep import (
     DEFAULT_SWEEP,
     MAX_CPUS,
@@ -103,6 +102,7 @@ def main(args: argparse.Namespace) -> int:
         gpus=tuple(args.gpu or [GpuKind.parse("gpu")]),
         combos=args.sweep,
         run_options=tuple(forwarded_run_options(args)),
+        profile=settings.profile,
         runtime=args.runtime,
         image=args.image.resolve() if args.image else None,
         imdb=npz.path.resolve() if npz else None,
@@ -116,17 +116,14 @@ def main(args: argparse.Namespace) -> int:
     needed = ["sbatch", *(["srun"] if args.runtime == "pyxis" else [])]
     missing = [command for command in needed if shutil.which(command) is None]
     if missing:
-        print(
-            f"error: {' and '.join(missing)} not found on PATH: run this on a Slurm login node, or put Slurm's "
-            "bin folder on PATH (--dry-run prints the job scripts without Slurm)",
-            file=sys.stderr,
+        raise SchedulerError(
+            f"{' and '.join(missing)} not found on PATH: run this on a Slurm login node, or put Slurm's "
+            "bin folder on PATH (--dry-run prints the job scripts without Slurm)"
         )
-        return SCHEDULER
     try:
         arrays, summary = submit(sweep)
     except (FailedJobError, FailedSubmissionError, OSError) as error:
-        print(f"error: Slurm refused the submission: {str(error).strip().splitlines()[-1]}", file=sys.stderr)
-        return SCHEDULER
+        raise SchedulerError(f"Slurm refused the submission: {str(error).strip().splitlines()[-1]}") from error
     tasks = sum(len(sweep.tasks(g)) for g in sweep.gpus)
     print(f"submitted {tasks} task(s) as job(s) {', '.join(arrays)}: run folders under {sweep.out / 'runs'}")
     print(f"summary job {summary} runs after them: {sweep.out / 'SUMMARY.md'}; logs in {sweep.logs}")

@@ -9,136 +9,39 @@ Verdicts fail closed: a missing, unrun or mislabelled model makes a claim "not v
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..registry import PLAIN_KERNELS
 from ..results import Environment, ResultsFile, Run, RunSettings, compared_fit_seconds
-from ..settings import PLAIN_KERNELS, SYNTHETIC_NOTE
 from . import predict, stats
 from .claims import Article, Claim, RatioClaim, TimeClaim
-from .deviations import Deviation, deviations
+from .deviations import deviations
+from .findings import (
+    INCONCLUSIVE,
+    LARGER,
+    MEASURED,
+    NOT_APPLICABLE,
+    NOT_REPRODUCED,
+    NOT_VERIFIABLE,
+    PREDICTED,
+    REPRODUCED,
+    SMALLER,
+    STALL_SECONDS,
+    STALL_SHARE,
+    TIE,
+    UNAVAILABLE,
+    Analysis,
+    Basis,
+    ModelSummary,
+    Stall,
+    Validation,
+    ValidationRow,
+    Verdict,
+)
 from .places import Place, article_kind, place_of, size_share
+from .qualifiers import collect_warnings
 from .stats import Estimate
 from .stopping import level as rule_level
-
-REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE, NOT_APPLICABLE = (
-    "reproduced",
-    "not reproduced",
-    "inconclusive",
-    "not verifiable",  # a model the claim needs did not run: it holds back `--check`'s 0
-    "not applicable",  # a hardware-bound claim on other hardware: it does not
-)
-LARGER, SMALLER = "larger than claimed", "smaller than claimed"
-TIE = "a tie (within {margin:.0%})"  # a direction claim's third firm answer: neither way
-# An epoch whose start (Keras setting up its data iterator) takes this much longer than the
-# run's quickest epoch start, and this share of an epoch: a stall, a named confound of fit times.
-STALL_SECONDS = 1.0
-STALL_SHARE = 0.05
-
-
-@dataclass
-class Stall:
-    repeat: int
-    epoch: int  # 1-based
-    seconds: float  # beyond the run's usual epoch start
-
-
-@dataclass
-class ModelSummary:
-    name: str
-    runs: list[dict]
-    unavailable: str | None = None  # why there is no time for this model
-    article_size: dict[int, float] = field(default_factory=dict)  # repeat -> article-size fit seconds
-    size_estimate: Estimate | None = None  # of the article-size fit, widened when predicted
-    fit: Estimate | None = None  # of the measured fit at this run's size
-    first_epoch: Estimate | None = None
-    steady_epoch: Estimate | None = None
-    steady_step: dict[int, float] = field(default_factory=dict)  # repeat -> median step, epochs 2+
-    step_estimate: Estimate | None = None
-    spread: float | None = None  # (max - min) / median of the measured fits
-    stalls: list[Stall] = field(default_factory=list)
-    accuracy_pct: float | None = None
-    parameters: int | None = None
-    throttle_reasons: list[str] = field(default_factory=list)
-
-    @property
-    def ok_runs(self) -> list[dict]:
-        return [r for r in self.runs if r["status"] == "ok"]
-
-
-@dataclass
-class Verdict:
-    claim: Claim
-    verdict: str
-    detail: str
-    estimate: Estimate | None = None  # of the claim's value (a ratio, or seconds)
-    step_ratio: Estimate | None = None  # the steady per-step ratio: the kernels alone
-    direction: str | None = None  # LARGER or SMALLER when not reproduced: which way the claim missed
-    confounds: list[str] = field(default_factory=list)  # what else could explain this value, main one first
-
-    @property
-    def firm(self) -> bool:
-        """False when too few runs made the interval a mere range: the verdict is indicative."""
-        return self.estimate is None or self.estimate.interval
-
-    @property
-    def decided(self) -> bool:
-        """A firm answer: reproduced or not (a tie included), from an interval."""
-        return self.firm and self.verdict in (REPRODUCED, NOT_REPRODUCED)
-
-    @property
-    def outcome(self) -> str:
-        """The verdict with the way it missed: "not reproduced, larger than claimed" is not "smaller"."""
-        return f"{self.verdict}, {self.direction}" if self.direction else self.verdict
-
-    @property
-    def label(self) -> str:
-        if self.verdict in (REPRODUCED, NOT_REPRODUCED) and not self.firm:
-            return f"indicative: {self.outcome}"
-        return self.outcome
-
-
-# What a warning qualifies: the verdicts (how firm they are) or the times (what they include).
-VERDICTS, TIMES = "verdicts", "times"
-
-
-@dataclass
-class RunWarning:
-    kind: str  # a short title shared by every warning of its kind, to group them across run sets
-    message: str
-    hint: str
-    about: str  # VERDICTS or TIMES
-    detail: str = ""  # the part that differs between run sets of the same kind, when one does
-
-
-MEASURED, PREDICTED, UNAVAILABLE = "measured", "predicted", "none"
-
-
-@dataclass(frozen=True)
-class Basis:
-    """Where a run set's article-size times come from: measured at the article's size, predicted
-    from a shorter run (`method` says how), or unavailable (`method` says why)."""
-
-    kind: str  # MEASURED, PREDICTED or UNAVAILABLE
-    method: str
-
-    @property
-    def available(self) -> bool:
-        return self.kind != UNAVAILABLE
-
-    @property
-    def word(self) -> str:
-        """What a table's heading shows: measured, predicted or n/a."""
-        return self.kind if self.available else "n/a"
-
-    def __str__(self) -> str:
-        """As verdicts.json, the headline and the summary record it: measured, predicted or none: <why>."""
-        return self.kind if self.available else f"none: {self.method}"
-
-    @property
-    def how(self) -> str:
-        """How the article-size times were obtained, in words; none: <why> when they were not."""
-        return self.method if self.available else str(self)
 
 
 def basis_of(settings: RunSettings, size: dict) -> Basis:
@@ -146,20 +49,6 @@ def basis_of(settings: RunSettings, size: dict) -> Basis:
         return Basis(MEASURED, predict.method(settings, size))
     reason = predict.cannot_predict(settings, size)
     return Basis(UNAVAILABLE, reason) if reason else Basis(PREDICTED, predict.method(settings, size))
-
-
-@dataclass
-class Analysis:
-    models: dict[str, ModelSummary]
-    basis: Basis
-    verdicts: list[Verdict]
-    warnings: list[RunWarning]
-    run_seconds: float | None  # from the results file's creation to its last save
-    place: Place
-    level: float  # of its intervals: above 95 % under the stopping rule (judge/stopping.py)
-    article_share: float  # how much of the article's training the runs did (1: all of it)
-    superseded: list[str] = field(default_factory=list)  # why this run set's method is no longer current
-    deviations: list[Deviation] = field(default_factory=list)  # where it departs from the article
 
 
 def steady_step(run: Run) -> float | None:
@@ -335,136 +224,6 @@ def judge(
     return judge_ratio(claim, models, basis, level)
 
 
-def collect_warnings(
-    results: ResultsFile, models: dict[str, ModelSummary], basis: Basis, set_aside: list[str]
-) -> list[RunWarning]:
-    warnings = []
-    if results["data"]["source"] == "synthetic":
-        warnings.append(
-            RunWarning(
-                "Synthetic data",
-                f"The data is {SYNTHETIC_NOTE}.",
-                "Put the real imdb.npz in the Keras cache or pass --imdb-path.",
-                TIMES,
-            )
-        )
-    if basis.kind == PREDICTED:
-        warnings.append(
-            RunWarning(
-                "Predicted times",
-                "Verdicts use article-size times predicted from a short run, not measured.",
-                "Run --profile paper for a measured verdict.",
-                VERDICTS,
-            )
-        )
-    for reason in set_aside:
-        warnings.append(
-            RunWarning(
-                "Superseded method",
-                f"Superseded method: {reason}; a summary lists this run set but does not count it.",
-                "Rerun with the current package.",
-                VERDICTS,
-            )
-        )
-    if results["settings"]["tf32"] is None:
-        warnings.append(
-            RunWarning(
-                "TF32 not controlled",
-                "TF32 was not controlled (a results file from before the option): on Ampere and newer GPUs "
-                "the backend's default applied.",
-                "Rerun with the current package (TF32 off by default).",
-                TIMES,
-            )
-        )
-    warnings += lock_warnings(results["environment"])
-    for m in models.values():
-        warnings += model_warnings(m)
-    done = min((len(m.ok_runs) for m in models.values() if m.ok_runs), default=0)
-    if 0 < done < stats.MIN_RUNS:
-        warnings.append(
-            RunWarning(
-                "Too few runs",
-                f"{done} run(s) of some model: below {stats.MIN_RUNS}, ratios get a range, not an interval, "
-                "and verdicts are only indicative.",
-                f"Add --repeats {stats.MIN_RUNS} or more.",
-                VERDICTS,
-                f"{done} run(s)",
-            )
-        )
-    return warnings
-
-
-def lock_warnings(environment: Environment) -> list[RunWarning]:
-    """Whether the packages that ran are the locked ones."""
-    lock = environment.get("lock")
-    if lock is None:
-        return [
-            RunWarning(
-                "Packages not checked against the locks",
-                "The packages were not checked against the lock files (a results file from before the check).",
-                "The environment section lists the versions that ran.",
-                TIMES,
-            )
-        ]
-    if lock["differs"]:
-        differs = ", ".join(f"{k} {v}" for k, v in sorted(lock["differs"].items()))
-        return [
-            RunWarning(
-                "Ad hoc environment",
-                f"Ad hoc environment: the packages differ from {lock['file']} ({differs}).",
-                "Run in the pinned image (`make reproduce`) for a locked environment.",
-                TIMES,
-                differs,
-            )
-        ]
-    return []
-
-
-def model_warnings(m: ModelSummary) -> list[RunWarning]:
-    """What qualifies one model's times: noise, stalls, a throttled GPU."""
-    out = []
-    if m.spread is not None and m.spread >= stats.NOISY_SPREAD:
-        loads = [r["load_average"][0] for r in m.ok_runs if r.get("load_average")]
-        seen = f" Load average (1 min) at each fit's end: {', '.join(f'{x:g}' for x in loads)}." if loads else ""
-        out.append(
-            RunWarning(
-                "Noisy fits",
-                f"{m.name}: fit times spread {m.spread:.0%} of their median; the machine was noisy.{seen}",
-                "Close other work, fix the GPU clocks, or add --repeats.",
-                TIMES,
-                f"{m.name} {m.spread:.0%}",
-            )
-        )
-    if m.stalls:
-        total = stall_seconds(m)
-        out.append(
-            RunWarning(
-                "Epoch-start stalls",
-                f"{m.name}: {len(m.stalls)} epoch-start stall(s), {total:.1f} s in all "
-                f"({min(s.seconds for s in m.stalls):.1f}-{max(s.seconds for s in m.stalls):.1f} s "
-                "each), inside the fit times.",
-                "The steady per-step ratio beside each verdict is free of them.",
-                TIMES,
-                f"{m.name} {len(m.stalls)}, {total:.1f} s",
-            )
-        )
-    if m.throttle_reasons:
-        out.append(
-            RunWarning(
-                "GPU throttled",
-                f"{m.name}: the GPU throttled during the fit ({', '.join(m.throttle_reasons)}).",
-                "Its time is slower than the GPU's unthrottled speed; check cooling and power limits.",
-                TIMES,
-                f"{m.name}: {', '.join(m.throttle_reasons)}",
-            )
-        )
-    return out
-
-
-def stall_seconds(m: ModelSummary) -> float:
-    return sum(s.seconds for s in m.stalls)
-
-
 def superseded(results: ResultsFile, basis: Basis) -> list[str]:
     """Why this run set's method is no longer the package's: a summary lists it but does not count it."""
     s, gpu = results["settings"], results["environment"]["gpu"].get("present")
@@ -495,7 +254,7 @@ def confounds(
         if m and m.spread is not None and m.spread >= stats.NOISY_SPREAD:
             out.append(f"{name}'s fit times spread {m.spread:.0%}")
         if m and m.stalls:
-            out.append(f"{name} had {len(m.stalls)} epoch-start stall(s), {stall_seconds(m):.1f} s")
+            out.append(f"{name} had {len(m.stalls)} epoch-start stall(s), {m.stall_seconds:.1f} s")
     return out
 
 
@@ -517,9 +276,10 @@ def analyse(results: ResultsFile, article: Article) -> Analysis:
             v.confounds = confounds(v.claim, place, models, set_aside, article)
     warnings = collect_warnings(results, models, basis, set_aside)
     parameters = {name: m.parameters for name, m in models.items()}
+    done = runs_done(results)
     return Analysis(
         models, basis, verdicts, warnings, run_seconds(results), place, level, size_share(results, article), set_aside,
-        deviations(results, parameters, runs_done(results), article),
+        deviations(results, parameters, done, article), done,
     )  # fmt: skip
 
 
@@ -532,27 +292,6 @@ def runs_done(results: ResultsFile) -> dict[str, int]:
     return done
 
 
-@dataclass
-class ValidationRow:
-    model: str
-    predicted: Estimate
-    measured: Estimate
-    error: float  # predicted / measured - 1, of the geometric means
-
-
-@dataclass
-class Validation:
-    rows: list[ValidationRow]
-    quick_seconds: float | None
-    full_seconds: float | None
-
-    @property
-    def share(self) -> float | None:
-        if self.quick_seconds is None or not self.full_seconds:
-            return None
-        return self.quick_seconds / self.full_seconds
-
-
 def validate_prediction(full: ResultsFile, quick: ResultsFile, article: Article) -> Validation:
     """A quick run's predictions (unwidened) against an article-size run's measurements."""
     measured, predicted = summarise_models(full, article)[0], summarise_models(quick, article)[0]
@@ -562,4 +301,7 @@ def validate_prediction(full: ResultsFile, quick: ResultsFile, article: Article)
         if m.article_size and p and p.article_size:
             guess, seen = estimate(list(p.article_size.values())), estimate(list(m.article_size.values()))
             rows.append(ValidationRow(name, guess, seen, guess.point / seen.point - 1))
-    return Validation(rows, run_seconds(quick), run_seconds(full))
+    target_error, target_share = predict.targets()
+    return Validation(
+        rows, run_seconds(quick), run_seconds(full), quick["settings"], runs_done(quick), target_error, target_share
+    )

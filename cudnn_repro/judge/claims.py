@@ -50,6 +50,11 @@ class RatioClaim:
     def plain_models(self) -> tuple[str, ...]:
         return plain(self.models)
 
+    @property
+    def kernel_matters(self) -> bool:
+        """A claim about a plain model depends on the plain kernel's kind; one about cuDNN models alone does not."""
+        return bool(self.plain_models)
+
     def accepted(self) -> tuple[float, float | None]:
         """The band narrowed by the margin: a verdict is "reproduced" only with the whole interval inside."""
         return self.low * (1 + self.margin), None if self.high is None else self.high / (1 + self.margin)
@@ -94,6 +99,11 @@ class TimeClaim:
     @property
     def plain_models(self) -> tuple[str, ...]:
         return plain(self.models)
+
+    @property
+    def kernel_matters(self) -> bool:
+        """A claim about a plain model depends on the plain kernel's kind; one about cuDNN models alone does not."""
+        return bool(self.plain_models)
 
     def accepted(self) -> tuple[float | None, float]:
         """Below the bound, judged on the article's GPU class only (hardware_bound)."""

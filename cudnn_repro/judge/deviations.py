@@ -7,26 +7,13 @@ description, in the report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..results import ResultsFile
 from ..settings import batches_per_epoch
 from .claims import Article
+from .findings import CUT_SHORT, DATA, HARDWARE, MODELS, PARAMETERS, REPEATS, SIZE, STEPS, TEARDOWN, TF32, Deviation
 
 # The sizes a run may change, in the order a report lists them.
 SIZE_KEYS = ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "num_words")
-SIZE, STEPS, REPEATS, CUT_SHORT, TF32, PARAMETERS, MODELS, DATA, HARDWARE, TEARDOWN = (
-    "size", "steps", "repeats", "cut_short", "tf32", "parameters", "models", "data", "hardware", "teardown"
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Deviation:
-    kind: str  # one of the names above
-    here: object = None  # this run's value
-    article: object = None  # the article's, where it has one
-    about: str = ""  # which setting or model
-    facts: dict = field(default_factory=dict)  # anything else its sentence needs
 
 
 def deviations(

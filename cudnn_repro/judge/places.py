@@ -10,42 +10,20 @@ kernel the stack's plain layers run (stacks.json), and a reader's question is wh
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+from .. import registry
+from ..registry import STACK_FACTS
 from ..results import ResultsFile
-from ..settings import FRAMEWORK_NAMES, PLAIN_KERNELS, STACK_FACTS, batches_per_epoch
+from ..settings import batches_per_epoch
 from .claims import Article, Claim
+from .findings import CPU, Place
 from .stats import Estimate
-
-CPU = "CPU"
-
-
-@dataclass(frozen=True)
-class Place:
-    device: str  # the GPU's name, or CPU
-    stack: str  # the stack's headline name, with its framework
-    kernel: str  # the kind of kernel its plain LSTM/GRU run: a key of stacks.json's plain_kernels
-
-    @property
-    def gpu(self) -> bool:
-        return self.device != CPU
-
-    @property
-    def kernel_name(self) -> str:
-        return PLAIN_KERNELS[self.kernel]["name"]
-
-    @property
-    def kernel_short(self) -> str:
-        return PLAIN_KERNELS[self.kernel]["short"]
-
-    def __str__(self) -> str:
-        return f"{self.device}, {self.stack}"
 
 
 def stack_name(results: ResultsFile) -> str:
     """The stack as headlines name it ('Keras 3 on PyTorch'), from stacks.json."""
     s = results["settings"]
-    return STACK_FACTS[s["stack"]]["name"].format(framework=FRAMEWORK_NAMES.get(s["backend"], s["backend"]))
+    return registry.stack_name(s["stack"], s["backend"])
 
 
 def plain_kernel(results: ResultsFile) -> str:
@@ -60,14 +38,9 @@ def place_of(results: ResultsFile) -> Place:
     return Place(gpu["name"] if gpu.get("present") else CPU, stack_name(results), plain_kernel(results))
 
 
-def kernel_matters(claim: Claim) -> bool:
-    """A claim about a plain model depends on the plain kernel's kind; one about cuDNN models alone does not."""
-    return bool(claim.plain_models)
-
-
 def article_kind(place: Place, claim: Claim, article: Article) -> bool:
     """The place runs the claim's plain models as the article did (or the claim has none)."""
-    return not kernel_matters(claim) or place.kernel == article.plain_kernel
+    return not claim.kernel_matters or place.kernel == article.plain_kernel
 
 
 def size_share(results: ResultsFile, article: Article) -> float:

@@ -9,49 +9,21 @@ format what this returns; `compare --check` exits by it as `report --check` does
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..errors import OK, SOME_NOT_REPRODUCED, UNDECIDED
-from .analysis import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict
+from .analysis import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis
 from .claims import Article, Claim, TimeClaim
-from .places import Place, article_kind, width
-from .stats import estimate_record
-
-DEPENDS, UNDECIDED_OUTCOME, CONFLICTING = "depends on the place", "undecided", "conflicting"
-# How places are listed: where a claim holds, where it fails, then the rest.
-OUTCOME_ORDER = (REPRODUCED, NOT_REPRODUCED, CONFLICTING, UNDECIDED_OUTCOME, NOT_VERIFIABLE, NOT_APPLICABLE)
-
-
-def rank(outcome: str) -> str:
-    """An outcome's entry in OUTCOME_ORDER ("not reproduced, larger than claimed": "not reproduced")."""
-    return outcome.split(",")[0]
-
-
-# The evidence order, in words, as directness() applies it.
-EVIDENCE_ORDER = (
-    "the article's kind of plain kernel before another",
-    "measured before predicted",
-    "more of the article's size before less",
-    "a firm verdict before one that is not",
-    "the narrower interval",
-    "more runs",
+from .findings import (
+    CONFLICTING,
+    DEPENDS,
+    OUTCOME_ORDER,
+    UNDECIDED_OUTCOME,
+    Judged,
+    PlaceOutcome,
+    Reconciled,
+    Untried,
+    rank,
 )
-
-
-@dataclass
-class Judged:
-    run_set: str
-    verdict: Verdict
-    analysis: Analysis
-
-    @property
-    def decided(self) -> bool:
-        return self.verdict.decided
-
-    @property
-    def tried(self) -> bool:
-        """The claim's models ran here (its value was judged, firmly or not, or is not applicable)."""
-        return self.verdict.verdict != NOT_VERIFIABLE
+from .places import Place, article_kind, width
 
 
 def directness(j: Judged, article: Article) -> tuple:
@@ -65,46 +37,6 @@ def directness(j: Judged, article: Article) -> tuple:
         -width(e),
         e.n if e else 0,
     )
-
-
-@dataclass
-class PlaceOutcome:
-    place: Place
-    outcome: str
-    judged: list[Judged]  # the place's counted run sets, most direct first
-
-    @property
-    def evidence(self) -> Judged:
-        """The most direct run set that supports the outcome: a firm one for a firm outcome."""
-        supporting = [j for j in self.judged if j.decided and j.verdict.outcome == self.outcome]
-        tried = [j for j in self.judged if j.tried]
-        return (supporting or tried or self.judged)[0]
-
-
-@dataclass(frozen=True)
-class Untried:
-    """Where a claim was never tried that a reader would look first: the article's GPU class, else
-    any GPU running the article's kind of plain kernel (kernel None: the claim's kernel does not matter)."""
-
-    device: str  # the article's GPU, or "any GPU"
-    kernel: str | None
-
-
-@dataclass
-class Reconciled:
-    claim: Claim
-    outcome: str  # the firm outcome shared by every place that has one, or the others
-    places: list[PlaceOutcome]
-    never_tried: list[Untried]
-    set_aside: list[tuple[Judged, list[str]]]  # a run set not counted, and why its method is superseded
-
-    @property
-    def counted(self) -> list[Judged]:
-        return [j for p in self.places for j in p.judged]
-
-    @property
-    def firm(self) -> list[Judged]:
-        return [j for j in self.counted if j.decided]
 
 
 def settle(judged: list[Judged]) -> str:
@@ -162,67 +94,24 @@ def reconcile_all(article: Article, sets: list[tuple[str, Analysis]]) -> list[Re
     return [reconcile(i, claim, sets, article) for i, claim in enumerate(article.claims)]
 
 
-def gates(verdict: str, firm: bool) -> bool:
+def gates(verdict: str, decided: bool) -> bool:
     """Whether a verdict lets `--check` exit 0: firmly reproduced, or not applicable on this hardware."""
-    return verdict == NOT_APPLICABLE or (verdict == REPRODUCED and firm)
+    return verdict == NOT_APPLICABLE or (verdict == REPRODUCED and decided)
 
 
 def run_set_status(analysis: Analysis, claims: frozenset[str] | None = None) -> int:
     """`report --check`'s exit status over the gating claims (all by default): lets CI or an evaluator's
     script act on the verdicts, as asv and pytest-benchmark do for regressions."""
     verdicts = [v for v in analysis.verdicts if claims is None or v.claim.id in claims]
-    if any(v.verdict == NOT_REPRODUCED and v.firm for v in verdicts):
+    if any(v.verdict == NOT_REPRODUCED and v.decided for v in verdicts):
         return SOME_NOT_REPRODUCED
-    return OK if all(gates(v.verdict, v.firm) for v in verdicts) else UNDECIDED
+    return OK if all(gates(v.verdict, v.decided) for v in verdicts) else UNDECIDED
 
 
 def exit_status(reconciled: list[Reconciled], claims: frozenset[str] | None = None) -> int:
     """compare --check over the gating claims: 4 some claim firmly not reproduced on a counted run set,
     0 every claim reproduced (or not applicable anywhere it ran), 5 otherwise."""
     gating = [r for r in reconciled if claims is None or r.claim.id in claims]
-    if any(j.verdict.verdict == NOT_REPRODUCED for r in gating for j in r.firm):
+    if any(j.verdict.verdict == NOT_REPRODUCED for r in gating for j in r.decided):
         return SOME_NOT_REPRODUCED
     return OK if all(gates(r.outcome, True) for r in gating) else UNDECIDED
-
-
-def judged_record(j: Judged) -> dict:
-    v = j.verdict
-    return {
-        "run_set": j.run_set,
-        "verdict": v.verdict,
-        "direction": v.direction,
-        "firm": v.firm,
-        "basis": j.analysis.basis.kind,
-        **estimate_record(v.estimate),
-        "confounds": v.confounds,
-    }
-
-
-def records(reconciled: list[Reconciled]) -> list[dict]:
-    """summary.json's claims: the outcome, each place's outcome and evidence, where it was never tried,
-    and the run sets counted and set aside."""
-    out = []
-    for r in reconciled:
-        places = [
-            {
-                "device": p.place.device,
-                "stack": p.place.stack,
-                "plain_kernel": p.place.kernel,
-                "outcome": p.outcome,
-                "evidence": p.evidence.run_set,
-                "run_sets": [judged_record(j) for j in p.judged],
-            }
-            for p in r.places
-        ]
-        out.append(
-            {
-                "claim": r.claim.id,
-                "text": r.claim.text,
-                "outcome": r.outcome,
-                "places": places,
-                "never_tried": [{"device": u.device, "plain_kernel": u.kernel} for u in r.never_tried],
-                "firm_run_sets": [j.run_set for j in r.firm],
-                "set_aside": [{"run_set": j.run_set, "reasons": reasons} for j, reasons in r.set_aside],
-            }
-        )
-    return out

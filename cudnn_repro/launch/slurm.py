@@ -72,9 +72,11 @@ class SummaryTask:
 
     def __call__(self) -> None:
         from ..judge.claims import load_article
+        from ..judge.run_sets import summarise
         from ..render.summary import write_summary
 
-        print(f"summary: {write_summary([self.out / 'runs'], self.out, load_article())[0]}")
+        article = load_article()
+        print(f"summary: {write_summary(summarise([self.out / 'runs'], self.out, article), self.out, article)}")
 
 
 def scripts(sweep: Sweep) -> str:

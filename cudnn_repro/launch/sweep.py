@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .. import ROOT
 from ..errors import Failure
-from ..settings import BACKENDS, FRAMEWORK_NAMES, STACK_FRAMEWORKS, STACKS
+from ..folders import foreign_problem, run_folder_name
+from ..registry import FRAMEWORK_FACTS, FRAMEWORKS, STACK_FACTS, STACKS, framework_name
 from ..variables import OFFLINE_ENV, RUNTIME_ENV
 from .image import FRAMEWORKS as IMAGE_FRAMEWORKS
 from .image import INNER_IMDB, INNER_OUT, INNER_REPRODUCE
@@ -85,19 +86,19 @@ def default_site() -> str:
 
 
 def parse_sweep(text: str) -> tuple[tuple[str, str], ...]:
-    """`stack/backend,...`; keras2 runs on TensorFlow only, torch on PyTorch only."""
+    """`stack/framework,...`, each framework one its stack runs on (stacks.json)."""
     combos = []
     for item in text.split(","):
         stack, _, backend = item.partition("/")
-        if stack not in STACKS or backend not in BACKENDS:
+        if stack not in STACKS or backend not in FRAMEWORKS:
             raise SweepError(
-                f"--sweep {item!r}: expected STACK/BACKEND with a stack in {STACKS}, backend in {BACKENDS}"
+                f"--sweep {item!r}: expected STACK/BACKEND with a stack in {STACKS}, backend in {FRAMEWORKS}"
             )
-        if STACK_FRAMEWORKS.get(stack, backend) != backend:
-            only = FRAMEWORK_NAMES[STACK_FRAMEWORKS[stack]]
-            raise SweepError(
-                f"--sweep {item}: the {stack} stack runs on {only} only ({stack}/{STACK_FRAMEWORKS[stack]})"
-            )
+        frameworks = STACK_FACTS[stack]["frameworks"]
+        if backend not in frameworks:
+            only = " or ".join(framework_name(f) for f in frameworks)
+            choices = ", ".join(f"{stack}/{f}" for f in frameworks)
+            raise SweepError(f"--sweep {item}: the {stack} stack runs on {only} only ({choices})")
         combos.append((stack, backend))
     return tuple(dict.fromkeys(combos))
 
@@ -118,6 +119,7 @@ class Sweep:
     gpus: tuple[GpuKind, ...]
     combos: tuple[tuple[str, str], ...]
     run_options: tuple[str, ...]  # forwarded to every task's `run`, without --stack and --out
+    profile: str  # the run options' profile, in each run folder's name
     runtime: str
     image: Path | None
     imdb: Path | None  # resolved on the submitting host; None: synthetic data, flagged
@@ -130,7 +132,9 @@ class Sweep:
         if self.account is not None:
             checked(SLURM_VALUE, self.account, "--account")
         if self.runtime == "venv":
-            missing = sorted({b for _, b in self.combos if importlib.util.find_spec(b) is None})
+            missing = sorted(
+                {b for _, b in self.combos if importlib.util.find_spec(FRAMEWORK_FACTS[b]["import"]) is None}
+            )
             if missing:
                 raise SweepError(f"--sweep asks for {', '.join(missing)}, not installed in this venv ({sys.prefix})")
         elif any(b not in IMAGE_FRAMEWORKS for _, b in self.combos):
@@ -138,7 +142,10 @@ class Sweep:
         if self.image is not None and not self.image.is_file():
             raise SweepError(f"--image {self.image}: no such file (build it with `make image-archive`, docs/slurm.md)")
         for gpu in self.gpus:
-            self.tasks(gpu)  # every run folder inside <out>/runs/, or refused now
+            for task in self.tasks(gpu):  # every run folder inside <out>/runs/, none someone else's, or refused now
+                problem = foreign_problem(task.run_dir, "the run folder")
+                if problem:
+                    raise SweepError(problem)
 
     @property
     def logs(self) -> Path:
@@ -147,7 +154,7 @@ class Sweep:
     def tasks(self, gpu: GpuKind) -> list[Task]:
         tasks, runs = [], (self.out / "runs").resolve()
         for stack, backend in self.combos:
-            name = f"{self.site}-{gpu.name}-{stack}-{backend}"
+            name = run_folder_name(self.site, gpu.name, stack, backend, self.profile)
             run_dir = (runs / name).resolve()
             if run_dir.parent != runs:  # names are checked; this is the rule they serve
                 raise SweepError(f"run folder {run_dir} would not be inside {runs}")

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import ROOT
+from ..registry import PACKAGES
 from ..results import Environment
 from ..variables import (
     GIT_COMMIT_ENV,
@@ -27,8 +28,6 @@ from ..variables import (
     RUNTIME_ENV,
 )
 from .telemetry import NoVisibleGpu, selected_gpu
-
-PACKAGES = ("keras", "tf-keras", "tensorflow", "tensorflow-cpu", "torch", "jax", "jaxlib", "numpy", "nvidia-ml-py")
 
 
 def collect_python(d: dict) -> None:
@@ -174,26 +173,10 @@ def collect_gpu(d: dict) -> None:
 
 def collect_backend(d: dict) -> None:
     """The CUDA and cuDNN that the run's framework itself was built with."""
-    from .backend import name as framework
-    from .backend import tf32_flags
+    from .framework import current
 
-    name = framework()
-    info: dict = {"name": name, "tf32_flags": tf32_flags()}
-    if name == "tensorflow":
-        import tensorflow as tf
-
-        build = tf.sysconfig.get_build_info()
-        info |= {"cuda": build.get("cuda_version"), "cudnn": build.get("cudnn_version")}
-    elif name == "torch":
-        import torch
-
-        cudnn = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
-        info |= {"cuda": torch.version.cuda, "cudnn": cudnn}
-    elif name == "jax":
-        import jax
-
-        info |= {"devices": [d.device_kind for d in jax.devices()]}
-    d["backend"] = info
+    framework = current()
+    d["backend"] = {"name": framework.NAME, "tf32_flags": framework.tf32_flags()} | framework.build_info()
 
 
 def git_state(root: Path = ROOT) -> tuple[str | None, bool]:

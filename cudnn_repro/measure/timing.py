@@ -11,14 +11,14 @@ import os
 import statistics
 import time
 
-from . import backend
+from . import framework
 from .interrupt import checkpoint
 from .progress import clock, log
 
 
 class EpochClock:
     """Per-epoch wall times and steady per-step times, with progress and time left; mixed
-    into each stack's Callback class (keras3.py, keras2.py; pytorch.py calls it as it is).
+    into each stack's Callback class (stacks/keras3.py, stacks/keras2.py; stacks/torch.py calls it as it is).
 
     A step's time is read between the starts of consecutive batches, so no hook runs
     at a batch's end (Keras then keeps dispatching those asynchronously).
@@ -62,7 +62,7 @@ class EpochClock:
     def on_epoch_end(self, epoch, logs=None):
         checkpoint()
         float((logs or {}).get("loss", 0.0))
-        backend.synchronize()
+        framework.current().synchronize()
         end = time.perf_counter()
         self.seconds.append(end - self._start)
         starts = self._batch_starts
@@ -105,7 +105,7 @@ def timed_fit(model, data, settings, timer: EpochClock) -> dict:
     collected = collect_garbage()
     start = time.perf_counter()
     model.fit(data.x_train, data.y_train, callbacks=[timer], **fit_options(settings))
-    backend.synchronize()
+    framework.current().synchronize()
     end = time.perf_counter()
     fit_seconds = end - start
     log(f"  {timer.label}: fit {clock(fit_seconds)}; evaluating on {len(data.x_test):,} test reviews")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from .. import results
 from ..settings import SPECS, Settings
-from . import backend, interrupt, probe, provenance, stacks
+from . import framework, interrupt, provenance, self_test, stacks
 from .data import Dataset
 from .environment import collect_environment
+from .plan import eta, is_long, plan_text
 from .progress import clock, log, plan_left
 from .telemetry import GpuSampler
 from .timing import timed_fit
@@ -44,15 +45,6 @@ def open_results(
     return state
 
 
-# The frameworks' words when a layer that demands cuDNN finds no cuDNN kernel: Keras 3's,
-# TensorFlow's for Keras 2's CuDNN classes (their op has GPU kernels only), the torch stack's.
-NO_CUDNN = {
-    "cuDNN is not supported for this layer configuration": "the Keras {backend} backend has no cuDNN kernel for it",
-    "No OpKernel was registered to support Op 'CudnnRNN": "TensorFlow has no kernel for its CudnnRNN op here",
-    "PyTorch runs cuDNN's RNN only on a CUDA GPU": "PyTorch runs cuDNN's RNN only on a CUDA GPU with cuDNN",
-}
-
-
 def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, after: float | None = None) -> dict:
     """One timed fit; `after` is what the rest of the plan should take, for the progress lines."""
     model = stacks.fresh_model(spec, settings)
@@ -61,10 +53,10 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, aft
     try:
         record = timed_fit(model, data, settings, timer)
     except Exception as error:
-        reason = next((why for words, why in NO_CUDNN.items() if words in str(error)), None)
+        reason = stacks.no_cudnn(settings, error, framework.current().NAME)
         if reason is None:
             raise
-        return {"status": "not_run", "reason": reason.format(backend=backend.name())}
+        return {"status": "not_run", "reason": reason}
     finally:
         telemetry = sampler.stop()
     batch = slice(0, settings.batch_size)
@@ -82,7 +74,9 @@ def not_runnable(settings: Settings, cuda_ok: bool, cuda_reason: str) -> dict[st
     reasons = {}
     for name in settings.models:
         spec = SPECS[name]
-        reason = (cuda_reason if not cuda_ok else backend.no_cudnn_kernel(spec.cell)) if spec.cudnn else None
+        reason = (
+            (cuda_reason if not cuda_ok else framework.current().no_cudnn_kernel(spec.cell)) if spec.cudnn else None
+        )
         if reason:
             reasons[name] = reason
     return reasons
@@ -91,29 +85,30 @@ def not_runnable(settings: Settings, cuda_ok: bool, cuda_reason: str) -> dict[st
 def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False, repeats: int | None = None) -> dict:
     """Every planned fit up to `repeats` (default: the settings'), saved after each; one run per output
     folder at a time. The stopping rule (commands/run.py) calls it again for more repeats."""
-    with backend.selected(settings.stack) as framework, results.exclusive(out_dir), interrupt.deferred():
-        return run_plan(settings, framework, out_dir, data, force, repeats or settings.repeats)
+    with framework.selected(settings.stack) as chosen, results.exclusive(out_dir), interrupt.deferred():
+        return run_plan(settings, chosen, out_dir, data, force, repeats or settings.repeats)
 
 
-def run_plan(settings: Settings, framework: str, out_dir: Path, data: Dataset, force: bool, repeats: int) -> dict:
+def run_plan(
+    settings: Settings, chosen: framework.Framework, out_dir: Path, data: Dataset, force: bool, repeats: int
+) -> dict:
     path = out_dir / results.RESULTS_NAME
-    backend.set_tf32(settings.tf32)
-    run_settings = settings.to_dict() | {"backend": framework, "jit_compile": backend.jit_compile()}
-    if settings.stack == "keras2":
-        run_settings["tf_keras"] = stacks.module("keras2").version()
+    chosen.set_tf32(settings.tf32)
+    run_settings = settings.to_dict() | {"backend": chosen.NAME, "jit_compile": chosen.JIT_COMPILE}
+    run_settings |= stacks.load(settings.stack).recorded_settings()
     environment = collect_environment()
     existing = resumable(path, run_settings, environment, data.info, force)
-    cuda_ok, cuda_reason = backend.cuda_status()
+    cuda_ok, cuda_reason = chosen.cuda_status()
     done = results.finished(existing) if existing else set()
     plan = [(r, name) for r in range(repeats) for name in settings.models if (name, r) not in done]
     not_run = not_runnable(settings, cuda_ok, cuda_reason)
     runnable = [name for _, name in plan if name not in not_run]
-    log(probe.plan_text(settings, [name for _, name in plan], not_run, repeats))
+    log(plan_text(settings, [name for _, name in plan], not_run, repeats))
     # Before the results file is touched: a broken GPU stack stops here, within a minute.
     cuda = (cuda_ok, cuda_reason)
-    environment["gpu_self_test"], probes = probe.self_test(settings, data, environment, cuda, set(not_run))
+    environment["gpu_self_test"], probes = self_test.self_test(settings, data, environment, cuda, set(not_run))
     more = max((settings.max_repeats or repeats) - repeats, 0)
-    probed = probe.eta(settings, runnable, data, probes, more) if runnable and probe.is_long(settings) else {}
+    probed = eta(settings, runnable, data, probes, more) if runnable and is_long(settings) else {}
     state = open_results(path, existing, run_settings, environment, data.info)
     sampler = GpuSampler()
     cudnn = {name: spec.cudnn for name, spec in SPECS.items()}

@@ -7,12 +7,20 @@ the number of runs, the main confound, and where the claim was never tried.
 
 from __future__ import annotations
 
-from ..judge.analysis import NOT_APPLICABLE, NOT_VERIFIABLE, REPRODUCED, Analysis, Verdict
 from ..judge.claims import Article, RatioClaim
-from ..judge.places import Place, kernel_matters
-from ..judge.reconcile import PlaceOutcome, Reconciled, Untried
+from ..judge.findings import (
+    NOT_APPLICABLE,
+    NOT_VERIFIABLE,
+    REPRODUCED,
+    Analysis,
+    Place,
+    PlaceOutcome,
+    Reconciled,
+    Untried,
+    Verdict,
+)
+from ..registry import PLAIN_KERNELS
 from ..results import ResultsFile
-from ..settings import PLAIN_KERNELS
 from .markdown import Markdown, bold, code, escape
 
 
@@ -28,7 +36,7 @@ def value_text(v: Verdict) -> str:
 
 def kernel_text(v: Verdict, place: Place) -> str:
     """The plain kernel's kind, beside a ratio whose value it shapes ("" where the claim's models are cuDNN's)."""
-    return f"plain kernel: {place.kernel_short}" if kernel_matters(v.claim) else ""
+    return f"plain kernel: {place.kernel_short}" if v.claim.kernel_matters else ""
 
 
 def runs_text(v: Verdict) -> str:
@@ -44,7 +52,7 @@ def evidence(v: Verdict, analysis: Analysis) -> Markdown:
     if v.verdict == NOT_APPLICABLE:
         facts = [runs_text(v), v.detail]
     else:
-        facts = [kernel_text(v, place), runs_text(v) + ("" if v.firm else ": indicative")]
+        facts = [kernel_text(v, place), runs_text(v) + (": indicative" if v.indicative else "")]
         facts += [f"main confound: {v.confounds[0]}"] if v.confounds else []
     return Markdown(
         f"{value_text(v)} {escape(str(analysis.basis))} on {escape(place.device)} with {escape(place.stack)} "

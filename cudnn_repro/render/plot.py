@@ -22,10 +22,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from ..judge.analysis import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, REPRODUCED, Analysis, Verdict
 from ..judge.claims import Claim, RatioClaim
-from ..judge.places import kernel_matters
-from ..judge.reconcile import Judged, Reconciled
+from ..judge.findings import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, REPRODUCED, Analysis, Judged, Reconciled, Verdict
 from ..results import write_atomically
 
 GREEN, RED, ORANGE, PURPLE, GREY, LIGHT = "#1a7f37", "#cf222e", "#bc4c00", "#8250df", "#57606a", "#afb8c1"
@@ -39,7 +37,7 @@ def colour(v: Verdict) -> str:
     if v.verdict == NOT_APPLICABLE:
         return GREY
     if v.verdict in (REPRODUCED, NOT_REPRODUCED):
-        return (GREEN if v.verdict == REPRODUCED else RED) if v.firm else PURPLE
+        return (GREEN if v.verdict == REPRODUCED else RED) if not v.indicative else PURPLE
     return ORANGE
 
 
@@ -88,7 +86,7 @@ def summary_rows(r: Reconciled) -> list[Row]:
     for p in r.places:
         valued = [j for j in p.judged if j.verdict.estimate is not None]
         if valued:
-            kernel = f" ({p.place.kernel_short})" if kernel_matters(r.claim) else ""
+            kernel = f" ({p.place.kernel_short})" if r.claim.kernel_matters else ""
             rows.append(Row(f"{p.place.device}, {p.place.stack}{kernel}", outcome=f"place: {p.outcome}"))
             rows += [Row(run_set_label(j), j.verdict, measured=j.analysis.basis.kind == MEASURED) for j in valued]
     aside = [(j, why) for j, why in r.set_aside if j.verdict.estimate is not None]

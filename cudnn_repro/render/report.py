@@ -8,9 +8,9 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from ..judge import deviations as found
-from ..judge import predict
-from ..judge.analysis import (
+from ..judge import findings as found
+from ..judge.claims import Article, RatioClaim
+from ..judge.findings import (
     NOT_APPLICABLE,
     PREDICTED,
     STALL_SECONDS,
@@ -18,18 +18,14 @@ from ..judge.analysis import (
     TIMES,
     VERDICTS,
     Analysis,
+    Deviation,
     ModelSummary,
     Validation,
-    analyse,
-    runs_done,
-    stall_seconds,
-    validate_prediction,
 )
-from ..judge.claims import Article, RatioClaim
-from ..judge.deviations import Deviation
 from ..judge.stats import MIN_RUNS, Estimate, level_text
+from ..registry import FRAMEWORK_FACTS, PLAIN_KERNELS, STACK_FACTS
 from ..results import Container, Environment, ResultsFile, RunSettings, write_atomically
-from ..settings import ADAM_EPSILON, PLAIN_KERNELS, STACK_FACTS
+from ..settings import ADAM_EPSILON
 from . import headline, verdicts
 from .markdown import Markdown, bold, code, escape, join, table
 
@@ -112,7 +108,7 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
 def times_section(results: ResultsFile, analysis: Analysis, article: Article) -> str:
     rows = []
     for name, m in analysis.models.items():
-        stalls = f"{len(m.stalls)} ({stall_seconds(m):.1f} s)" if m.stalls else "0"
+        stalls = f"{len(m.stalls)} ({m.stall_seconds:.1f} s)" if m.stalls else "0"
         rows.append(
             [
                 name,
@@ -203,11 +199,23 @@ def telemetry_section(analysis: Analysis) -> str:
     return "## GPU telemetry (NVML, sampled during each fit)\n\n" + table(rows, headers)
 
 
-def tensorflow_version(packages: dict[str, str]) -> str:
-    """TensorFlow's version, naming the CPU-only wheel when that is what ran."""
-    if "tensorflow-cpu" in packages:
-        return f"{escape(packages['tensorflow-cpu'])} (the CPU-only tensorflow-cpu wheel)"
-    return escape(packages.get("tensorflow", "?"))
+class Unknown(dict):
+    """A template's fields: a package the run did not record reads '?'."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def framework_versions(packages: dict[str, str]) -> dict[str, str]:
+    """Each framework's version by its key, naming the wheel when it is not the framework's own name
+    (TensorFlow's CPU-only tensorflow-cpu)."""
+    versions = {}
+    for key, facts in FRAMEWORK_FACTS.items():
+        wheel = next((p for p in facts["packages"] if p in packages), None)
+        if wheel:
+            named = "" if wheel == facts["packages"][0] else f" (the {wheel} wheel)"
+            versions[key] = escape(packages[wheel]) + named
+    return versions
 
 
 def deviation_lines(results: ResultsFile, analysis: Analysis, article: Article) -> list[str]:
@@ -220,10 +228,8 @@ def stack_deviations(results: ResultsFile, article: Article) -> list[str]:
     """The stack's own deviations, its templates filled from the results file (foreign values escaped)."""
     s, packages = results["settings"], results["environment"]["packages"]
     plain = first_layer(results, "LSTM", "GRU")
-    fields = {
-        "keras": escape(packages.get("keras", "?")),
-        "torch": escape(packages.get("torch", "?")),
-        "tensorflow": tensorflow_version(packages),
+    fields = Unknown({name.replace("-", "_"): escape(version) for name, version in packages.items()})
+    fields |= framework_versions(packages) | {
         "tf_keras": escape(s.get("tf_keras", "?")),
         "optimizer": escape(first_layer(results, *s["models"]).get("optimizer", "Adam")),
         "backend": s["backend"],
@@ -238,7 +244,7 @@ def stack_deviations(results: ResultsFile, article: Article) -> list[str]:
     for item in STACK_FACTS[s["stack"]]["deviations"]:
         text, when = (item, {}) if isinstance(item, str) else (item["text"], item["when"])
         if all(s.get(key) == value for key, value in when.items()):
-            lines.append(text.format(**fields))
+            lines.append(text.format_map(fields))
     return lines
 
 
@@ -447,13 +453,13 @@ def run_shape(s: RunSettings) -> str:
     return f"{s['train_samples']} training reviews, {s['epochs']} epochs{steps}"
 
 
-def validation_section(validation: Validation, quick: ResultsFile) -> str:
+def validation_section(validation: Validation) -> str:
     """The quick profile's predictions against this article-size run's measurements."""
     rows = [
         [r.model, estimate_text(r.predicted), estimate_text(r.measured), f"{r.error:+.1%}"] for r in validation.rows
     ]
     headers = ["Model", "Quick: predicted fit (s, unwidened)", "Measured fit (s)", "Error"]
-    target_error, target_share = predict.targets()
+    target_error, target_share = validation.target_error, validation.target_share
     share = (
         f"Run time: quick {validation.quick_seconds:.0f} s, this run {validation.full_seconds:.0f} s: "
         f"the quick verdict took {validation.share:.1%} of the time (target: under {target_share:.0%})."
@@ -462,8 +468,8 @@ def validation_section(validation: Validation, quick: ResultsFile) -> str:
     )
     return (
         "## Quick verdict validation\n\n"
-        f"The quick profile ({run_shape(quick['settings'])}, "
-        f"runs done: {runs_text(runs_done(quick))}) against this run. Target: within {target_error:.0%}.\n\n"
+        f"The quick profile ({run_shape(validation.quick_settings)}, "
+        f"runs done: {runs_text(validation.quick_runs)}) against this run. Target: within {target_error:.0%}.\n\n"
         f"{table(rows, headers)}\n\n{share}"
     )
 
@@ -473,7 +479,7 @@ def report_text(
     analysis: Analysis,
     article: Article,
     figure: str | None = FIGURE_NAME,
-    quick: ResultsFile | None = None,
+    validation: Validation | None = None,
 ) -> str:
     s = results["settings"]
     intro = (
@@ -488,7 +494,7 @@ def report_text(
         warnings_section(analysis, VERDICTS),
         times_section(results, analysis, article),
         warnings_section(analysis, TIMES),
-        validation_section(validate_prediction(results, quick, article), quick) if quick else "",
+        validation_section(validation) if validation else "",
         f"![Each claim against its accepted range]({figure})" if figure else "",
         computed_section(results, analysis, article),
         telemetry_section(analysis),
@@ -498,15 +504,14 @@ def report_text(
 
 
 def write_report(
-    results: ResultsFile, article: Article, out_dir: Path, quick: ResultsFile | None = None
-) -> tuple[Path, Analysis]:
-    """REPORT.md, figure.png and verdicts.json in out_dir; the report's path and its analysis."""
+    results: ResultsFile, analysis: Analysis, article: Article, out_dir: Path, validation: Validation | None = None
+) -> Path:
+    """REPORT.md, figure.png and verdicts.json in out_dir, from the run set's analysis; the report's path."""
     from .plot import plot_run_set
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    analysis = analyse(results, article)
     figure = plot_run_set(analysis, out_dir.resolve().name, out_dir / FIGURE_NAME)
     verdicts.write(analysis, article, out_dir)
     path = out_dir / REPORT_NAME
-    write_atomically(path, report_text(results, analysis, article, figure.name if figure else None, quick))
-    return path, analysis
+    write_atomically(path, report_text(results, analysis, article, figure.name if figure else None, validation))
+    return path

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..judge.claims import load_article
-from ..settings import PLAIN_KERNELS, STACK_FACTS
+from ..registry import PLAIN_KERNELS, STACK_FACTS
 
 BEGIN = "<!-- generated from cudnn_repro/stacks.json by `make docs`; edit that file, not this block -->"
 END = "<!-- end generated -->"
@@ -20,7 +20,8 @@ def template(text: str) -> str:
 
 
 def stack_text(name: str, facts: dict) -> str:
-    framework = f"`{facts['framework']}`" if facts["framework"] else "the one `KERAS_BACKEND` names"
+    names = ", ".join(f"`{f}`" for f in facts["frameworks"])
+    framework = names if len(facts["frameworks"]) == 1 else f"the one `KERAS_BACKEND` names ({names})"
     math = f"`{facts['math']}`, fixed: {facts['math_why']}" if facts["math"] else "chosen by `--math`"
     parameters = facts["parameters_why"] or "as Keras 2.0.9's"
     article_kernel = PLAIN_KERNELS[load_article().plain_kernel]["short"]

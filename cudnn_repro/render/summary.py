@@ -1,33 +1,26 @@
-"""One summary across run sets (machines, backends, stacks, profiles): SUMMARY.md and a figure.
-
-Each results file is analysed on its own, exactly as its REPORT.md is; this module only
-lines the run sets up and reconciles each claim's verdicts across them.
-"""
+"""One summary across run sets (machines, backends, stacks, profiles): SUMMARY.md, summary.json and
+a figure, formatted from what judge/run_sets.py decided (each run set analysed as its REPORT.md is,
+each claim reconciled across them)."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from .. import ROOT, task_status
 from .. import results as results_file
-from ..judge import predict
-from ..judge.analysis import (
+from ..judge.claims import Article, RatioClaim
+from ..judge.findings import (
+    EVIDENCE_ORDER,
     TIMES,
     VERDICTS,
-    Analysis,
+    Judged,
+    Reconciled,
+    RunSet,
     RunWarning,
+    Summary,
     Verdict,
-    analyse,
-    runs_done,
-    validate_prediction,
 )
-from ..judge.claims import Article, RatioClaim
-from ..judge.reconcile import EVIDENCE_ORDER, Reconciled, exit_status, reconcile_all, records
-from ..judge.stats import LEVEL
-from ..results import ResultsFile
-from ..settings import PLAIN_KERNELS
+from ..judge.stats import LEVEL, estimate_record
+from ..registry import PLAIN_KERNELS
 from ..variables import RUNTIME_ENV
 from . import headline
 from .markdown import Markdown, bold, code, escape, table
@@ -37,76 +30,36 @@ from .report import estimate_text, ran_in, ratio
 SUMMARY_NAME = "SUMMARY.md"
 SUMMARY_JSON = "summary.json"
 SUMMARY_SCHEMA = "cudnn-repro/summary"
+# 3: a run set's "firm" (which meant: 3 runs or more) is "indicative" (fewer) and "decided" (a firm answer);
+# "firm_run_sets" is "decided_run_sets". An older file is upgraded by running `compare` again.
+SUMMARY_VERSION = 3
 FIGURE_NAME = "summary.png"
 
 
-@dataclass
-class RunSet:
-    name: str  # the results file's folder, relative to where the summary is written
-    path: Path  # the results file, resolved
-    results: ResultsFile
-    analysis: Analysis
-
-    def stack(self) -> str:
-        s = self.results["settings"]
-        return f"{s['stack']}/{s['backend']}"
-
-    def runs_done(self) -> str:
-        """Runs done per model (fewest-most), not the repeats planned."""
-        done = sorted(set(runs_done(self.results).values()))
-        return "-" if not done else str(done[0]) if len(done) == 1 else f"{done[0]}-{done[-1]}"
-
-    def runtime(self) -> str:
-        """Where the workload ran: the Slurm task's runtime, or report.ran_in; and the job."""
-        env = self.results["environment"]
-        launcher = env.get("launcher", {})
-        where = launcher.get(RUNTIME_ENV) or ran_in(env["container"], short=True)
-        array = [launcher.get(k) for k in ("SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID")]
-        job = "_".join(array) if all(array) else launcher.get("SLURM_JOB_ID")
-        return f"{where}, Slurm job {job}" if job else where
-
-    def tf32(self) -> str:
-        tf32 = self.results["settings"]["tf32"]
-        return "not controlled" if tf32 is None else "on" if tf32 else "off"
+def stack(rs: RunSet) -> str:
+    s = rs.results["settings"]
+    return f"{s['stack']}/{s['backend']}"
 
 
-def find_results(paths: list[Path]) -> list[Path]:
-    """Results files named directly, or found anywhere under a named folder."""
-    found = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(path.rglob(results_file.RESULTS_NAME))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise results_file.ResultsError(f"{path}: no such file or folder")
-    return list(dict.fromkeys(p.resolve() for p in found))
+def runs_done(rs: RunSet) -> str:
+    """Runs done per model (fewest-most), not the repeats planned."""
+    done = sorted(set(rs.analysis.runs_done.values()))
+    return "-" if not done else str(done[0]) if len(done) == 1 else f"{done[0]}-{done[-1]}"
 
 
-def load_run_sets(paths: list[Path], out_dir: Path, article: Article) -> tuple[list[RunSet], dict[Path, str]]:
-    """The readable run sets, and why each file found in a folder could not be read (a file
-    named on the command line must be readable)."""
-    named = {p.resolve() for p in paths if p.is_file()}
-    sets, unreadable = [], {}
-    for path in find_results(paths):
-        try:
-            data = results_file.load(path)
-        except results_file.ResultsError as error:
-            if path in named:
-                raise
-            unreadable[path.parent] = str(error)
-            continue
-        name = os.path.relpath(path.parent, out_dir.resolve())  # the summary's own folder: by its name
-        sets.append(RunSet(path.parent.name if name == "." else name, path, data, analyse(data, article)))
-    return sets, unreadable
+def runtime(rs: RunSet) -> str:
+    """Where the workload ran: the Slurm task's runtime, or report.ran_in; and the job."""
+    env = rs.results["environment"]
+    launcher = env.get("launcher", {})
+    where = launcher.get(RUNTIME_ENV) or ran_in(env["container"], short=True)
+    array = [launcher.get(k) for k in ("SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID")]
+    job = "_".join(array) if all(array) else launcher.get("SLURM_JOB_ID")
+    return f"{where}, Slurm job {job}" if job else where
 
 
-def missing_run_sets(paths: list[Path], unreadable: dict[Path, str], out_dir: Path) -> list[tuple[str, str]]:
-    """Run folders that should be in the summary and are not: unfinished tasks, unreadable files."""
-    why = {d.resolve(): reason for d, reason in task_status.unfinished(paths)}
-    for folder, reason in unreadable.items():
-        why.setdefault(folder, reason)  # a failed task's own reason already says what went wrong
-    return [(os.path.relpath(d, out_dir.resolve()), reason) for d, reason in sorted(why.items())]
+def tf32(rs: RunSet) -> str:
+    setting = rs.results["settings"]["tf32"]
+    return "not controlled" if setting is None else "on" if setting else "off"
 
 
 def verdict_cell(v: Verdict) -> Markdown:
@@ -121,8 +74,8 @@ def run_set_table(sets: list[RunSet], article: Article) -> str:
     for rs in sets:
         s, a = rs.results["settings"], rs.analysis
         times = [estimate_text(a.models[m].size_estimate) if m in a.models else "-" for m in article.fit_seconds]
-        row = [code(rs.name), headline.machine(rs.results), rs.stack(), a.place.kernel_short, rs.runtime(),
-               s["profile"], rs.runs_done(), rs.tf32(), str(a.basis)]  # fmt: skip
+        row = [code(rs.name), headline.machine(rs.results), stack(rs), a.place.kernel_short, runtime(rs),
+               s["profile"], runs_done(rs), tf32(rs), str(a.basis)]  # fmt: skip
         rows.append(row + times)
     headers = ["Run set", "Machine", "Stack/backend", "Plain kernel", "Ran in", "Profile", "Runs done", "TF32", "Basis"]
     headers += [f"{m} (s)" for m in article.fit_seconds]
@@ -178,34 +131,16 @@ def warnings_list(sets: list[RunSet], about: str) -> list[str]:
     return lines
 
 
-Named = tuple[str, ResultsFile]  # a run set's name in the summary, and its results
-
-
-def validation_pairs(sets: list[RunSet]) -> list[tuple[dict, Named, Named]]:
-    """The (quick, paper) pairs the predictor was validated on: run sets of this summary, else the
-    committed files themselves (the benchmark's pairs), read here so the table only formats."""
-    by_path = {rs.path: (rs.name, rs.results) for rs in sets}
-
-    def find(path: str) -> Named | None:
-        resolved = (ROOT / path).resolve()
-        if resolved in by_path:
-            return by_path[resolved]
-        return (path.removesuffix("/results.json"), results_file.load(resolved)) if resolved.is_file() else None
-
-    pairs = [(pair, find(pair["quick"]), find(pair["paper"])) for pair in predict.validations()]
-    return [(pair, quick, full) for pair, quick, full in pairs if quick is not None and full is not None]
-
-
-def validation_table(pairs: list[tuple[dict, Named, Named]], article: Article) -> str:
+def validation_table(summary: Summary) -> str:
     """The quick predictions against article-size runs, for the pairs the predictor was validated on."""
     rows = []
-    for pair, quick, full in pairs:
-        validation = validate_prediction(full[1], quick[1], article)
-        names = Markdown(f"{code(quick[0])} vs {code(full[0])}")
-        for r in validation.rows:
+    for pair in summary.validations:
+        v = pair.validation
+        names = Markdown(f"{code(pair.quick)} vs {code(pair.paper)}")
+        for r in v.rows:
             rows.append(
-                [names, pair["machine"], r.model, estimate_text(r.predicted),
-                 estimate_text(r.measured), f"{r.error:+.1%}", f"{validation.share:.1%}" if validation.share else "-"]
+                [names, pair.machine, r.model, estimate_text(r.predicted),
+                 estimate_text(r.measured), f"{r.error:+.1%}", f"{v.share:.1%}" if v.share else "-"]
             )  # fmt: skip
     if not rows:
         return ""
@@ -218,10 +153,8 @@ def qualifying(sets: list[RunSet], about: str) -> list[str]:
     return ["", f"What qualifies these {about}:", "", *lines] if lines else []
 
 
-def summary_text(
-    sets: list[RunSet], article: Article, reconciled: list[Reconciled], figure: str | None,
-    missing: list[tuple[str, str]], pairs: list[tuple[dict, Named, Named]],
-) -> str:  # fmt: skip
+def summary_text(summary: Summary, article: Article, figure: str | None) -> str:
+    sets, reconciled, missing = summary.sets, summary.reconciled, summary.missing
     lines = [
         "# Summary across run sets: cuDNN vs plain LSTM/GRU training time",
         "",
@@ -254,7 +187,7 @@ def summary_text(
         *[line for r in reconciled for line in reconciled_lines(r)],
         *set_aside_lines(reconciled),
     ]
-    validation = validation_table(pairs, article)
+    validation = validation_table(summary)
     if validation:
         lines += [
             "",
@@ -262,7 +195,7 @@ def summary_text(
             "",
             "Unwidened predictions against paper-size runs on the same machine: the run sets above and the "
             "benchmark's pairs (`bench/quick_vs_full.py`). The largest error in this table, rounded up, is the "
-            f"predictor's validated error ({predict.validated_error():.0%}) that widens every predicted interval.",
+            f"predictor's validated error ({summary.validated_error:.0%}) that widens every predicted interval.",
             "",
             validation,
         ]
@@ -281,33 +214,62 @@ def summary_text(
     return "\n".join(lines) + "\n"
 
 
-def summary_record(article: Article, reconciled: list[Reconciled], missing: list[tuple[str, str]]) -> dict:
-    """Version 2: each claim's outcome by place, its evidence and where it was never tried."""
+def judged_record(j: Judged) -> dict:
+    v = j.verdict
     return {
-        "schema": SUMMARY_SCHEMA,
-        "version": 2,
-        "claims_version": article.version,
-        "exit_status": exit_status(reconciled),
-        "claims": records(reconciled),
-        "missing": [{"run_set": name, "reason": why} for name, why in missing],
+        "run_set": j.run_set,
+        "verdict": v.verdict,
+        "direction": v.direction,
+        "indicative": v.indicative,
+        "decided": v.decided,
+        "basis": j.analysis.basis.kind,
+        **estimate_record(v.estimate),
+        "confounds": v.confounds,
     }
 
 
-def write_summary(
-    paths: list[Path], out_dir: Path, article: Article, claims: frozenset[str] | None = None
-) -> tuple[Path, int]:
-    """SUMMARY.md, summary.json and the figure in out_dir; the summary's path and `compare --check`'s status
-    over the gating claims (all by default)."""
-    sets, unreadable = load_run_sets(paths, out_dir, article)
-    missing = missing_run_sets(paths, unreadable, out_dir)
-    if not sets and not missing:
-        raise results_file.ResultsError(f"no {results_file.RESULTS_NAME} under {', '.join(map(str, paths))}")
+def claim_record(r: Reconciled) -> dict:
+    """summary.json's claim: the outcome, each place's outcome and evidence, where it was never tried,
+    and the run sets counted and set aside."""
+    places = [
+        {
+            "device": p.place.device,
+            "stack": p.place.stack,
+            "plain_kernel": p.place.kernel,
+            "outcome": p.outcome,
+            "evidence": p.evidence.run_set,
+            "run_sets": [judged_record(j) for j in p.judged],
+        }
+        for p in r.places
+    ]
+    return {
+        "claim": r.claim.id,
+        "text": r.claim.text,
+        "outcome": r.outcome,
+        "places": places,
+        "never_tried": [{"device": u.device, "plain_kernel": u.kernel} for u in r.never_tried],
+        "decided_run_sets": [j.run_set for j in r.decided],
+        "set_aside": [{"run_set": j.run_set, "reasons": reasons} for j, reasons in r.set_aside],
+    }
+
+
+def summary_record(summary: Summary, article: Article) -> dict:
+    """Each claim's outcome by place, its evidence and where it was never tried."""
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "version": SUMMARY_VERSION,
+        "claims_version": article.version,
+        "exit_status": summary.exit_status,
+        "claims": [claim_record(r) for r in summary.reconciled],
+        "missing": [{"run_set": name, "reason": why} for name, why in summary.missing],
+    }
+
+
+def write_summary(summary: Summary, out_dir: Path, article: Article) -> Path:
+    """SUMMARY.md, summary.json and the figure in out_dir; the summary's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    reconciled = reconcile_all(article, [(rs.name, rs.analysis) for rs in sets])
-    figure = plot_summary(reconciled, out_dir / FIGURE_NAME)
-    record = summary_record(article, reconciled, missing)
-    results_file.write_json(record, out_dir / SUMMARY_JSON)
+    figure = plot_summary(summary.reconciled, out_dir / FIGURE_NAME)
+    results_file.write_json(summary_record(summary, article), out_dir / SUMMARY_JSON)
     path = out_dir / SUMMARY_NAME
-    text = summary_text(sets, article, reconciled, figure.name if figure else None, missing, validation_pairs(sets))
-    results_file.write_atomically(path, text)
-    return path, exit_status(reconciled, claims)
+    results_file.write_atomically(path, summary_text(summary, article, figure.name if figure else None))
+    return path

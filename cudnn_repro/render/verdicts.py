@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..judge.analysis import Analysis
 from ..judge.claims import Article
+from ..judge.findings import Analysis
 from ..judge.stats import estimate_record
 from ..results import write_json
 
 VERDICTS_NAME = "verdicts.json"
 SCHEMA = "cudnn-repro/verdicts"
 # 2: the verdict "not applicable" (a hardware-bound claim on other hardware, with its time), and the place.
-VERSION = 2
+# 3: "firm" (which meant: 3 runs or more, even for an inconclusive verdict) is "indicative" (fewer: a range,
+# not an interval) and "decided" (a firm answer: reproduced or not, from an interval). An older file is
+# upgraded by rendering it again from its results: `reproduce.py report results.json`.
+VERSION = 3
 
 
 def records(analysis: Analysis, article: Article) -> dict:
@@ -32,7 +35,8 @@ def records(analysis: Analysis, article: Article) -> dict:
                 "interval": None if e is None else e.method,
                 "steady_step_ratio": None if v.step_ratio is None else v.step_ratio.point,
                 "verdict": v.verdict,
-                "firm": v.firm,
+                "indicative": v.indicative,
+                "decided": v.decided,
                 "detail": v.detail,
             }
         )

@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from helpers import ROOT, fake_analysis
+from helpers import ROOT, fake_analysis, write_summary
 
 from cudnn_repro import errors
 from cudnn_repro.commands.compare import compare
@@ -25,7 +25,7 @@ from cudnn_repro.judge.analysis import (
 from cudnn_repro.judge.claims import RatioClaim, TimeClaim, load_article
 from cudnn_repro.judge.places import CPU, Place
 from cudnn_repro.judge.stats import Estimate
-from cudnn_repro.render.summary import write_summary
+from cudnn_repro.results import ResultsError
 
 ARTICLE = load_article()
 ABOUT_10X = RatioClaim("x", "about 10x", "About 10x", "LSTM", "CuDNNLSTM", 10.29, 5.0, 20.0, 0.0, "factor 2")
@@ -157,7 +157,7 @@ def test_the_committed_summary_answers_each_claim_by_place(tmp_path):
     assert all(re.search(r"Not counted \(superseded method\): `\S*runs/h100-jax`, `\S*runs/h100-torch`", h)
                for h in headlines)  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["schema"] == "cudnn-repro/summary" and summary["version"] == 2
+    assert summary["schema"] == "cudnn-repro/summary" and summary["version"] == 3
     assert summary["exit_status"] == status == errors.UNDECIDED
     claim = summary["claims"][0]
     assert claim["claim"] == "cudnn_lstm_speedup" and claim["outcome"] == "undecided"
@@ -174,7 +174,8 @@ def test_compare_check_returns_the_documented_codes(tmp_path):
     assert compare([ROOT / "paper"], tmp_path, check=True) == errors.UNDECIDED
     assert compare([ROOT / "paper"], tmp_path, check=True, claims=frozenset({"cudnn_lstm_under_3_minutes"})) == 0
     assert compare([ROOT / "paper"], tmp_path, check=False) == 0
-    assert compare([tmp_path / "nothing"], tmp_path, check=True) == 1
+    with pytest.raises(ResultsError, match="nothing: no such file or folder"):  # exit 1 at cli's boundary
+        compare([tmp_path / "nothing"], tmp_path, check=True)
 
 
 def test_a_report_leads_with_one_sentence_per_claim():

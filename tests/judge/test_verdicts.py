@@ -40,7 +40,7 @@ def test_claims_file_is_versioned_and_holds_the_articles_figures():
 
 def test_single_run_gives_only_an_indicative_verdict():
     v = judge(ABOUT_10X, models(LSTM=[100.0], CuDNNLSTM=[10.0]), MEASURED, GPU, ARTICLE)
-    assert (v.verdict, v.estimate.point, v.firm) == (analysis.REPRODUCED, pytest.approx(10.0), False)
+    assert (v.verdict, v.estimate.point, v.indicative) == (analysis.REPRODUCED, pytest.approx(10.0), True)
     assert v.label == "indicative: reproduced" and "single run" in v.detail
 
 
@@ -58,7 +58,7 @@ def test_a_direction_wholly_within_the_margin_is_a_tie_and_across_its_edge_incon
     reproduced: a tie", counted like any firm verdict; one that crosses the margin's edge is not."""
     tie = judge(FASTER, models(LSTM=[103, 103.5, 102.5], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
     assert tie.estimate.low > 1 and tie.estimate.high < 1.05
-    assert (tie.verdict, tie.direction, tie.firm) == (analysis.NOT_REPRODUCED, "a tie (within 5%)", True)
+    assert (tie.verdict, tie.direction, tie.decided) == (analysis.NOT_REPRODUCED, "a tie (within 5%)", True)
     assert tie.label == "not reproduced, a tie (within 5%)"
     edge = judge(FASTER, models(LSTM=[103, 106, 100], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
     assert edge.estimate.high > 1.05 and edge.verdict == analysis.INCONCLUSIVE

@@ -3,6 +3,7 @@
 import pytest
 
 from cudnn_repro.launch.container import INPUTS_LABEL, REVISION_LABEL, ROOT, image_revision, pinned_base
+from cudnn_repro.launch.engine import decode_stream
 
 
 @pytest.mark.parametrize(
@@ -24,3 +25,10 @@ def test_only_a_finished_build_carries_the_label_an_image_is_reused_by():
     steps = [line for line in (ROOT / "docker" / "Dockerfile").read_text().splitlines() if line[:1].isalpha()]
     assert steps[-1] == f'LABEL {INPUTS_LABEL}="${{INPUTS}}"'
     assert not any(INPUTS_LABEL in step for step in steps[:-1])
+
+
+def test_container_logs_decode_characters_split_across_chunks():
+    text = "epoch 1/10: 0:00:05 — ✓"
+    data = text.encode()
+    chunks = [data[i : i + 3] for i in range(0, len(data), 3)]  # splits the multi-byte characters
+    assert "".join(decode_stream(chunks)) == text

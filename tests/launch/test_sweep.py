@@ -13,21 +13,20 @@ from types import SimpleNamespace
 
 import pytest
 import submitit
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT, write_summary
 
 from cudnn_repro import cli, task_status
 from cudnn_repro.judge.claims import load_article
 from cudnn_repro.launch.image import LOCKS
 from cudnn_repro.launch.slurm import ReproductionTask
 from cudnn_repro.launch.sweep import GpuKind, Sweep, SweepError, Task, TaskFailed, parse_sweep
-from cudnn_repro.render.summary import write_summary
 
 
 def sweep(tmp_path: Path, **fields) -> Sweep:
     defaults = dict(
         out=tmp_path / "sweep", site="hpc", gpus=(GpuKind.parse("a100,partition=gpu,gres=gpu:a100:1"),),
-        combos=(("keras2", "tensorflow"),), run_options=("--profile", "quick", "--force"), runtime="venv",
-        image=None, imdb=Path("/shared/imdb.npz"), account="proj", time_min=30, cpus_per_task=8,
+        combos=(("keras2", "tensorflow"),), run_options=("--profile", "quick", "--force"), profile="quick",
+        runtime="venv", image=None, imdb=Path("/shared/imdb.npz"), account="proj", time_min=30, cpus_per_task=8,
     )  # fmt: skip
     return Sweep(**(defaults | fields))
 
@@ -74,7 +73,7 @@ def test_sweep_refuses_what_its_runtime_cannot_run(tmp_path):
 def test_each_runtime_runs_the_same_reproduction(tmp_path):
     venv = sweep(tmp_path)
     task = venv.tasks(venv.gpus[0])[0]
-    assert task.name == "hpc-a100-keras2-tensorflow" and task.run_dir == (tmp_path / "sweep/runs" / task.name)
+    assert task.name == "hpc-a100-keras2-tensorflow-quick" and task.run_dir == (tmp_path / "sweep/runs" / task.name)
     command, env = venv.command(task)
     assert command[1:4] == ["-m", "cudnn_repro", "run"]
     assert command[4:] == ["--profile", "quick", "--force", "--stack", "keras2", "--imdb-path", "/shared/imdb.npz",
@@ -113,7 +112,7 @@ def test_dry_run_prints_every_job_script(capsys, tmp_path):
     assert "#SBATCH --constraint=h100" in shown and "#SBATCH --account=proj" in shown and "#SBATCH --time=30" in shown
     assert "#SBATCH --dependency='afterany:<array 1>:<array 2>'" in shown
     assert "export PYTHONPATH=" in shown and "submitit.core._submit" in shown
-    assert "--out " + str((tmp_path / "sweep/runs/hpc-h100-keras3-tensorflow").resolve()) in shown
+    assert "--out " + str((tmp_path / "sweep/runs/hpc-h100-keras3-tensorflow-quick").resolve()) in shown
     assert not (tmp_path / "sweep").exists()
 
 
@@ -209,9 +208,20 @@ def test_a_task_file_that_is_not_a_record_is_listed_as_failed(tmp_path, content)
     assert record["status"] == task_status.FAILED and task_status.TASK_NAME in record["reason"]
 
 
+def test_a_sweep_never_writes_into_a_folder_of_someone_elses(tmp_path):
+    """The same rule as a run's --out (folders.py), for every task's folder, before anything is submitted."""
+    theirs = tmp_path / "sweep" / "runs" / "hpc-a100-keras2-tensorflow-quick"
+    theirs.mkdir(parents=True)
+    (theirs / "REPORT.md").write_text("my notes")
+    with pytest.raises(SweepError, match=r"holds files but no run of this package \(REPORT.md\)"):
+        sweep(tmp_path)
+    assert (theirs / "REPORT.md").read_text() == "my notes"
+
+
 def test_run_folders_never_leave_out(tmp_path):
     sweep = dict(out=tmp_path, gpus=(GpuKind("a100"),), combos=(("keras2", "tensorflow"),), run_options=(),
-                 runtime="venv", image=None, imdb=None, account=None, time_min=10, cpus_per_task=1)  # fmt: skip
+                 profile="quick", runtime="venv", image=None, imdb=None, account=None, time_min=10,
+                 cpus_per_task=1)  # fmt: skip
     for site in ("../../escape", "/abs", "a/b", "", "-x"):
         with pytest.raises(SweepError, match="--site"):
             Sweep(site=site, **sweep)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cudnn_repro.measure.keras3 import build_model, keras2_hard_sigmoid, layer_config, recurrent_kwargs
+from cudnn_repro.measure.stacks.keras3 import build_model, keras2_hard_sigmoid, layer_config, recurrent_kwargs
 from cudnn_repro.settings import SPECS
 
 
@@ -55,7 +55,7 @@ def test_architecture_is_the_articles(name):
     ],
 )
 def test_keras2_stack_builds_the_articles_own_classes(name, parameters, defaults):
-    from cudnn_repro.measure import keras2
+    from cudnn_repro.measure.stacks import keras2
 
     model = keras2.build_model(SPECS[name], 300)
     record = keras2.layer_config(model)

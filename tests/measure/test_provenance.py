@@ -3,27 +3,16 @@
 import dataclasses
 import json
 
-import numpy as np
 import pytest
-from helpers import NO_CUDA_REASONS
+from helpers import NO_CUDA_REASONS, tiny_data, tiny_settings
 
 from cudnn_repro import results
-from cudnn_repro.measure import backend, provenance, stacks, workload
-from cudnn_repro.measure.data import Dataset
-from cudnn_repro.measure.keras3 import build_model
+from cudnn_repro.measure import framework, provenance, stacks, workload
+from cudnn_repro.measure.stacks.keras3 import build_model
 from cudnn_repro.measure.telemetry import GpuSampler
-from cudnn_repro.settings import PROFILES, SPECS
+from cudnn_repro.settings import SPECS
 
-TINY = dataclasses.replace(PROFILES["smoke"], train_samples=20, test_samples=10, epochs=2, batch_size=10, maxlen=12)
-
-
-def tiny_data() -> Dataset:
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 30000, (20, 12, 1)).astype("float32")
-    y = rng.integers(0, 2, 20).astype("float32")
-    info = {"source": "synthetic", "note": "test data", "path": None, "sha256": None, "seed": 0,
-            "x_train_shape": [20, 12, 1], "x_test_shape": [10, 12, 1]}  # fmt: skip
-    return Dataset(x, y, x[:10], y[:10], info)
+TINY = tiny_settings()
 
 
 @pytest.mark.parametrize("name", ["LSTM", "GRU"])
@@ -42,7 +31,7 @@ def test_plain_model_is_recognised_as_plain(name):
 def test_a_plain_torch_model_runs_pytorchs_own_kernels(name):
     data = tiny_data()
     model = stacks.fresh_model(SPECS[name], dataclasses.replace(TINY, stack="torch", math="matched"))
-    with backend.selected("torch"):
+    with framework.selected("torch"):
         evidence = provenance.kernel_evidence(model, data.x_train[:10], data.y_train[:10])
     assert evidence["method"] == "torch.profiler events of one train_on_batch"
     # PyTorch asks aten::cudnn_is_acceptable even with cuDNN off: a question, not a cuDNN kernel.
@@ -70,7 +59,7 @@ def test_cudnn_op_names_are_kernels_not_questions():
 )
 def test_forced_cudnn_without_gpu_is_not_run_never_a_time(stack, reason):
     settings = dataclasses.replace(TINY, stack=stack, math="matched" if stack == "torch" else "article")
-    with backend.selected(stack):
+    with framework.selected(stack):
         record = workload.measure(SPECS["CuDNNLSTM"], settings, tiny_data(), GpuSampler(), "test")
     assert record == {"status": "not_run", "reason": reason}
 

@@ -14,10 +14,14 @@ import subprocess
 import sys
 
 import pytest
-from helpers import ROOT, reproduce
+from helpers import ROOT, reproduce, tiny_data, tiny_settings
 
 from cudnn_repro import cli, errors, results
-from cudnn_repro.measure import backend, gpu_stack, probe, workload
+from cudnn_repro.measure import framework, gpu_stack, plan, probe, self_test, workload
+from cudnn_repro.measure.frameworks import jax as jax_framework
+from cudnn_repro.measure.frameworks import tensorflow as tensorflow_framework
+from cudnn_repro.measure.frameworks import torch as torch_framework
+from cudnn_repro.registry import FRAMEWORK_FACTS
 from cudnn_repro.settings import PROFILES, SPECS
 
 H200 = {"present": True, "name": "NVIDIA H200", "count": 1, "memory_gib": 139.8, "driver": "570.1",
@@ -37,7 +41,8 @@ def nvml_sees_a_gpu(monkeypatch):
 
 @pytest.fixture
 def framework_sees_it(monkeypatch):
-    monkeypatch.setattr(backend, "cuda_status", lambda: (True, "CUDA GPU visible to TensorFlow"))
+    for seen in (tensorflow_framework, torch_framework, jax_framework):
+        monkeypatch.setattr(seen, "cuda_status", lambda: (True, "CUDA GPU visible to the framework"))
 
 
 def run(tmp_path, capsys, *options: str, profile: str = "smoke") -> tuple[int, list[str]]:
@@ -83,7 +88,7 @@ def test_torch_stack_cudnn_off_a_gpu_stops_before_any_cpu_time(tmp_path, capsys,
     assert status == errors.SELF_TEST
     assert lines == [
         "error: GPU self-test: CuDNNGRU's cuDNN op failed on NVIDIA H200: PyTorch runs cuDNN's RNN only on a CUDA "
-        "GPU with cuDNN. Fix: " + probe.CUDNN_FIX["torch"]
+        "GPU with cuDNN. Fix: " + FRAMEWORK_FACTS["torch"]["cudnn_fix"]
     ]
 
 
@@ -102,29 +107,32 @@ def test_a_quick_run_whose_cudnn_model_runs_another_kernel_exits_3(
 
 
 def test_a_passed_self_test_is_recorded_with_its_time_and_kernel(monkeypatch):
-    passed = probe.Probe("CuDNNLSTM", 2.5, {}, 0.1, {"cudnn_ops": {"CudnnRNNV3": 1}, "ran_cudnn": True,
-                                                         "method": "m", "loop_ops": {}})  # fmt: skip
-    monkeypatch.setattr(probe, "fit_probe", lambda name, settings, data: passed)
-    settings = dataclasses.replace(PROFILES["smoke"], models=("LSTM", "CuDNNLSTM"))
-    record, probes = probe.self_test(settings, None, {"gpu": H200}, (True, "visible"))
-    assert record["status"] == "passed"
-    assert record["models"] == {"CuDNNLSTM": {"seconds": 2.5, "kernel": ["CudnnRNNV3"]}}
-    assert probes == [passed]
+    """The real probe fits (the plain layer stands in for cuDNN's, which this CPU cannot run); only the
+    kernel record is a GPU's."""
+    gpu_record = {"method": "m", "ran_cudnn": True, "cudnn_ops": {"aten::_cudnn_rnn": 2}, "loop_ops": {}}
+    build = probe.fresh_model
+    monkeypatch.setattr(probe, "fresh_model", lambda spec, s: build(SPECS[spec.cell], s))
+    monkeypatch.setattr(probe.provenance, "kernel_evidence", lambda model, x, y: gpu_record)
+    settings = dataclasses.replace(tiny_settings(), stack="torch", math="matched", models=("LSTM", "CuDNNLSTM"))
+    with framework.selected("torch"):
+        record, probes = self_test.self_test(settings, tiny_data(), {"gpu": H200}, (True, "visible"))
+    assert record["status"] == "passed" and record["models"]["CuDNNLSTM"]["kernel"] == ["aten::_cudnn_rnn"]
+    [passed] = probes
+    assert passed.model == "CuDNNLSTM" and len(passed.fit["epoch_seconds"]) == probe.PROBE_EPOCHS
+    assert 0 < passed.fit["fit_seconds"] < passed.seconds == record["models"]["CuDNNLSTM"]["seconds"]
 
 
 def test_no_gpu_anywhere_is_no_failure():
     settings = PROFILES["smoke"]
-    record, probes = probe.self_test(settings, None, {"gpu": {"present": False}}, (False, "no CUDA GPU"))
+    record, probes = self_test.self_test(settings, None, {"gpu": {"present": False}}, (False, "no CUDA GPU"))
     assert record == {"status": "not run", "reason": "no CUDA GPU"} and probes == []
 
 
 def test_the_paper_plan_is_three_interleaved_repeats_then_up_to_six_with_an_eta():
     paper = PROFILES["paper"]
-    assert (
-        (paper.repeats, paper.max_repeats) == (3, 6) and probe.is_long(paper) and not probe.is_long(PROFILES["quick"])
-    )
+    assert (paper.repeats, paper.max_repeats) == (3, 6) and plan.is_long(paper) and not plan.is_long(PROFILES["quick"])
     fits = [name for _ in range(paper.repeats) for name in paper.models]
-    text = probe.plan_text(paper, fits, {"CuDNNLSTM": "no CUDA GPU", "CuDNNGRU": "no CUDA GPU"})
+    text = plan.plan_text(paper, fits, {"CuDNNLSTM": "no CUDA GPU", "CuDNNGRU": "no CUDA GPU"})
     assert text.startswith("plan: 12 fit(s), 3 interleaved repeat(s) of LSTM, GRU, CuDNNLSTM, CuDNNGRU, each 10 epochs")
     assert text.endswith("not run: no CUDA GPU; then up to 6 repeats while a claim this host can judge is undecided")
     # A probe of 3 batches per epoch scales to the plan's 250: steady steps added, set-up kept.
@@ -172,11 +180,11 @@ def test_each_wheel_keeps_its_libraries_in_its_own_folder():
 
 def test_jax_cudnn_gru_is_not_run_with_the_reason_the_backend_gives(monkeypatch):
     """Keras 3's JAX GRU with use_cudnn=True would run a lax.scan: never timed as cuDNN."""
-    monkeypatch.setattr(backend, "name", lambda: "jax")
-    assert backend.no_cudnn_kernel("GRU") == "JAX has no cuDNN GRU (jax.experimental.rnn offers only lstm)"
-    assert backend.no_cudnn_kernel("LSTM") is None  # jax.experimental.rnn.lstm: cuDNN on a GPU
+    monkeypatch.setattr(framework, "_selected", jax_framework)
+    assert jax_framework.no_cudnn_kernel("GRU") == "JAX has no cuDNN GRU (jax.experimental.rnn offers only lstm)"
+    assert jax_framework.no_cudnn_kernel("LSTM") is None  # jax.experimental.rnn.lstm: cuDNN on a GPU
     settings = dataclasses.replace(PROFILES["smoke"], stack="keras3")
-    assert workload.not_runnable(settings, True, "visible") == {"CuDNNGRU": backend.no_cudnn_kernel("GRU")}
+    assert workload.not_runnable(settings, True, "visible") == {"CuDNNGRU": jax_framework.no_cudnn_kernel("GRU")}
     assert workload.not_runnable(settings, False, "no GPU") == {"CuDNNLSTM": "no GPU", "CuDNNGRU": "no GPU"}
-    record, probes = probe.self_test(settings, None, {"gpu": H200}, (True, "visible"), {"CuDNNGRU", "CuDNNLSTM"})
+    record, probes = self_test.self_test(settings, None, {"gpu": H200}, (True, "visible"), {"CuDNNGRU", "CuDNNLSTM"})
     assert record["status"] == "not run" and probes == []

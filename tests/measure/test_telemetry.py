@@ -1,6 +1,9 @@
-"""NVML telemetry summaries, from recorded samples."""
+"""NVML telemetry: which GPU is sampled, and the summaries of recorded samples."""
+
+import pytest
 
 from cudnn_repro.measure import telemetry
+from cudnn_repro.measure.telemetry import NoVisibleGpu, selected_gpu
 
 SAMPLES = [
     {
@@ -52,3 +55,29 @@ def test_no_nvml_is_reported_not_hidden():
     sampler.start()
     assert sampler.stop() == {"available": False, "reason": sampler.unavailable}
     assert sampler.unavailable.startswith("NVML unavailable")
+
+
+class FakeNvml:
+    def nvmlDeviceGetHandleByIndex(self, i):
+        return f"index {i}"
+
+    def nvmlDeviceGetHandleByUUID(self, uuid):
+        return f"uuid {uuid}"
+
+
+@pytest.mark.parametrize(
+    ("visible", "handle"),
+    [(None, "index 0"), ("2,0", "index 2"), ("GPU-1234-abcd,1", "uuid GPU-1234-abcd")],
+)
+def test_telemetry_samples_the_gpu_cuda_selects(monkeypatch, visible, handle):
+    if visible is None:
+        monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    else:
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
+    assert selected_gpu(FakeNvml())[0] == handle
+
+
+def test_no_visible_gpu_is_said(monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    with pytest.raises(NoVisibleGpu, match="empty"):
+        selected_gpu(FakeNvml())

@@ -7,15 +7,13 @@ import json
 import re
 from pathlib import Path
 
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT, write_report, write_summary
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cudnn_repro import results, task_status
 from cudnn_repro.judge.claims import load_article
 from cudnn_repro.render.markdown import code, escape
-from cudnn_repro.render.report import write_report
-from cudnn_repro.render.summary import write_summary
 
 HOSTILE = "x | y\n# Heading <script>alert(1)</script> `z` [a](http://b) \\"
 HOSTILE_FOLDER = "run | <b>x</b> `#`"

@@ -84,4 +84,4 @@ def test_a_run_sets_figure_names_the_models_that_did_not_run(monkeypatch, tmp_pa
     plot.plot_run_set(analysis, "paper", tmp_path / "figure.png")
     texts = " ".join(seen[0])
     assert "No time for CuDNNLSTM, CuDNNGRU (not run: this TensorFlow build has no CUDA support)" in texts
-    assert "inconclusive: 1.12x" in texts and "the margin: a tie when wholly inside" in texts
+    assert "reproduced: 1.24x" in texts and "the margin: a tie when wholly inside" in texts

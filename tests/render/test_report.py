@@ -8,13 +8,12 @@ import json
 import os
 
 import pytest
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT, write_report, write_summary
 
 from cudnn_repro import results
 from cudnn_repro.judge.analysis import analyse, validate_prediction
 from cudnn_repro.judge.claims import load_article
-from cudnn_repro.render.report import ran_in, report_text, validation_section, write_report
-from cudnn_repro.render.summary import write_summary
+from cudnn_repro.render.report import ran_in, report_text, validation_section
 from cudnn_repro.render.verdicts import VERDICTS_NAME
 
 ARTICLE = load_article()
@@ -63,7 +62,7 @@ def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fi
     assert path.read_text().count("![Each claim against its accepted range](figure.png)") == 1
     assert (tmp_path / "figure.png").stat().st_size > 1000
     records = json.loads((tmp_path / VERDICTS_NAME).read_text())
-    assert records["claims_version"] == ARTICLE.version and records["version"] == 2
+    assert records["claims_version"] == ARTICLE.version and records["version"] == 3
     assert set(records["place"]) == {"device", "stack", "plain_kernel"}
     assert [c["claim"] for c in records["claims"]] == [c.id for c in ARTICLE.claims]
     assert all(c["basis"] == "predicted" and c["verdict"] for c in records["claims"])
@@ -72,7 +71,7 @@ def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fi
 def test_quick_verdict_validation_against_a_paper_size_run(cpu_results):
     full = results.load(FIXTURES / "cpu-paper-lstm-results.json")
     validation = validate_prediction(full, cpu_results, ARTICLE)
-    text = validation_section(validation, cpu_results)
+    text = validation_section(validation)
     (row,) = validation.rows  # GRU has no paper-size run to compare with
     assert row.model == "LSTM" and f"{row.error:+.1%}" in text
     assert row.error == pytest.approx(row.predicted.point / full["runs"][0]["fit_seconds"] - 1)

@@ -30,7 +30,7 @@ def wait_until_idle(seconds: float) -> None:
 
 def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
     out = tmp_path / "sweep"
-    broken = out / "runs" / "test-second-keras2-tensorflow"
+    broken = out / "runs" / "test-second-keras2-tensorflow-smoke"
     broken.mkdir(parents=True)
     (broken / results.RESULTS_NAME).write_text("not json")
     command = [
@@ -44,7 +44,7 @@ def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
     wait_until_idle(600)
 
     for name in ("first-keras2-tensorflow", "first-torch-torch", "second-torch-torch"):
-        run_dir = out / "runs" / f"test-{name}"
+        run_dir = out / "runs" / f"test-{name}-smoke"
         assert task_status.read(run_dir)["status"] == task_status.DONE, (run_dir / task_status.LOG_NAME).read_text()
         data = results.load(run_dir / results.RESULTS_NAME)
         assert data["settings"]["stack"] == name.split("-")[1]
@@ -61,10 +61,10 @@ def test_sweep_runs_every_task_then_the_summary(slurm_cluster, tmp_path):
 
     summary = (out / "SUMMARY.md").read_text()
     for name in ("first-keras2-tensorflow", "first-torch-torch", "second-torch-torch"):
-        assert f"`runs/test-{name}`" in summary
+        assert f"`runs/test-{name}-smoke`" in summary
     assert "venv, Slurm job" in summary
     assert "## Run sets missing from this summary" in summary
-    assert "`runs/test-second-keras2-tensorflow`: failed (exit 1)" in summary
+    assert "`runs/test-second-keras2-tensorflow-smoke`: failed (exit 1)" in summary
 
 
 def test_dry_run_prints_the_scripts_and_submits_nothing(slurm_cluster, tmp_path):
@@ -88,7 +88,7 @@ def test_a_requeued_task_resumes_its_results(slurm_cluster, tmp_path):
     ]  # fmt: skip
     submitted = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert submitted.returncode == 0, submitted.stderr
-    run_dir = out / "runs" / "test-cpu-keras2-tensorflow"
+    run_dir = out / "runs" / "test-cpu-keras2-tensorflow-smoke"
     deadline = time.monotonic() + 300
     while not ((run_dir / results.RESULTS_NAME).exists() and results.load(run_dir / results.RESULTS_NAME)["runs"]):
         assert time.monotonic() < deadline, "the task never saved its first model"

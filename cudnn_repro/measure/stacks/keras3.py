@@ -9,9 +9,17 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from ..settings import ADAM_EPSILON, ModelSpec, Settings
-from . import backend
-from .timing import EpochClock
+from ...settings import ADAM_EPSILON, ModelSpec, Settings
+from .. import framework
+from ..timing import EpochClock
+
+NO_CUDNN = {
+    "cuDNN is not supported for this layer configuration": "the Keras {framework} backend has no cuDNN kernel for it"
+}
+
+
+def recorded_settings() -> dict:
+    return {}
 
 
 def keras2_hard_sigmoid(x):
@@ -69,7 +77,7 @@ def layer_config(spec: ModelSpec, math: str) -> dict:
 def fresh_model(spec: ModelSpec, settings: Settings) -> keras.Model:
     keras.backend.clear_session()
     keras.utils.set_random_seed(settings.seed)
-    return build_model(spec, settings.maxlen, settings.math, backend.jit_compile())
+    return build_model(spec, settings.maxlen, settings.math, framework.current().JIT_COMPILE)
 
 
 def layer_record(spec: ModelSpec, settings: Settings) -> dict:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 
-from ..settings import ModelSpec, Settings
-from .backend import StackError
-from .timing import EpochClock
+from ...settings import ModelSpec, Settings
+from ..framework import StackError
+from ..timing import EpochClock
 
 
 def layers():
@@ -74,10 +74,15 @@ def layer_config(model) -> dict:
     return record | {"optimizer": optimizer, "parameters": model.count_params()}
 
 
-def version() -> str:
+# TensorFlow has GPU kernels only for the CuDNN classes' op.
+NO_CUDNN = {"No OpKernel was registered to support Op 'CudnnRNN": "TensorFlow has no kernel for its CudnnRNN op here"}
+
+
+def recorded_settings() -> dict:
+    """tf_keras's version: the Keras 2 the models were built with."""
     import tf_keras
 
-    return tf_keras.__version__
+    return {"tf_keras": tf_keras.__version__}
 
 
 def timer(label: str, epochs: int, after: float | None = None) -> EpochClock:

@@ -19,11 +19,12 @@ import torch
 from torch import nn
 from torch.nn import functional
 
-from ..settings import ADAM_EPSILON, ModelSpec, Settings
-from .timing import EpochClock
+from ...settings import ADAM_EPSILON, ModelSpec, Settings
+from ..timing import EpochClock
 
 UNITS = 50  # the notebook's first layer; the second has one unit
-NO_CUDNN = "PyTorch runs cuDNN's RNN only on a CUDA GPU with cuDNN"
+NO_GPU = "PyTorch runs cuDNN's RNN only on a CUDA GPU with cuDNN"
+NO_CUDNN = {NO_GPU: NO_GPU}
 
 
 class Net(nn.Module):
@@ -54,7 +55,7 @@ class TorchModel:
         """cuDNN on for the cuDNN pair, off for the plain pair: for this model's steps only. A cuDNN
         model off a GPU would run PyTorch's CPU kernels: it never starts."""
         if self.cudnn and not (self.device.type == "cuda" and torch.backends.cudnn.is_available()):
-            raise RuntimeError(NO_CUDNN)
+            raise RuntimeError(NO_GPU)
         before = torch.backends.cudnn.enabled
         torch.backends.cudnn.enabled = self.cudnn
         try:
@@ -130,6 +131,10 @@ def layer_record(spec: ModelSpec, settings: Settings) -> dict:
         "optimizer": f"Adam(eps={ADAM_EPSILON:g})",
         "parameters": model.count_params(),
     }
+
+
+def recorded_settings() -> dict:
+    return {}
 
 
 def timer(label: str, epochs: int, after: float | None = None) -> EpochClock:

@@ -1,0 +1,46 @@
+"""Where a run set is written: one name rule for a run's folder, for a user's run (under out/) and each
+task of a Slurm sweep alike, and the rule that a folder holding someone's own files is never written into."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import results, task_status
+
+# What a run of this package leaves in its folder before results.json exists: the lock, a crash
+# report, a failed container's log, a Slurm task's record and log. Anything else in a folder with no
+# results.json is someone's own.
+OURS = re.compile(
+    "|".join([re.escape(results.LOCK_NAME), r"cudnn-repro-crash-\w+\.txt", r"container-\w+\.log",
+              re.escape(task_status.TASK_NAME), re.escape(task_status.LOG_NAME)])
+)  # fmt: skip
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
+
+
+def run_folder_name(site: str, device: str, stack: str, framework: str, profile: str) -> str:
+    """<site>-<gpu or cpu>-<stack>-<framework>-<profile>: what ran where, so run sets sit side by side."""
+    return "-".join(slug(part) for part in (site, device, stack, framework, profile))
+
+
+def foreign_files(out: Path) -> list[str]:
+    """The files in a run folder that no run of this package wrote: none when it holds a run of ours."""
+    if not out.is_dir() or (out / results.RESULTS_NAME).exists():
+        return []
+    return sorted(p.name for p in out.iterdir() if not OURS.fullmatch(p.name))
+
+
+def foreign_problem(out: Path, option: str = "--out") -> str | None:
+    """Why a run may not write into `out`: it holds someone's files (a run writes REPORT.md, figure.png
+    and verdicts.json there) but no run of ours."""
+    foreign = foreign_files(out)
+    if not foreign:
+        return None
+    shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+    return (
+        f"{option} {out} holds files but no run of this package ({shown}); a run writes REPORT.md, "
+        "figure.png and verdicts.json there: choose an empty or new folder, so nothing of yours is overwritten"
+    )

@@ -1,0 +1,53 @@
+"""The plan a run states before its first fit: what it will fit, and for a long plan the ETA, from a
+probe of every model."""
+
+from __future__ import annotations
+
+from ..settings import Settings
+from .probe import LONG_FIT, PROBE_BATCHES, PROBE_EPOCHS, Probe, fit_probe
+from .progress import clock, log
+
+
+def plan_text(settings: Settings, fits: list[str], not_run: dict[str, str], repeats: int | None = None) -> str:
+    """The plan of this call (up to `repeats`), and the stopping rule's most, if it has one."""
+    batches = settings.steps_per_epoch or settings.batches
+    repeats = repeats or settings.repeats
+    rule = (
+        f"; then up to {settings.max_repeats} repeats while a claim this host can judge is undecided"
+        if settings.max_repeats and repeats < settings.max_repeats
+        else ""
+    )
+    skipped = {name: not_run[name] for name in dict.fromkeys(fits) if name in not_run}
+    why = "; ".join(
+        f"{', '.join(n for n in skipped if skipped[n] == r)} not run: {r}" for r in dict.fromkeys(skipped.values())
+    )
+    return (
+        f"plan: {len(fits)} fit(s), {repeats} interleaved repeat(s) of {', '.join(dict.fromkeys(fits))}, "
+        f"each {settings.epochs} epochs x {batches} batches of {settings.batch_size} "
+        f"({settings.train_samples:,} training reviews), then {settings.test_samples:,} test reviews"
+        + (f"; {why}" if why else "")
+        + rule
+    )
+
+
+def is_long(settings: Settings) -> bool:
+    return (settings.steps_per_epoch or settings.batches) * settings.epochs >= LONG_FIT * PROBE_BATCHES * PROBE_EPOCHS
+
+
+def eta(settings: Settings, fits: list[str], data, probes: list[Probe], more: int = 0) -> dict[str, float]:
+    """Each planned model's predicted fit and evaluation seconds, from a probe of it; logged as the ETA,
+    with the worst case when the stopping rule may add `more` repeats."""
+    probed = {p.model: p for p in probes}
+    for name in dict.fromkeys(fits):
+        if name not in probed:
+            probed[name] = fit_probe(name, settings, data)
+    each = {name: probed[name].predicted_seconds(settings) for name in dict.fromkeys(fits)}
+    total = sum(each[name] for name in fits)
+    parts = ", ".join(f"{name} {clock(s)}" for name, s in each.items())
+    worst = total + more * sum(each.values())
+    rule = f"; at most {clock(worst)} if the stopping rule makes {more} more repeat(s)" if more else ""
+    log(
+        f"ETA: {clock(total)} for the {len(fits)} fit(s) ({parts} each){rule}, predicted from a "
+        f"{PROBE_BATCHES}-batch probe of each model: a rough guide, not a validated prediction"
+    )
+    return each
