@@ -56,22 +56,18 @@ def fake_analysis(verdicts: list, basis=None, place=None, superseded: tuple[str,
 
 
 def write_report(results, article, out_dir: Path, quick=None):
-    """What `report` does: judge the run set, then format it; the report's path and the analysis."""
-    from cudnn_repro.judge.analysis import analyse, validate_prediction
-    from cudnn_repro.render.report import write_report as render
+    """What `report` does, without printing: the report's path and the analysis."""
+    from cudnn_repro.commands.report import judged_report
 
-    analysis = analyse(results, article)
-    validation = validate_prediction(results, quick, article) if quick else None
-    return render(results, analysis, article, out_dir, validation), analysis
+    return judged_report(results, article, out_dir, quick)
 
 
 def write_summary(paths: list[Path], out_dir: Path, article):
-    """What `compare` does: judge the run sets, then format them; the summary's path and its exit status."""
-    from cudnn_repro.judge.run_sets import summarise
-    from cudnn_repro.render.summary import write_summary as render
+    """What `compare` does, without printing: the summary's path and its exit status over every claim."""
+    from cudnn_repro.commands.compare import judged_summary
 
-    summary = summarise(paths, out_dir, article)
-    return render(summary, out_dir, article), summary.exit_status
+    path, summary = judged_summary(paths, out_dir, article)
+    return path, summary.exit_status
 
 
 def tiny_settings():

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .. import results
 from ..errors import OK
-from ..judge.claims import load_article
+from ..judge.claims import Article, load_article
+from ..judge.findings import Analysis
 from .options import add_check_options, path, written
 
 HELP = "re-render REPORT.md and verdicts.json from a results file, running nothing"
@@ -30,15 +31,24 @@ def make_report(
     results_file: Path, out_dir: Path, quick_file: Path | None = None, claims: frozenset[str] | None = None
 ) -> int:
     """Write the report; return the verdicts' exit status over the gating claims (see `report --check`)."""
-    from ..judge.analysis import analyse, validate_prediction
     from ..judge.reconcile import run_set_status
+
+    quick = results.load(quick_file) if quick_file else None
+    path, analysis = judged_report(results.load(results_file), load_article(), out_dir, quick)
+    print(f"report: {path}")
+    return run_set_status(analysis, claims)
+
+
+def judged_report(
+    run_set: results.ResultsFile, article: Article, out_dir: Path, quick: results.ResultsFile | None = None
+) -> tuple[Path, Analysis]:
+    """Judge decides (the analysis, the quick run's validation), render formats: the report's path and analysis."""
+    from ..judge.analysis import analyse, validate_prediction
     from ..render.report import write_report
 
-    article, run_set = load_article(), results.load(results_file)
     analysis = analyse(run_set, article)
-    validation = validate_prediction(run_set, results.load(quick_file), article) if quick_file else None
-    print(f"report: {write_report(run_set, analysis, article, out_dir, validation)}")
-    return run_set_status(analysis, claims)
+    validation = validate_prediction(run_set, quick, article) if quick else None
+    return write_report(run_set, analysis, article, out_dir, validation), analysis
 
 
 def report(
