@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# GPU evidence from the frameworks' own kernels, the checks no CPU can make (about 10 minutes on
-# an H200). Each stage writes OUT_DIR/TAG-<stage>/ (results.json, REPORT.md):
-#   1. TAG-torch-quick    plain PyTorch, the four models, quick profile, 3 interleaved repeats: the
+# GPU evidence from the frameworks' own kernels, the checks no CPU can make (at most 9 minutes, one
+# device call). Each stage writes OUT_DIR/TAG-<stage>/ (results.json, REPORT.md):
+#   1. TAG-jax-paper      the article's kind first: Keras 3 on JAX, whose plain LSTM is a compiled XLA
+#                         loop (lax.scan) as the article's was, against LSTM(use_cudnn=True) on cuDNN, at
+#                         the article's size, 3 interleaved repeats, TF32 off (matmul precision
+#                         "highest"); then what the cuDNN call was asked (bench/jax_cudnn_call.py: its
+#                         custom call and attributes, the XLA flags). JAX has no cuDNN GRU. The limit is
+#                         set from the committed H100 set (runs/h100-jax: LSTM and CuDNNLSTM about 60 s
+#                         a fit at this size): 6 fits and their compilation.
+#   2. TAG-torch-quick    plain PyTorch, the four models, quick profile, 3 interleaved repeats: the
 #                         cuDNN pair on cuDNN, the plain pair on PyTorch's native GPU kernels
-#   2. TAG-jax-quick      Keras 3 on JAX, LSTM and CuDNNLSTM (JAX has no cuDNN GRU), quick, 3 repeats
-#   3. TAG-torch-paper    plain PyTorch at the article's size, 2 interleaved repeats, cuDNN pair first:
-#                         what finishes in its limit is kept, and validates stage 1's prediction
+#   3. TAG-torch-paper    plain PyTorch at the article's size, cuDNN pair first (about 26 s a fit on
+#                         the H200, runs/h200-torch-cudnn-paper): what finishes in its limit is kept,
+#                         and validates stage 2's prediction
 #
 #   bash bench/gpu_check.sh OUT_DIR GPU_TAG            # e.g. bash bench/gpu_check.sh paper/runs h200
 #   bash bench/gpu_check.sh OUT_DIR GPU_TAG --dry-run  # on a CPU: every stage's command, smoke-sized
@@ -46,9 +53,11 @@ stage() {  # stage SECONDS NAME KERAS_BACKEND ARGS...
   echo "== $name: exit $?"
 }
 
-stage "${TORCH_QUICK_LIMIT:-100}" torch-quick torch --stack torch --profile quick --repeats 3
-stage "${JAX_QUICK_LIMIT:-120}" jax-quick jax --stack keras3 --profile quick --repeats 3 --models LSTM,CuDNNLSTM
-stage "${TORCH_PAPER_LIMIT:-330}" torch-paper torch --stack torch --profile paper --repeats 2 \
+stage "${JAX_PAPER_LIMIT:-380}" jax-paper jax --stack keras3 --profile paper --repeats 3 --models LSTM,CuDNNLSTM
+KERAS_BACKEND=jax PYTHONPATH=.${PYTHONPATH:+:$PYTHONPATH} timeout 40 "$python" bench/jax_cudnn_call.py
+echo "== jax-cudnn-call: exit $?"
+stage "${TORCH_QUICK_LIMIT:-50}" torch-quick torch --stack torch --profile quick --repeats 3
+stage "${TORCH_PAPER_LIMIT:-50}" torch-paper torch --stack torch --profile paper --repeats 2 \
   --models CuDNNLSTM,CuDNNGRU,LSTM,GRU
 # The paper-size report again, its times beside what the quick profile predicted for them.
 paper=$out/$tag-torch-paper/results.json quick=$out/$tag-torch-quick/results.json

@@ -132,3 +132,41 @@ def test_non_finite_numbers_are_refused(tmp_path):
     for literal in ("NaN", "Infinity", "-Infinity", "1e999"):
         text = json.dumps(damage(ORIGINALS[0], ("runs", 0, "test_accuracy"), "replace", "X"))
         assert check_one(None, tmp_path, text.replace('"X"', literal)) == INPUT_ERROR
+
+
+def ok_run_places(doc) -> list[int]:
+    return [i for i, run in enumerate(doc["runs"]) if run["status"] == "ok"]
+
+
+@st.composite
+def contradictions(draw):
+    """A real file with one record made to contradict itself, each field still valid alone: a teardown
+    or epochs longer than their fit, per-epoch lists of another length, a look at repeats never run."""
+    doc = json.loads(json.dumps(draw(st.sampled_from(ORIGINALS))))
+    kind = draw(st.sampled_from(["teardown", "epochs", "steps", "look"]))
+    i = draw(st.sampled_from(ok_run_places(doc)))
+    run = doc["runs"][i]
+    excess = draw(st.floats(min_value=1e-3, max_value=1e4))
+    if kind == "teardown":
+        run["teardown_seconds"] = run["fit_seconds"] + excess
+    elif kind == "epochs":
+        run["epoch_seconds"][draw(st.integers(0, len(run["epoch_seconds"]) - 1))] += run["fit_seconds"] + excess
+    elif kind == "steps":
+        run["step_seconds"] = [*run.get("step_seconds", [None] * len(run["epoch_seconds"])), None]
+    else:
+        done = 1 + max(r["repeat"] for r in doc["runs"])
+        doc["settings"]["max_repeats"] = done + 3
+        doc["stopping"] = {"looks": [{"repeats": done + draw(st.integers(1, 3)), "undecided": []}]}
+    return doc, f"{run['model']} run {run['repeat']}" if kind != "look" else "the stopping rule's look"
+
+
+@given(case=contradictions())
+def test_a_record_that_contradicts_itself_is_refused_in_one_line_naming_it(case, tmp_path_factory):
+    """The schema checks each field alone; the records are checked as records (results.run_problems)."""
+    doc, record = case
+    folder = tmp_path_factory.mktemp("c")
+    (folder / "results.json").write_text(json.dumps(doc))
+    status, err = quietly("report", folder / "results.json", "--out", folder)
+    assert status == INPUT_ERROR and err.startswith("error: ") and err.count("\n") == 1, err
+    assert record in err and "cannot be judged" in err
+    assert not (folder / "REPORT.md").exists()

@@ -62,6 +62,10 @@ def test_a_ratio_below_the_range_exits_4(tmp_path):
     path = synthetic_set(TEMPLATE, FITS | {"CuDNNLSTM": 86.0}, tmp_path / "slow")
     assert check(path, "--claims", "cudnn_lstm_speedup") == errors.SOME_NOT_REPRODUCED
     assert check(path, "--claims", "cudnn_gru_speedup") == errors.OK
+    # verdicts.json says which way it missed, and the interval's level beside the coverage it gives.
+    lstm = json.loads((tmp_path / "slow" / "verdicts.json").read_text())["claims"][0]
+    assert (lstm["verdict"], lstm["direction"]) == ("not reproduced", "smaller than claimed")
+    assert (lstm["level"], lstm["coverage"]) == (0.95, 0.95)
 
 
 def test_a_claim_whose_models_did_not_run_still_holds_back_0_and_claims_names_those_that_gate(tmp_path):

@@ -9,12 +9,14 @@ import subprocess
 import pytest
 from helpers import ROOT
 
-from cudnn_repro import __version__, errors
+from cudnn_repro import __version__, errors, results
 from cudnn_repro.cli import build_parser
+from cudnn_repro.judge.analysis import analyse
 from cudnn_repro.judge.claims import RatioClaim, load_article
+from cudnn_repro.measure import framework
 from cudnn_repro.registry import STACK_FACTS
-from cudnn_repro.render import stacks_page, summary, verdicts
-from cudnn_repro.settings import PROFILES
+from cudnn_repro.render import claims_table, evidence_page, formats, stacks_page, summary, verdicts
+from cudnn_repro.settings import PROFILES, SPECS
 
 DOCS = [ROOT / "README.md", ROOT / "ARTIFACT.md", *sorted((ROOT / "docs").glob("*.md"))]
 # Options of other tools that the docs quote (pip, Slurm, Apptainer, pyxis, the benchmarks).
@@ -62,11 +64,33 @@ def test_every_relative_link_resolves(doc):
         assert (doc.parent / path).exists(), f"{doc.name}: {target}"
 
 
-def test_the_front_page_quotes_the_summarys_headline_as_it_is():
+def test_the_front_pages_first_screen_holds_the_commands_and_the_claims_table_of_the_summary():
+    """README's first 40 lines: `make reproduce` and the claims table as paper/summary.json gives it
+    (`make docs` regenerates it), the same table that opens paper/SUMMARY.md."""
     readme = (ROOT / "README.md").read_text()
-    quoted = re.search(r"<!-- headline: paper/SUMMARY.md -->\n(.*?)\n<!-- end headline -->", readme, re.S).group(1)
-    summary = (ROOT / "paper" / "SUMMARY.md").read_text().split("\n\n")[1]  # after the title: the headline
-    assert quoted == summary, "copy paper/SUMMARY.md's headline into README.md"
+    first_screen = "\n".join(readme.splitlines()[:40])
+    assert "make reproduce" in first_screen and claims_table.END in first_screen
+    block = claims_table.front_page_block(ROOT / "paper" / "summary.json", load_article())
+    assert block in readme, "run `make docs`: README's claims table differs from paper/summary.json"
+    table = block.split("\n", 1)[1].rsplit("\n", 1)[0]
+    assert len(table.splitlines()) == 2 + len(load_article().claims)  # a row per claim
+    summary_md = (ROOT / "paper" / "SUMMARY.md").read_text()
+    assert summary_md.split("\n\n")[1] == table, "paper/SUMMARY.md opens with the same table"
+
+
+def test_ci_gates_each_stack_only_on_claims_its_framework_can_run():
+    text = (ROOT / "docs" / "ci.md").read_text()
+    rows = re.findall(r"^\| (\w+) \| (\w+) \| ([\w,]+) \| ([\w,]+) \|$", text.split("<!-- gates -->")[1], re.M)
+    assert {(stack, fw) for stack, fw, _, _ in rows} >= {("keras2", "tensorflow"), ("keras3", "jax")}
+    claims = {c.id: c for c in load_article().claims}
+    for stack, name, models, gates in rows:
+        assert name in STACK_FACTS[stack]["frameworks"], (stack, name)
+        chosen = framework.load(name)
+        for model in models.split(","):
+            spec = SPECS[model]
+            assert not spec.cudnn or chosen.no_cudnn_kernel(spec.cell) is None, f"{name} cannot run {model} on cuDNN"
+        for gate in gates.split(","):
+            assert set(claims[gate].models) <= set(models.split(",")), f"{stack}/{name}: {gate} needs a model not run"
 
 
 def test_the_exit_code_table_is_errors_own():
@@ -77,11 +101,13 @@ def test_the_exit_code_table_is_errors_own():
     assert listed == errors.MEANINGS and set(errors.MEANINGS) == owned
 
 
-def test_every_run_set_is_described():
-    table = (ROOT / "docs" / "evidence.md").read_text()
+def test_the_evidence_page_says_of_each_run_set_what_its_record_says():
+    """docs/evidence.md's table is generated from the results files (`make docs`), a row per run set."""
+    page = (ROOT / "docs" / "evidence.md").read_text()
+    assert evidence_page.evidence_table(ROOT / "paper") in page, "run `make docs`: docs/evidence.md differs"
     for folder in (ROOT / "paper" / "runs").iterdir():
         if folder.is_dir():
-            assert f"`paper/runs/{folder.name}/`" in table, f"docs/evidence.md has no row for paper/runs/{folder.name}"
+            assert f"`paper/runs/{folder.name}/`" in page, f"docs/evidence.md has no row for paper/runs/{folder.name}"
 
 
 def test_archive_metadata_matches_the_package():
@@ -131,3 +157,11 @@ def test_every_range_size_and_version_the_docs_restate_is_its_owners():
     assert set(prose(r"(\d+) interleaved repeats \(up to (\d+)\)")) == {(str(paper.repeats), str(paper.max_repeats))}
     for name, version in {"verdicts.json": verdicts.VERSION, "summary.json": summary.SUMMARY_VERSION}.items():
         assert set(prose(rf"`{re.escape(name)}` \(version (\d+)\)")) == {(str(version),)}, name
+
+
+def test_the_front_page_quotes_the_flagships_peak_memory_from_its_record():
+    analysis = analyse(results.load(ROOT / "paper" / "results.json"), load_article())
+    peak = analysis.peak_memory.host_bytes
+    assert peak, "paper/results.json records each fit's peak memory"
+    needs = (ROOT / "README.md").read_text().split("## What they need, and how long they take")[1].split("\n## ")[0]
+    assert f"peak memory {formats.gib(peak)}" in needs

@@ -72,10 +72,12 @@ def test_every_stage_of_the_gpu_script_runs_here_smoke_sized(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr  # an import the machine lacks: add it to requirements/gpu-wheels.txt
     exits = re.findall(r"^== (\S+): exit (\d+)$", done.stdout, re.M)
-    assert exits == [("torch-quick", "0"), ("jax-quick", "0"), ("torch-paper", "0"), ("validation", "0")], done.stdout
-    expected = {  # stage: stack, backend, models, the stage's own (pre-smoke) profile
+    stages = [("jax-paper", "0"), ("jax-cudnn-call", "0"), ("torch-quick", "0"), ("torch-paper", "0")]
+    assert exits == [*stages, ("validation", "0")], done.stdout
+    assert "jax_default_matmul_precision: highest" in done.stdout and "XLA_FLAGS: " in done.stdout
+    expected = {  # stage: stack, backend, models, the stage's own (pre-smoke) profile; the article's kind first
+        "jax-paper": ("keras3", "jax", ["LSTM", "CuDNNLSTM"], "paper"),
         "torch-quick": ("torch", "torch", ["LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU"], "quick"),
-        "jax-quick": ("keras3", "jax", ["LSTM", "CuDNNLSTM"], "quick"),
         "torch-paper": ("torch", "torch", ["CuDNNLSTM", "CuDNNGRU", "LSTM", "GRU"], "paper"),
     }
     for stage, (stack, backend, models, profile) in expected.items():

@@ -69,3 +69,47 @@ def test_no_code_outside_the_stack_and_framework_modules_branches_on_their_names
                 if isinstance(n, ast.Constant) and n.value in names
             ]
     assert found == []
+
+
+def module_imports(path) -> set[str]:
+    """The package's modules that a file imports, at any depth of its code (lazy imports included)."""
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
+            target = ".".join(p for p in (base, node.module) if p)
+            found |= {target} | {f"{target}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return {name for name in found if name.startswith("cudnn_repro") and name != module}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every path that leads from a module back to itself, one per circle (depth-first)."""
+    found, done = [], set()
+
+    def visit(node: str, path: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in path:
+                found.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in done:
+                visit(nxt, [*path, nxt])
+        done.add(node)
+
+    for start in sorted(graph):
+        if start not in done:
+            visit(start, [start])
+    return found
+
+
+def test_the_package_imports_in_no_circle_and_the_check_finds_a_planted_one():
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        modules[name] = path
+    graph = {name: module_imports(path) & set(modules) for name, path in modules.items()}
+    assert circles(graph) == []
+    planted = graph | {"cudnn_repro.judge.stats": graph["cudnn_repro.judge.stats"] | {"cudnn_repro.judge.analysis"}}
+    assert circles(planted), "the check must find a circle planted through stats"

@@ -30,6 +30,8 @@ def test_an_undecided_run_makes_more_repeats_up_to_the_most_and_says_why_it_stop
     assert sorted((r["model"], r["repeat"]) for r in results["runs"]) == [("GRU", 0), ("GRU", 1), ("LSTM", 0),
                                                                           ("LSTM", 1)]  # fmt: skip
     assert results["settings"]["max_repeats"] == 2
+    # The extra repeat continues the same run: one invocation, one environment record and self-test.
+    assert len(results["invocations"]) == 1 and results["invocations"][0]["runs_before"] == 0
     assert results["stopping"] == {
         "looks": [{"repeats": 1, "undecided": ["gru_faster_plain"]}, {"repeats": 2, "undecided": ["gru_faster_plain"]}],
         "stopped": stopping.MOST,

@@ -38,18 +38,16 @@ def main(args: argparse.Namespace) -> int:
     return status
 
 
-def look(out: Path, repeats: int) -> bool:
-    """The stopping rule's look after `repeats`, recorded in the results file: whether it asks for more."""
+def look(state: results.ResultsFile, repeats: int) -> bool:
+    """The stopping rule's look after `repeats`, recorded in the results (the run saves them): whether
+    it asks for more."""
     from ..judge.analysis import analyse
     from ..judge.claims import load_article
     from ..judge.stopping import record, undecided
     from ..measure.progress import log
 
-    path = out / results.RESULTS_NAME
-    state = results.load(path)
     open_claims = undecided(analyse(state, load_article()))
     more = record(state, repeats, open_claims)
-    results.save(state, path)
     if open_claims:
         verb = f"{state['settings']['max_repeats']} repeats in all" if more else "no more: the rule's most"
         log(f"after {repeats} repeats, undecided: {', '.join(open_claims)}; {verb}")
@@ -85,13 +83,10 @@ def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bo
 
 
 def measure(settings: Settings, out: Path, data, force: bool) -> None:
-    """The plan's repeats, then more while the stopping rule asks for them."""
+    """The plan's repeats, then more in the same run while the stopping rule asks for them."""
     from ..measure.workload import run
 
-    run(settings, out, data, force)
-    if settings.max_repeats and look(out, settings.repeats):
-        run(settings, out, data, repeats=settings.max_repeats)
-        look(out, settings.max_repeats)
+    run(settings, out, data, force, look)
 
 
 def report_here(out: Path) -> None:

@@ -10,7 +10,20 @@ from __future__ import annotations
 from ..results import ResultsFile
 from ..settings import batches_per_epoch
 from .claims import Article
-from .findings import CUT_SHORT, DATA, HARDWARE, MODELS, PARAMETERS, REPEATS, SIZE, STEPS, TEARDOWN, TF32, Deviation
+from .findings import (
+    CUT_SHORT,
+    DATA,
+    HARDWARE,
+    MODELS,
+    PARAMETERS,
+    REPEATS,
+    SIZE,
+    STEPS,
+    TEARDOWN,
+    TEARDOWN_SECONDS,
+    TF32,
+    Deviation,
+)
 
 # The sizes a run may change, in the order a report lists them.
 SIZE_KEYS = ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "num_words")
@@ -38,9 +51,9 @@ def deviations(
         if count is not None and count != article.keras2_parameters[name]:
             out.append(Deviation(PARAMETERS, count, article.keras2_parameters[name], name))
     out.append(Deviation(MODELS, list(done), len(article.fit_seconds)))
-    most: dict[str, float] = {}  # the most any fit of each model left out of its compared time
+    most: dict[str, float] = {}  # the longest wait after training inside any fit() call of each model
     for r in results["runs"]:
-        if r.get("teardown_seconds"):
+        if r.get("teardown_seconds", 0.0) >= TEARDOWN_SECONDS:
             most[r["model"]] = max(most.get(r["model"], 0.0), r["teardown_seconds"])
     if most:
         out.append(Deviation(TEARDOWN, most))

@@ -27,6 +27,8 @@ TIE = "a tie (within {margin:.0%})"  # a direction claim's third firm answer: ne
 # run's quickest epoch start, and this share of an epoch: a stall, a named confound of fit times.
 STALL_SECONDS = 1.0
 STALL_SHARE = 0.05
+# A fit() call that waits this long after training (tf.data's teardown) holds a stated deviation.
+TEARDOWN_SECONDS = 1.0
 
 
 @dataclass
@@ -177,6 +179,24 @@ class Place:
         return f"{self.device}, {self.stack}"
 
 
+@dataclass(frozen=True)
+class PeakMemory:
+    """The most memory the run set's fits held: host (the workload process's peak resident set) and GPU
+    (device memory in use, sampled through NVML); None where the runs did not record it."""
+
+    host_bytes: int | None
+    gpu_bytes: int | None
+
+
+@dataclass(frozen=True)
+class AfterTraining:
+    """The most any fit() call waited after training (inside its time), and the most a feed held past the
+    call took to release (after the clock); None where the runs did not record it."""
+
+    teardown_seconds: float | None
+    released_seconds: float | None
+
+
 @dataclass
 class Analysis:
     models: dict[str, ModelSummary]
@@ -190,6 +210,16 @@ class Analysis:
     superseded: list[str] = field(default_factory=list)  # why this run set's method is no longer current
     deviations: list[Deviation] = field(default_factory=list)  # where it departs from the article
     runs_done: dict[str, int] = field(default_factory=dict)  # ok runs per model
+    peak_memory: PeakMemory = PeakMemory(None, None)
+    after_training: AfterTraining = AfterTraining(None, None)
+    # The verdicts had each fit's teardown after training been left out, claim by claim beside `verdicts`,
+    # where a fit() call holds one (a stated deviation); empty elsewhere.
+    without_teardown: list[Verdict] = field(default_factory=list)
+
+    @property
+    def moved_by_teardown(self) -> list[tuple[Verdict, Verdict]]:
+        """(as judged, without the teardown) of each claim whose outcome the teardown inside fit() changes."""
+        return [(v, w) for v, w in zip(self.verdicts, self.without_teardown, strict=True) if v.label != w.label]
 
 
 DEPENDS, UNDECIDED_OUTCOME, CONFLICTING = "depends on the place", "undecided", "conflicting"

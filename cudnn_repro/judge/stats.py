@@ -40,7 +40,7 @@ class Estimate:
     @property
     def method(self) -> str:
         if self.n >= MIN_RUNS:
-            method = f"{level_text(self.level)} t-interval on logs, n={self.n}"
+            method = f"{interval_label(self.level)} on logs, n={self.n}"
         elif self.n == 2:
             method = "range of 2 runs (too few for an interval)"
         else:
@@ -64,6 +64,15 @@ class Estimate:
 def level_text(level: float) -> str:
     """95%, 97.5%: as the intervals' method and the reports write a level."""
     return f"{level:.1%}".replace(".0%", "%")
+
+
+def interval_label(level: float) -> str:
+    """A bracket's label wherever one appears: its own level and, when a stopping rule looked more than
+    once, the coverage all its looks give together: "97.5% t-interval per look (2 looks: 95% overall)"."""
+    looks = round((1 - LEVEL) / (1 - level))
+    if looks <= 1:
+        return f"{level_text(level)} t-interval"
+    return f"{level_text(level)} t-interval per look ({looks} looks: {level_text(LEVEL)} overall)"
 
 
 def look_level(looks: int) -> float:

@@ -9,13 +9,9 @@ a claim whose true value sits on its range's edge is called reproduced at most 5
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..results import ResultsFile, RunSettings
 from . import stats
-
-if TYPE_CHECKING:
-    from .analysis import Analysis
+from .findings import NOT_APPLICABLE, NOT_VERIFIABLE, Analysis
 
 DECIDED, MOST = "every claim this host can judge was decided", "the most repeats the rule makes"
 
@@ -32,8 +28,6 @@ def level(settings: RunSettings) -> float:
 def undecided(analysis: Analysis) -> list[str]:
     """The claims this host can judge (their models ran, not hardware-bound elsewhere) that no firm
     verdict decides yet: their ids."""
-    from .analysis import NOT_APPLICABLE, NOT_VERIFIABLE  # here: analysis reads level()
-
     return [
         v.claim.id for v in analysis.verdicts if v.verdict not in (NOT_VERIFIABLE, NOT_APPLICABLE) and not v.decided
     ]

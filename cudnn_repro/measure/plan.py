@@ -8,8 +8,9 @@ from .probe import LONG_FIT, PROBE_BATCHES, PROBE_EPOCHS, Probe, fit_probe
 from .progress import clock, log
 
 
-def plan_text(settings: Settings, fits: list[str], not_run: dict[str, str], repeats: int | None = None) -> str:
-    """The plan of this call (up to `repeats`), and the stopping rule's most, if it has one."""
+def plan_text(settings: Settings, planned: list[str], not_run: dict[str, str], repeats: int | None = None) -> str:
+    """The plan of this stage (up to `repeats`): the fits it will make, the planned models it will not run
+    and why, and the stopping rule's most, if it has one. The ETA counts the same fits."""
     batches = settings.steps_per_epoch or settings.batches
     repeats = repeats or settings.repeats
     rule = (
@@ -17,17 +18,19 @@ def plan_text(settings: Settings, fits: list[str], not_run: dict[str, str], repe
         if settings.max_repeats and repeats < settings.max_repeats
         else ""
     )
-    skipped = {name: not_run[name] for name in dict.fromkeys(fits) if name in not_run}
+    fits = [name for name in planned if name not in not_run]
+    skipped = {name: not_run[name] for name in dict.fromkeys(planned) if name in not_run}
     why = "; ".join(
         f"{', '.join(n for n in skipped if skipped[n] == r)} not run: {r}" for r in dict.fromkeys(skipped.values())
     )
-    return (
-        f"plan: {len(fits)} fit(s), {repeats} interleaved repeat(s) of {', '.join(dict.fromkeys(fits))}, "
+    what = (
+        f"{len(fits)} fit(s), {repeats} interleaved repeat(s) of {', '.join(dict.fromkeys(fits))}, "
         f"each {settings.epochs} epochs x {batches} batches of {settings.batch_size} "
         f"({settings.train_samples:,} training reviews), then {settings.test_samples:,} test reviews"
-        + (f"; {why}" if why else "")
-        + rule
+        if fits
+        else "no fit"
     )
+    return f"plan: {what}" + (f"; {why} (recorded as such, never timed)" if why else "") + rule
 
 
 def is_long(settings: Settings) -> bool:

@@ -95,6 +95,7 @@ class GpuSampler:
             "power_w": nvml.nvmlDeviceGetPowerUsage(h) / 1000.0,
             "utilization_pct": nvml.nvmlDeviceGetUtilizationRates(h).gpu,
             "throttle_mask": nvml.nvmlDeviceGetCurrentClocksEventReasons(h),
+            "memory_used_bytes": nvml.nvmlDeviceGetMemoryInfo(h).used,  # every process's, on a lent GPU ours
         }
 
 
@@ -119,5 +120,6 @@ def summarise(samples: list[dict], unavailable: str | None = None) -> dict:
         "power_w": spread("power_w"),
         "utilization_pct": spread("utilization_pct"),
         "throttle_reasons": reasons,
+        "memory_used_bytes": spread("memory_used_bytes"),
         "throttled_fraction": throttled / len(samples),
     }

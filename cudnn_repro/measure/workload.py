@@ -7,6 +7,7 @@ results file and nothing else decides a verdict here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import results
@@ -51,7 +52,7 @@ def measure(spec, settings: Settings, data, sampler: GpuSampler, label: str, aft
     timer = stacks.timer(settings, label, settings.epochs, after)
     sampler.start()
     try:
-        record = timed_fit(model, data, settings, timer)
+        record = timed_fit(model, stacks.feed(settings, data), data, settings, timer)
     except Exception as error:
         reason = stacks.no_cudnn(settings, error, framework.current().NAME)
         if reason is None:
@@ -82,15 +83,19 @@ def not_runnable(settings: Settings, cuda_ok: bool, cuda_reason: str) -> dict[st
     return reasons
 
 
-def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False, repeats: int | None = None) -> dict:
-    """Every planned fit up to `repeats` (default: the settings'), saved after each; one run per output
-    folder at a time. The stopping rule (commands/run.py) calls it again for more repeats."""
+Look = Callable[[results.ResultsFile, int], bool]  # the stopping rule's look after n repeats: more?
+
+
+def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False, look: Look | None = None) -> dict:
+    """Every planned fit, saved after each; one run per output folder at a time. Under a stopping rule
+    (settings.max_repeats) `look` judges the file after the first repeats and, when it asks for more, the
+    same run goes on up to the most: one environment record, one self-test, one invocation."""
     with framework.selected(settings.stack) as chosen, results.exclusive(out_dir), interrupt.deferred():
-        return run_plan(settings, chosen, out_dir, data, force, repeats or settings.repeats)
+        return run_plan(settings, chosen, out_dir, data, force, look)
 
 
 def run_plan(
-    settings: Settings, chosen: framework.Framework, out_dir: Path, data: Dataset, force: bool, repeats: int
+    settings: Settings, chosen: framework.Framework, out_dir: Path, data: Dataset, force: bool, look: Look | None
 ) -> dict:
     path = out_dir / results.RESULTS_NAME
     chosen.set_tf32(settings.tf32)
@@ -99,55 +104,98 @@ def run_plan(
     environment = collect_environment()
     existing = resumable(path, run_settings, environment, data.info, force)
     cuda_ok, cuda_reason = chosen.cuda_status()
-    done = results.finished(existing) if existing else set()
-    plan = [(r, name) for r in range(repeats) for name in settings.models if (name, r) not in done]
     not_run = not_runnable(settings, cuda_ok, cuda_reason)
-    runnable = [name for _, name in plan if name not in not_run]
-    log(plan_text(settings, [name for _, name in plan], not_run, repeats))
+    plan = planned(settings, existing, settings.repeats)
+    log(plan_text(settings, [name for _, name in plan], not_run))
     # Before the results file is touched: a broken GPU stack stops here, within a minute.
     cuda = (cuda_ok, cuda_reason)
     environment["gpu_self_test"], probes = self_test.self_test(settings, data, environment, cuda, set(not_run))
-    more = max((settings.max_repeats or repeats) - repeats, 0)
+    runnable = [name for _, name in plan if name not in not_run]
+    more = max((settings.max_repeats or settings.repeats) - settings.repeats, 0)
     probed = eta(settings, runnable, data, probes, more) if runnable and is_long(settings) else {}
     state = open_results(path, existing, run_settings, environment, data.info)
-    sampler = GpuSampler()
-    cudnn = {name: spec.cudnn for name, spec in SPECS.items()}
-    fits: dict[str, list[float]] = {}
-    for r in state["runs"]:
-        if r["status"] == "ok":
-            fits.setdefault(r["model"], []).append(r["fit_seconds"])
-    for i, (repeat, name) in enumerate(plan, 1):
-        interrupt.checkpoint()
-        runnable = [n for _, n in plan[i:] if n not in not_run]
-        after = plan_left(runnable, fits, cudnn, probed)
-        spec = SPECS[name]
-        label = f"[{i}/{len(plan)}] {name} run {repeat + 1}/{repeats}"
-        record = {
-            "model": name,
-            "repeat": repeat,
-            "layer": stacks.layer_record(spec, settings),
-            "started": results.now(),
-        }
-        if name in not_run:
-            record |= {"status": "not_run", "reason": not_run[name]}
-        else:
-            steps = f", {settings.steps_per_epoch} steps each" if settings.steps_per_epoch else ""
-            left = f"; the rest of the plan: about {clock(after)}" if after is not None else ""
-            log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs{steps}{left}")
-            record |= measure(spec, settings, data, sampler, label, after)
-        state["runs"].append(record)
-        try:
-            if record["status"] == "ok":
-                provenance.check(name, spec.cudnn, record["provenance"])
-        except provenance.ProvenanceError as error:
-            record |= {"status": "invalid", "reason": str(error)}
-            raise
-        finally:
+    fitting = Fitting(settings, state, path, data, not_run, probed)
+    fitting.fit(plan, settings.repeats)
+    if settings.max_repeats and look:
+        asks_more = look(state, settings.repeats)
+        results.save(state, path)
+        if asks_more:
+            plan = planned(settings, state, settings.max_repeats)
+            log(plan_text(settings, [name for _, name in plan], not_run, settings.max_repeats))
+            fitting.fit(plan, settings.max_repeats)
+            look(state, settings.max_repeats)
             results.save(state, path)
+    return state
+
+
+def planned(settings: Settings, state: results.ResultsFile | None, repeats: int) -> list[tuple[int, str]]:
+    """(repeat, model) of every fit up to `repeats` that the file does not hold yet, interleaved."""
+    done = results.finished(state) if state else set()
+    return [(r, name) for r in range(repeats) for name in settings.models if (name, r) not in done]
+
+
+class Fitting:
+    """The fits of one run into one results file, each saved as it ends; a model that cannot run here
+    is recorded "not run" with its reason, never timed."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        state: results.ResultsFile,
+        path: Path,
+        data: Dataset,
+        not_run: dict[str, str],
+        probed: dict[str, float],
+    ):
+        self.settings, self.state, self.path, self.data = settings, state, path, data
+        self.not_run, self.probed = not_run, probed
+        self.sampler = GpuSampler()
+        self.fits: dict[str, list[float]] = {}
+        for r in state["runs"]:
+            if r["status"] == "ok":
+                self.fits.setdefault(r["model"], []).append(r["fit_seconds"])
+
+    def fit(self, plan: list[tuple[int, str]], repeats: int) -> None:
+        runnable = [name for _, name in plan if name not in self.not_run]
+        cudnn = {name: spec.cudnn for name, spec in SPECS.items()}
+        done = 0
+        for repeat, name in plan:
+            interrupt.checkpoint()
+            spec = SPECS[name]
+            record = {
+                "model": name,
+                "repeat": repeat,
+                "layer": stacks.layer_record(spec, self.settings),
+                "started": results.now(),
+            }
+            if name in self.not_run:  # named in the plan line, recorded without a fit
+                self.save(record | {"status": "not_run", "reason": self.not_run[name]})
+                continue
+            done += 1
+            label = f"[{done}/{len(runnable)}] {name} run {repeat + 1}/{repeats}"
+            after = plan_left(runnable[done:], self.fits, cudnn, self.probed)
+            self.fit_one(spec, label, after, record)
+
+    def fit_one(self, spec, label: str, after: float | None, record: dict) -> None:
+        settings = self.settings
+        steps = f", {settings.steps_per_epoch} steps each" if settings.steps_per_epoch else ""
+        left = f"; the rest of the plan: about {clock(after)}" if after is not None else ""
+        log(f"{label}: fitting {settings.train_samples} reviews x {settings.epochs} epochs{steps}{left}")
+        record |= measure(spec, settings, self.data, self.sampler, label, after)
         if record["status"] == "ok":
-            fits.setdefault(name, []).append(record["fit_seconds"])
+            try:
+                provenance.check(spec.name, spec.cudnn, record["provenance"])
+            except provenance.ProvenanceError as error:
+                self.save(record | {"status": "invalid", "reason": str(error)})
+                raise
+        self.save(record)
+        if record["status"] == "ok":
+            self.fits.setdefault(spec.name, []).append(record["fit_seconds"])
             accuracy = 100 * record["test_accuracy"]
             log(f"{label}: fit {clock(record['fit_seconds'])}, test accuracy {accuracy:.2f} % (saved)")
         else:
             log(f"{label}: not run: {record['reason']}")
-    return state
+
+    def save(self, record: dict) -> None:
+        self.state["runs"].append(record)
+        results.save(self.state, self.path)

@@ -24,6 +24,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from ..judge.claims import Claim, RatioClaim
 from ..judge.findings import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, REPRODUCED, Analysis, Judged, Reconciled, Verdict
+from ..judge.stats import interval_label
 from ..results import write_atomically
 
 GREEN, RED, ORANGE, PURPLE, GREY, LIGHT = "#1a7f37", "#cf222e", "#bc4c00", "#8250df", "#57606a", "#afb8c1"
@@ -151,8 +152,13 @@ def draw_panel(ax, claim: Claim, rows: list[Row]) -> None:
     ax.tick_params(axis="x", labelsize=7)
 
 
-LEGEND = [
-    Line2D([], [], color=GREY, marker="o", lw=2, label="measured; line: 95 % t-interval (3+ runs)"),
+def legend(levels: set[float]) -> list:
+    """The key, the interval's line labelled by the levels the rows drawn have (per look under a stopping rule)."""
+    interval = " or ".join(interval_label(level) for level in sorted(levels)) or "t-interval"
+    return [Line2D([], [], color=GREY, marker="o", lw=2, label=f"measured; line: {interval} (3+ runs)"), *KEY]
+
+
+KEY = [
     Line2D([], [], color=GREY, marker="s", markerfacecolor="white", linestyle=":",
            label="predicted; dotted: range of 1-2 runs"),
     Patch(color=GREEN, alpha=0.18, label="accepted range (margin applied)"),
@@ -177,7 +183,9 @@ def forest(panels: list[tuple[Claim, list[Row]]], title: str, footer: list[str],
     for ax, (claim, rows) in zip(axes[:, 0], panels, strict=True):
         draw_panel(ax, claim, rows)
     fig.suptitle(plain(title), fontsize=9, x=0.01, y=1 - 0.08 / tall, ha="left", va="top")
-    fig.legend(handles=LEGEND, loc="upper center", ncol=5, fontsize=6.5, frameon=False,
+    levels = {r.verdict.estimate.level for _, rows in panels for r in rows
+              if r.verdict and r.verdict.estimate and r.verdict.estimate.interval}  # fmt: skip
+    fig.legend(handles=legend(levels), loc="upper center", ncol=5, fontsize=6.5, frameon=False,
                bbox_to_anchor=(0.5, 1 - 0.38 / tall))  # fmt: skip
     for i, line in enumerate(footer):
         y = (0.1 + FOOTER_INCHES * (len(footer) - 1 - i)) / tall

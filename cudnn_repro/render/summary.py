@@ -19,13 +19,15 @@ from ..judge.findings import (
     Summary,
     Verdict,
 )
-from ..judge.stats import LEVEL, estimate_record
+from ..judge.stats import estimate_record, interval_label
 from ..registry import PLAIN_KERNELS
 from ..variables import RUNTIME_ENV
 from . import headline
+from .claims_table import claims_table
+from .environment import ran_in
+from .formats import estimate_text, ratio
 from .markdown import Markdown, bold, code, escape, table
 from .plot import plot_summary
-from .report import estimate_text, ran_in, ratio
 
 SUMMARY_NAME = "SUMMARY.md"
 SUMMARY_JSON = "summary.json"
@@ -48,7 +50,7 @@ def runs_done(rs: RunSet) -> str:
 
 
 def runtime(rs: RunSet) -> str:
-    """Where the workload ran: the Slurm task's runtime, or report.ran_in; and the job."""
+    """Where the workload ran: the Slurm task's runtime, or environment.ran_in; and the job."""
     env = rs.results["environment"]
     launcher = env.get("launcher", {})
     where = launcher.get(RUNTIME_ENV) or ran_in(env["container"], short=True)
@@ -153,10 +155,25 @@ def qualifying(sets: list[RunSet], about: str) -> list[str]:
     return ["", f"What qualifies these {about}:", "", *lines] if lines else []
 
 
+def brackets_text(sets: list[RunSet]) -> Markdown:
+    """Each bracket's level, named per run set where they differ: 97.5 % per look under the stopping rule."""
+    levels: dict[float, list[str]] = {}
+    for rs in sets:
+        levels.setdefault(rs.analysis.level, []).append(rs.name)
+    if len(levels) == 1:
+        return Markdown(f"{interval_label(next(iter(levels)))} on logs")
+    common = max(levels, key=lambda level: len(levels[level]))
+    named = [f"{interval_label(level)} on logs for {', '.join(code(n) for n in names)}"
+             for level, names in levels.items() if level != common]  # fmt: skip
+    return Markdown("; ".join(named) + f"; {interval_label(common)} on logs for the others")
+
+
 def summary_text(summary: Summary, article: Article, figure: str | None) -> str:
     sets, reconciled, missing = summary.sets, summary.reconciled, summary.missing
     lines = [
         "# Summary across run sets: cuDNN vs plain LSTM/GRU training time",
+        "",
+        claims_table(summary_record(summary, article), article),
         "",
         *[headline.summary_line(r, article) for r in reconciled],
         "",
@@ -169,8 +186,7 @@ def summary_text(summary: Summary, article: Article, figure: str | None) -> str:
         f"{PLAIN_KERNELS[article.plain_kernel]['name']}. Every time is at the article's size "
         f"({article.size['train_samples']:,} reviews, {article.size['epochs']} epochs): **measured** on a "
         "paper-profile run set, **predicted** from a quick one (see each report for the method and its validated "
-        f"error). Brackets: {LEVEL:.0%} t-interval on logs; 'range': too few runs for one. Machine-readable: "
-        f"`{SUMMARY_JSON}`.",
+        f"error). Brackets: {brackets_text(sets)}; 'range': too few runs for one. Machine-readable: `{SUMMARY_JSON}`.",
         "",
         "## Run sets and article-size fit times",
         "",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..judge.claims import Article
 from ..judge.findings import Analysis
-from ..judge.stats import estimate_record
+from ..judge.stats import LEVEL, estimate_record
 from ..results import write_json
 
 VERDICTS_NAME = "verdicts.json"
@@ -15,7 +15,9 @@ SCHEMA = "cudnn-repro/verdicts"
 # 3: "firm" (which meant: 3 runs or more, even for an inconclusive verdict) is "indicative" (fewer: a range,
 # not an interval) and "decided" (a firm answer: reproduced or not, from an interval). An older file is
 # upgraded by rendering it again from its results: `reproduce.py report results.json`.
-VERSION = 3
+# 4: each claim's "direction" (which way a claim that was not reproduced missed: larger or smaller than claimed,
+# or a tie) and its interval's "level" (per look, under a stopping rule) beside the "coverage" all looks give.
+VERSION = 4
 
 
 def records(analysis: Analysis, article: Article) -> dict:
@@ -33,8 +35,11 @@ def records(analysis: Analysis, article: Article) -> dict:
                 "method": analysis.basis.how,
                 **estimate_record(e),
                 "interval": None if e is None else e.method,
+                "level": None if e is None or not e.interval else e.level,
+                "coverage": None if e is None or not e.interval else LEVEL,
                 "steady_step_ratio": None if v.step_ratio is None else v.step_ratio.point,
                 "verdict": v.verdict,
+                "direction": v.direction,
                 "indicative": v.indicative,
                 "decided": v.decided,
                 "detail": v.detail,

@@ -142,7 +142,11 @@ def test_claims_names_the_claims_that_gate():
 def test_the_committed_summary_answers_each_claim_by_place(tmp_path):
     path, status = write_summary([ROOT / "paper"], tmp_path, ARTICLE)
     lines = path.read_text().splitlines()
-    headlines = lines[2 : 2 + len(ARTICLE.claims)]  # right under the title, above every table
+    n = len(ARTICLE.claims)
+    table, headlines = lines[2 : 4 + n], lines[5 + n : 5 + 2 * n]  # the claims table under the title, then a line each
+    assert table[0].startswith("| Claim ") and [r.split("|")[1].strip() for r in table[2:]] == [
+        c.short for c in ARTICLE.claims
+    ]
     assert [h.split(":")[0] for h in headlines] == [f"- {c.short}" for c in ARTICLE.claims]
     first = headlines[0]
     place = (

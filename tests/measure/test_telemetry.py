@@ -13,6 +13,7 @@ SAMPLES = [
         "power_w": 120.0,
         "utilization_pct": 8,
         "throttle_mask": 0x1,
+        "memory_used_bytes": 1 * 2**30,
     },
     {
         "sm_clock_mhz": 1755,
@@ -21,6 +22,7 @@ SAMPLES = [
         "power_w": 690.5,
         "utilization_pct": 99,
         "throttle_mask": 0x4 | 0x20,
+        "memory_used_bytes": 3 * 2**30,
     },
     {
         "sm_clock_mhz": 1980,
@@ -29,6 +31,7 @@ SAMPLES = [
         "power_w": 300.0,
         "utilization_pct": 90,
         "throttle_mask": 0x0,
+        "memory_used_bytes": 2 * 2**30,
     },
 ]
 
@@ -44,6 +47,7 @@ def test_summary_of_recorded_samples():
     assert s["temperature_c"]["max"] == 83 and s["power_w"]["median"] == 300.0
     assert s["throttle_reasons"] == ["SW power cap", "SW thermal slowdown"]
     assert s["throttled_fraction"] == 1 / 3
+    assert s["memory_used_bytes"]["max"] == max(sample["memory_used_bytes"] for sample in SAMPLES)
 
 
 def test_no_nvml_is_reported_not_hidden():

@@ -13,7 +13,8 @@ from helpers import FIXTURES, ROOT, write_report, write_summary
 from cudnn_repro import results
 from cudnn_repro.judge.analysis import analyse, validate_prediction
 from cudnn_repro.judge.claims import load_article
-from cudnn_repro.render.report import ran_in, report_text, validation_section
+from cudnn_repro.render.environment import ran_in
+from cudnn_repro.render.report import report_text, validation_section
 from cudnn_repro.render.verdicts import VERDICTS_NAME
 
 ARTICLE = load_article()
@@ -62,7 +63,7 @@ def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fi
     assert path.read_text().count("![Each claim against its accepted range](figure.png)") == 1
     assert (tmp_path / "figure.png").stat().st_size > 1000
     records = json.loads((tmp_path / VERDICTS_NAME).read_text())
-    assert records["claims_version"] == ARTICLE.version and records["version"] == 3
+    assert records["claims_version"] == ARTICLE.version and records["version"] == 4
     assert set(records["place"]) == {"device", "stack", "plain_kernel"}
     assert [c["claim"] for c in records["claims"]] == [c.id for c in ARTICLE.claims]
     assert all(c["basis"] == "predicted" and c["verdict"] for c in records["claims"])

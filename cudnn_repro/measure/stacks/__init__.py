@@ -12,7 +12,7 @@ from typing import Protocol, cast
 
 from ...registry import STACK_FACTS
 from ...settings import ModelSpec, Settings
-from ..timing import EpochClock
+from ..timing import ArrayFeed, EpochClock
 
 
 class Stack(Protocol):
@@ -47,6 +47,12 @@ def timer(settings: Settings, label: str, epochs: int, after: float | None = Non
 
 def layer_record(spec: ModelSpec, settings: Settings) -> dict:
     return load(settings.stack).layer_record(spec, settings)
+
+
+def feed(settings: Settings, data) -> ArrayFeed:
+    """fit()'s input: the stack's own Feed where it defines one (keras2: tf_keras's pipeline with its
+    iterator held past the clock), else the arrays as the notebook passed them."""
+    return getattr(load(settings.stack), "Feed", ArrayFeed)(data.x_train, data.y_train, settings)
 
 
 def no_cudnn(settings: Settings, error: Exception, framework: str) -> str | None:

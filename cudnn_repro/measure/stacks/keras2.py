@@ -10,6 +10,7 @@ nothing is set but what it set. No emulation code of the keras3 stack runs here.
 from __future__ import annotations
 
 import os
+import time
 
 from ...settings import ModelSpec, Settings
 from ..framework import StackError
@@ -83,6 +84,45 @@ def recorded_settings() -> dict:
     import tf_keras
 
     return {"tf_keras": tf_keras.__version__}
+
+
+class Feed:
+    """fit()'s input as fit() builds it from the arrays (tf_keras's TensorLikeDataAdapter: shuffled
+    indices, gathered batches, prefetch(AUTOTUNE), the same ops), but with its iterator held by the run
+    until the clock has stopped: destroying it waits for tf.data's autotune thread to wake, up to a
+    minute after training ended (bench/autotune_teardown.py), which would otherwise end every fit() call.
+    bench/held_iterator.py measures both ways side by side."""
+
+    def __init__(self, x, y, settings: Settings):
+        from tf_keras.src.engine import data_adapter
+
+        adapter = data_adapter.TensorLikeDataAdapter(
+            x, y, batch_size=settings.batch_size, epochs=settings.epochs, shuffle=True
+        )
+        self.steps, self.epochs = settings.steps_per_epoch or adapter.get_size(), settings.epochs
+        self.held: list = []
+        held, dataset = self.held, adapter.get_dataset()
+
+        class Held(type(dataset)):
+            """The dataset as it is, but each iterator fit() makes from it is kept in `held`."""
+
+            def __iter__(self):
+                iterator = super().__iter__()
+                held.append(iterator)
+                return iterator
+
+        dataset.__class__ = Held
+        self.dataset = dataset
+
+    def fit_arguments(self) -> dict:
+        """The notebook's fit (no validation, no progress bar), on the dataset: the batch size is its own."""
+        return {"x": self.dataset, "epochs": self.epochs, "steps_per_epoch": self.steps, "verbose": 0}
+
+    def release(self) -> float:
+        """Destroy the iterators fit() made (after the clock): how long that took."""
+        start = time.perf_counter()
+        self.held.clear()
+        return time.perf_counter() - start
 
 
 def timer(label: str, epochs: int, after: float | None = None) -> EpochClock:

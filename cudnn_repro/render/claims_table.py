@@ -1,0 +1,111 @@
+"""The claims table: the answer per claim at one look, for SUMMARY.md's top and README's first screen.
+
+It is formatted from a summary record (summary.json, as `compare` writes it), so the front page's copy
+can be regenerated and checked from the committed file alone: one row per claim with the article's
+value, the answer across places, where it holds or fails (the place and its most direct run set),
+where no run set could judge it, and where it was never tried.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from ..judge.claims import Article, RatioClaim, load_article
+from ..judge.findings import (
+    CONFLICTING,
+    NOT_APPLICABLE,
+    NOT_REPRODUCED,
+    NOT_VERIFIABLE,
+    REPRODUCED,
+    UNDECIDED_OUTCOME,
+    rank,
+)
+from ..registry import PLAIN_KERNELS
+from .markdown import Markdown, bold, code, escape, table
+
+DECIDED = (REPRODUCED, NOT_REPRODUCED, CONFLICTING)  # a place's outcomes that say where a claim holds or fails
+# Where the front page holds its copy, between these markers.
+BEGIN, END = "<!-- claims: generated from paper/summary.json by `make docs` -->", "<!-- end claims -->"
+
+
+def value_text(claim, record: dict) -> str:
+    value = record["value"]
+    return f"{value:.2f}x" if isinstance(claim, RatioClaim) else f"{value:.0f} s"
+
+
+def judged_place(claim, place: dict) -> Markdown:
+    """'**reproduced** on CPU, tf_keras (Keras 2) on TensorFlow: `paper`, 1.24x measured, 3 runs'."""
+    evidence = next(r for r in place["run_sets"] if r["run_set"] == place["evidence"])
+    value = "" if evidence["value"] is None else f", {value_text(claim, evidence)} {evidence['basis']}"
+    runs = f", {evidence['n']} run{'s' if evidence['n'] != 1 else ''}" if evidence["n"] else ""
+    return Markdown(
+        f"{bold(place['outcome'])} on {escape(place['device'])}, {escape(place['stack'])}: "
+        f"{code(place['evidence'])}{escape(value)}{runs}"
+    )
+
+
+def counted(places: list[dict]) -> Markdown:
+    """'CPU (2 stacks), NVIDIA H200 (1 stack)': places of one outcome, by device."""
+    devices: dict[str, int] = {}
+    for p in places:
+        devices[p["device"]] = devices.get(p["device"], 0) + 1
+    return Markdown(", ".join(f"{escape(d)} ({n} stack{'s' if n != 1 else ''})" for d, n in devices.items()) or "-")
+
+
+def untried_text(untried: dict, article: Article) -> str:
+    if untried["device"] == article.gpu:
+        return f"the article's {article.gpu}"
+    kernel = untried["plain_kernel"]
+    return untried["device"] + (f" with a {PLAIN_KERNELS[kernel]['short']}" if kernel else "")
+
+
+def claims_table(summary: dict, article: Article) -> str:
+    claims = {c.id: c for c in article.claims}
+    rows = []
+    for record in summary["claims"]:
+        claim = claims[record["claim"]]
+        places = record["places"]
+        decided = [judged_place(claim, p) for p in places if rank(p["outcome"]) in DECIDED]
+        article_value = f"{claim.article_value:.2f}x" if isinstance(claim, RatioClaim) else f"{claim.article_value:g} s"
+        rows.append(
+            [
+                escape(claim.short),
+                article_value,
+                bold(record["outcome"]),
+                Markdown("; ".join(decided) or "nowhere yet"),
+                counted([p for p in places if p["outcome"] == UNDECIDED_OUTCOME]),
+                counted([p for p in places if p["outcome"] in (NOT_VERIFIABLE, NOT_APPLICABLE)]),
+                "; ".join(untried_text(u, article) for u in record["never_tried"]) or "-",
+            ]
+        )
+    headers = [
+        "Claim",
+        "Article",
+        "Answer",
+        "Holds or fails (most direct run set)",
+        "Undecided on",
+        "Cannot be judged on",
+        "Never tried on",
+    ]
+    return table(rows, headers)
+
+
+def front_page_block(summary_path: Path, article: Article) -> str:
+    return f"{BEGIN}\n{claims_table(json.loads(summary_path.read_text()), article)}\n{END}"
+
+
+def update_front_page(readme: Path, summary_path: Path) -> bool:
+    """Replace the front page's claims table by the one the summary record gives; whether it changed."""
+    text = readme.read_text()
+    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+    new = pattern.sub(lambda _: front_page_block(summary_path, load_article()), text)
+    if new != text:
+        readme.write_text(new)
+    return new != text
+
+
+if __name__ == "__main__":  # make docs: python -m cudnn_repro.render.claims_table README.md paper/summary.json
+    update_front_page(Path(sys.argv[1]), Path(sys.argv[2]))
