@@ -3,16 +3,24 @@ task of a Slurm sweep alike, and the rule that a folder holding someone's own fi
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from . import results, task_status
+from . import task_status
+from .results import RESULTS_NAME, ResultsError, now
+
+LOCK_NAME = ".results.lock"
 
 # What a run of this package leaves in its folder before results.json exists: the lock, a crash
 # report, a failed container's log, a Slurm task's record and log. Anything else in a folder with no
 # results.json is someone's own.
 OURS = re.compile(
-    "|".join([re.escape(results.LOCK_NAME), r"cudnn-repro-crash-\w+\.txt", r"container-\w+\.log",
+    "|".join([re.escape(LOCK_NAME), r"cudnn-repro-crash-\w+\.txt", r"container-\w+\.log",
               re.escape(task_status.TASK_NAME), re.escape(task_status.LOG_NAME)])
 )  # fmt: skip
 
@@ -28,7 +36,7 @@ def run_folder_name(site: str, device: str, stack: str, framework: str, profile:
 
 def foreign_files(out: Path) -> list[str]:
     """The files in a run folder that no run of this package wrote: none when it holds a run of ours."""
-    if not out.is_dir() or (out / results.RESULTS_NAME).exists():
+    if not out.is_dir() or (out / RESULTS_NAME).exists():
         return []
     return sorted(p.name for p in out.iterdir() if not OURS.fullmatch(p.name))
 
@@ -44,3 +52,27 @@ def foreign_problem(out: Path, option: str = "--out") -> str | None:
         f"{option} {out} holds files but no run of this package ({shown}); a run writes REPORT.md, "
         "figure.png and verdicts.json there: choose an empty or new folder, so nothing of yours is overwritten"
     )
+
+
+@contextmanager
+def exclusive(out_dir: Path) -> Iterator[None]:
+    """One run per output folder. The kernel drops the lock when its holder dies (kill -9
+    too), so a stale lock is simply taken over; a live one is named in the refusal."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / LOCK_NAME).open("a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another run"
+            raise ResultsError(f"{out_dir} is in use by {holder}; wait for it, or pass another --out") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"PID {os.getpid()} on {socket.gethostname()}, started {now()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.seek(0)
+            f.truncate()
+            fcntl.flock(f, fcntl.LOCK_UN)

@@ -8,14 +8,8 @@ finished model on disk.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import math
-import os
-import socket
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -24,13 +18,12 @@ from typing import NotRequired, TypedDict
 import jsonschema
 
 from .errors import Failure
+from .files import write_json
 from .registry import FRAMEWORKS, STACKS
-from .variables import CALLER_ENV
 
 SCHEMA = "cudnn-repro/results"
 VERSION = 2  # 2: the container's base recorded; older files are upgraded on load (UPGRADES)
 RESULTS_NAME = "results.json"
-LOCK_NAME = ".results.lock"
 
 
 class ResultsError(Failure):
@@ -298,100 +291,3 @@ def save(results: ResultsFile, path: Path) -> None:
     if results.get("invocations"):
         results["invocations"][-1]["ended"] = results["updated"]
     write_json(results, path)
-
-
-def write_json(data: dict, path: Path) -> None:
-    write_atomically(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """A temporary file beside it, fsynced, renamed over the old one: a crash or a full disk
-    leaves the old file whole (or none), never a partial one, and no temporary file behind."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; results and reports are meant to be shared
-        with os.fdopen(fd, "wb") as f:
-            f.write(content.encode() if isinstance(content, str) else content)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def exclusive(out_dir: Path) -> Iterator[None]:
-    """One run per output folder. The kernel drops the lock when its holder dies (kill -9
-    too), so a stale lock is simply taken over; a live one is named in the refusal."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / LOCK_NAME).open("a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.seek(0)
-            holder = f.read().strip() or "another run"
-            raise ResultsError(f"{out_dir} is in use by {holder}; wait for it, or pass another --out") from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"PID {os.getpid()} on {socket.gethostname()}, started {now()}")
-        f.flush()
-        try:
-            yield
-        finally:
-            f.seek(0)
-            f.truncate()
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def comparable(env: Environment) -> dict:
-    """What must not change between the runs that one results file holds."""
-    return {
-        "packages": env["packages"],
-        "backend": env["backend"],
-        "cpu": env["cpu"]["model"],
-        "gpu": env["gpu"].get("name"),
-        "image": env["container"]["image_id"],
-    }
-
-
-def start_over() -> str:
-    """How to start over or write elsewhere, in the words of the command the user typed."""
-    caller = os.environ.get(CALLER_ENV)
-    if caller:  # the Makefile names its target
-        return f"`{caller} ARGS=--force` starts over (replacing them), `{caller} OUT=<folder>` writes elsewhere"
-    return "pass --force to start over (replacing them), or --out <folder> to write elsewhere"
-
-
-def settings_changes(old: dict, new: dict) -> str:
-    """The settings `new` asks for that differ from those the file's runs were made with, or ""."""
-    diff = {k: (old.get(k), v) for k, v in new.items() if old.get(k) != v}
-    return ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diff.items()))
-
-
-def check_settings(results: ResultsFile, settings: dict, path: Path) -> None:
-    """The door's half of the rule (settings only, known before any import)."""
-    changes = settings_changes(results["settings"], settings)
-    if changes:
-        raise ResultsError(f"{path} holds runs made with other settings ({changes}); {start_over()}")
-
-
-def check_resumable(results: ResultsFile, settings: dict, environment: Environment, data: dict, path: Path) -> None:
-    """The one rule for adding runs to a file: the same settings, machine, software and data
-    source, or the runs would not be comparable."""
-    check_settings(results, settings | {k: None for k in results["settings"].keys() - settings.keys()}, path)
-    before, now = comparable(results["environment"]), comparable(environment)
-    changed = [k for k in now if before[k] != now[k]]
-    if results["data"]["source"] != data["source"]:
-        changed.append("data")
-    if changed:
-        raise ResultsError(
-            f"{path} was measured with another {', '.join(changed)}; its runs and this one "
-            f"would not be comparable: {start_over()}"
-        )
-
-
-def finished(results: ResultsFile) -> set[tuple[str, int]]:
-    return {(r["model"], r["repeat"]) for r in results["runs"]}

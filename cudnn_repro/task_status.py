@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .results import RESULTS_NAME, now, write_json
+from .files import write_json
+from .results import RESULTS_NAME, now
 
 TASK_NAME = "task.json"
 LOG_NAME = "task.log"

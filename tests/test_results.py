@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from helpers import FIXTURES, ROOT
 
-from cudnn_repro import results
+from cudnn_repro import files, folders, results, resume
 from cudnn_repro.registry import FRAMEWORKS, STACKS
 from cudnn_repro.settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES
 
@@ -42,10 +42,10 @@ def test_unreadable_file_is_a_clear_error(tmp_path):
 def test_resume_refuses_other_settings(tmp_path, cpu_results):
     settings = cpu_results["settings"]
     env, data = cpu_results["environment"], cpu_results["data"]
-    results.check_resumable(cpu_results, dict(settings), env, data, tmp_path)
+    resume.check_resumable(cpu_results, dict(settings), env, data, tmp_path)
     with pytest.raises(results.ResultsError, match=r"epochs: 3 -> 10.*--force"):
-        results.check_resumable(cpu_results, settings | {"epochs": 10}, env, data, tmp_path)
-    assert results.finished(cpu_results) == {("LSTM", 0), ("GRU", 0)}
+        resume.check_resumable(cpu_results, settings | {"epochs": 10}, env, data, tmp_path)
+    assert resume.finished(cpu_results) == {("LSTM", 0), ("GRU", 0)}
 
 
 def broken(cpu_results: dict, how: str):
@@ -115,14 +115,14 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, cpu_
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(results.os, "fsync", disk_full)
+    monkeypatch.setattr(files.os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space left"):
         results.save(cpu_results | {"runs": []}, path)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["results.json"]
 
 
-HOLD = "import sys, time; from pathlib import Path; from cudnn_repro import results\n" \
-       "with results.exclusive(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)"  # fmt: skip
+HOLD = "import sys, time; from pathlib import Path; from cudnn_repro import folders\n" \
+       "with folders.exclusive(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)"  # fmt: skip
 
 
 def test_one_run_per_output_folder_and_a_dead_holder_is_taken_over(tmp_path):
@@ -130,13 +130,13 @@ def test_one_run_per_output_folder_and_a_dead_holder_is_taken_over(tmp_path):
     assert holder.stdout.readline().strip() == "held"
     with (
         pytest.raises(results.ResultsError, match=rf"is in use by PID {holder.pid} on .*started"),
-        results.exclusive(tmp_path),
+        folders.exclusive(tmp_path),
     ):
         pass
     holder.kill()  # kill -9: no chance to clean up
     holder.wait()
-    with results.exclusive(tmp_path):
-        assert (tmp_path / results.LOCK_NAME).read_text().startswith(f"PID {os.getpid()}")
+    with folders.exclusive(tmp_path):
+        assert (tmp_path / folders.LOCK_NAME).read_text().startswith(f"PID {os.getpid()}")
 
 
 def test_the_schemas_enums_are_the_packages_own_constants():
@@ -144,8 +144,9 @@ def test_the_schemas_enums_are_the_packages_own_constants():
     schema = json.loads(results.SCHEMA_FILE.read_text())
     settings = schema["properties"]["settings"]["properties"]
     assert settings["profile"]["enum"] == list(PROFILES)
-    assert settings["backend"]["enum"] == list(FRAMEWORKS)
-    assert settings["stack"]["enum"] == list(STACKS)
+    assert "enum" not in settings["backend"] and "enum" not in settings["stack"]  # named by stacks.json alone
+    checked = results.validator().schema["properties"]["settings"]["properties"]
+    assert checked["backend"]["enum"] == list(FRAMEWORKS) and checked["stack"]["enum"] == list(STACKS)
     assert settings["math"]["enum"] == list(MATH_MODES)
     assert settings["data"]["enum"] == list(DATA_SOURCES)
     assert schema["$defs"]["model"]["enum"] == list(MODELS)

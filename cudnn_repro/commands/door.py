@@ -8,7 +8,7 @@ import os
 import socket
 from pathlib import Path
 
-from .. import ROOT, results
+from .. import ROOT, results, resume
 from ..errors import Failure
 from ..folders import foreign_problem, run_folder_name, slug
 from ..registry import framework_of, keras_backend
@@ -50,7 +50,7 @@ def check(settings: Settings, out: Path, force: bool, run_folder: bool = True) -
         raise Failure(foreign)
     path = out / results.RESULTS_NAME
     if path.exists() and not force:
-        results.check_settings(results.load(path), settings.to_dict(), path)
+        resume.check_settings(results.load(path), settings.to_dict(), path)
 
 
 def device() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import results
+from .. import folders, results, resume
 from ..settings import SPECS, Settings
 from . import framework, interrupt, provenance, self_test, stacks
 from .data import Dataset
@@ -28,7 +28,7 @@ def resumable(
     if not path.exists() or force:
         return None
     existing = results.load(path)
-    results.check_resumable(existing, run_settings, environment, data_info, path)
+    resume.check_resumable(existing, run_settings, environment, data_info, path)
     log(f"resuming {path}: {len(existing['runs'])} run(s) already done")
     return existing
 
@@ -90,7 +90,7 @@ def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False, l
     """Every planned fit, saved after each; one run per output folder at a time. Under a stopping rule
     (settings.max_repeats) `look` judges the file after the first repeats and, when it asks for more, the
     same run goes on up to the most: one environment record, one self-test, one invocation."""
-    with framework.selected(settings.stack) as chosen, results.exclusive(out_dir), interrupt.deferred():
+    with framework.selected(settings.stack) as chosen, folders.exclusive(out_dir), interrupt.deferred():
         return run_plan(settings, chosen, out_dir, data, force, look)
 
 
@@ -130,7 +130,7 @@ def run_plan(
 
 def planned(settings: Settings, state: results.ResultsFile | None, repeats: int) -> list[tuple[int, str]]:
     """(repeat, model) of every fit up to `repeats` that the file does not hold yet, interleaved."""
-    done = results.finished(state) if state else set()
+    done = resume.finished(state) if state else set()
     return [(r, name) for r in range(repeats) for name in settings.models if (name, r) not in done]
 
 

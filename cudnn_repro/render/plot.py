@@ -22,10 +22,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from ..files import write_atomically
 from ..judge.claims import Claim, RatioClaim
 from ..judge.findings import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, REPRODUCED, Analysis, Judged, Reconciled, Verdict
 from ..judge.stats import interval_label
-from ..results import write_atomically
 
 GREEN, RED, ORANGE, PURPLE, GREY, LIGHT = "#1a7f37", "#cf222e", "#bc4c00", "#8250df", "#57606a", "#afb8c1"
 ROW_INCHES = 0.28

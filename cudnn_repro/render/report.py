@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..files import write_atomically
 from ..judge import findings as found
 from ..judge.claims import Article, RatioClaim
 from ..judge.findings import (
@@ -22,7 +23,7 @@ from ..judge.findings import (
 )
 from ..judge.stats import MIN_RUNS, interval_label
 from ..registry import PLAIN_KERNELS
-from ..results import ResultsFile, RunSettings, write_atomically
+from ..results import ResultsFile, RunSettings
 from . import headline, verdicts
 from .deviations import deviation_lines
 from .environment import environment_section, memory_text, tf32_text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import results as results_file
+from ..files import write_atomically, write_json
 from ..judge.claims import Article, RatioClaim
 from ..judge.findings import (
     EVIDENCE_ORDER,
@@ -285,7 +285,7 @@ def write_summary(summary: Summary, out_dir: Path, article: Article) -> Path:
     """SUMMARY.md, summary.json and the figure in out_dir; the summary's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     figure = plot_summary(summary.reconciled, out_dir / FIGURE_NAME)
-    results_file.write_json(summary_record(summary, article), out_dir / SUMMARY_JSON)
+    write_json(summary_record(summary, article), out_dir / SUMMARY_JSON)
     path = out_dir / SUMMARY_NAME
-    results_file.write_atomically(path, summary_text(summary, article, figure.name if figure else None))
+    write_atomically(path, summary_text(summary, article, figure.name if figure else None))
     return path

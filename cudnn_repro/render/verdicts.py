@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..files import write_json
 from ..judge.claims import Article
 from ..judge.findings import Analysis
 from ..judge.stats import LEVEL, estimate_record
-from ..results import write_json
 
 VERDICTS_NAME = "verdicts.json"
 SCHEMA = "cudnn-repro/verdicts"
