@@ -159,9 +159,11 @@ def test_every_range_size_and_version_the_docs_restate_is_its_owners():
         assert set(prose(rf"`{re.escape(name)}` \(version (\d+)\)")) == {(str(version),)}, name
 
 
-def test_the_front_page_quotes_the_flagships_peak_memory_from_its_record():
+def test_the_front_page_quotes_the_flagships_peak_memory_from_its_record_or_says_it_has_none():
     analysis = analyse(results.load(ROOT / "paper" / "results.json"), load_article())
     peak = analysis.peak_memory.host_bytes
-    assert peak, "paper/results.json records each fit's peak memory"
     needs = (ROOT / "README.md").read_text().split("## What they need, and how long they take")[1].split("\n## ")[0]
-    assert f"peak memory {formats.gib(peak)}" in needs
+    if peak:
+        assert f"peak memory {formats.gib(peak)}" in needs
+    else:
+        assert "no committed run set holds the record yet" in needs

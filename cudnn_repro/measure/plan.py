@@ -9,10 +9,16 @@ from .progress import clock, log
 
 
 def plan_text(settings: Settings, planned: list[str], not_run: dict[str, str], repeats: int | None = None) -> str:
-    """The plan of this stage (up to `repeats`): the fits it will make, the planned models it will not run
-    and why, and the stopping rule's most, if it has one. The ETA counts the same fits."""
+    """The plan of this stage (up to `repeats`; the stopping rule's second stage makes the repeats after
+    the first ones): the fits it will make, the planned models it will not run and why, and the rule's
+    most, if it has one. The ETA counts the same fits."""
     batches = settings.steps_per_epoch or settings.batches
     repeats = repeats or settings.repeats
+    stage = (
+        f"{repeats - settings.repeats} more interleaved repeat(s) ({settings.repeats + 1} to {repeats})"
+        if repeats > settings.repeats
+        else f"{repeats} interleaved repeat(s)"
+    )
     rule = (
         f"; then up to {settings.max_repeats} repeats while a claim this host can judge is undecided"
         if settings.max_repeats and repeats < settings.max_repeats
@@ -24,7 +30,7 @@ def plan_text(settings: Settings, planned: list[str], not_run: dict[str, str], r
         f"{', '.join(n for n in skipped if skipped[n] == r)} not run: {r}" for r in dict.fromkeys(skipped.values())
     )
     what = (
-        f"{len(fits)} fit(s), {repeats} interleaved repeat(s) of {', '.join(dict.fromkeys(fits))}, "
+        f"{len(fits)} fit(s), {stage} of {', '.join(dict.fromkeys(fits))}, "
         f"each {settings.epochs} epochs x {batches} batches of {settings.batch_size} "
         f"({settings.train_samples:,} training reviews), then {settings.test_samples:,} test reviews"
         if fits

@@ -137,6 +137,8 @@ def test_the_paper_plan_is_three_interleaved_repeats_then_up_to_six_with_an_eta(
     # It counts the fits it will make, as the ETA does, and names the models it will not run.
     assert text.startswith("plan: 6 fit(s), 3 interleaved repeat(s) of LSTM, GRU, each 10 epochs")
     assert "; CuDNNLSTM, CuDNNGRU not run: no CUDA GPU (recorded as such, never timed); then up to 6 repeats" in text
+    more = plan.plan_text(paper, fits, {"CuDNNLSTM": "no CUDA GPU", "CuDNNGRU": "no CUDA GPU"}, paper.max_repeats)
+    assert more.startswith("plan: 6 fit(s), 3 more interleaved repeat(s) (4 to 6) of LSTM, GRU, each 10 epochs")
     # A probe of 3 batches per epoch scales to the plan's 250: steady steps added, set-up kept.
     fit = {"fit_seconds": 3.5, "epoch_seconds": [2.0, 1.0], "step_seconds": [0.3, 0.25]}
     lstm = probe.Probe("LSTM", 4.0, fit, 0.1, {})

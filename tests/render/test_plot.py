@@ -84,4 +84,7 @@ def test_a_run_sets_figure_names_the_models_that_did_not_run(monkeypatch, tmp_pa
     plot.plot_run_set(analysis, "paper", tmp_path / "figure.png")
     texts = " ".join(seen[0])
     assert "No time for CuDNNLSTM, CuDNNGRU (not run: this TensorFlow build has no CUDA support)" in texts
-    assert "reproduced: 1.24x" in texts and "the margin: a tie when wholly inside" in texts
+    plain = next(v for v in analysis.verdicts if v.claim.id == "gru_faster_plain")
+    assert f"{plain.label}: {plain.estimate.point:.2f}x" in texts and "the margin: a tie when wholly inside" in texts
+    # The interval's line is labelled by its real level: 97.5 % per look under the paper profile's stopping rule.
+    assert "line: 97.5% t-interval per look (2 looks: 95% overall) (3+ runs)" in texts
