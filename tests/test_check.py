@@ -18,12 +18,13 @@ NOISE = (1.0, 1.01, 0.99)  # per repeat, the same for every model: the paired ra
 
 
 def run_record(template: dict, model: str, repeat: int, fit: float, epochs: int = 10) -> dict:
-    """One finished run at the article's size: ten equal epochs, each of 250 equal steps."""
+    """One finished run at the article's size: ten equal epochs, each of 250 equal steps, nothing after them."""
     epoch = fit / epochs
     return copy.deepcopy(template) | {
         "model": model,
         "repeat": repeat,
         "fit_seconds": fit,
+        "teardown_seconds": 0.0,
         "epoch_seconds": [epoch] * epochs,
         "epoch_setup_seconds": [0.001] * epochs,
         "step_seconds": [epoch / 250] * epochs,

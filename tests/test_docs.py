@@ -167,3 +167,12 @@ def test_the_front_page_quotes_the_flagships_peak_memory_from_its_record_or_says
         assert f"peak memory {formats.gib(peak)}" in needs
     else:
         assert "no committed run set holds the record yet" in needs
+
+
+def test_the_flagships_method_history_quotes_its_committed_file():
+    """Every ratio and interval docs/evidence.md gives in the flagship's history is in the file
+    bench/method_history.py wrote (bench/results/method-history.txt)."""
+    history = (ROOT / "docs" / "evidence.md").read_text().split("## The flagship's method history")[1]
+    made = (ROOT / "bench" / "results" / "method-history.txt").read_text()
+    quoted = re.findall(r"\d+\.\d+x \[\d+\.\d+, \d+\.\d+\]", history)
+    assert len(quoted) >= 4 and all(q in made for q in quoted), quoted

@@ -36,15 +36,26 @@ def value_text(claim, record: dict) -> str:
     return f"{value:.2f}x" if isinstance(claim, RatioClaim) else f"{value:.0f} s"
 
 
-def judged_place(claim, place: dict) -> Markdown:
-    """'**reproduced** on CPU, tf_keras (Keras 2) on TensorFlow: `paper`, 1.24x measured, 3 runs'."""
+def evidence_text(claim, place: dict) -> Markdown:
+    """'`paper`, 1.24x measured, 3 runs': the place's most direct run set, as reconcile chose it."""
     evidence = next(r for r in place["run_sets"] if r["run_set"] == place["evidence"])
     value = "" if evidence["value"] is None else f", {value_text(claim, evidence)} {evidence['basis']}"
     runs = f", {evidence['n']} run{'s' if evidence['n'] != 1 else ''}" if evidence["n"] else ""
-    return Markdown(
-        f"{bold(place['outcome'])} on {escape(place['device'])}, {escape(place['stack'])}: "
-        f"{code(place['evidence'])}{escape(value)}{runs}"
-    )
+    return Markdown(f"{code(place['evidence'])}{escape(value)}{runs}")
+
+
+def judged_place(claim, place: dict) -> Markdown:
+    """'**reproduced** on CPU, tf_keras (Keras 2) on TensorFlow: `paper`, 1.24x measured, 3 runs'."""
+    where = f"{bold(place['outcome'])} on {escape(place['device'])}, {escape(place['stack'])}"
+    return Markdown(f"{where}: {evidence_text(claim, place)}")
+
+
+def undecided(claim, places: list[dict]) -> Markdown:
+    """'CPU (3 stacks), NVIDIA H200 (1 stack); first: `paper`, 1.14x measured, 3 runs' (the first in
+    reconcile's order), or '-'."""
+    if not places:
+        return Markdown("-")
+    return Markdown(f"{counted(places)}; first: {evidence_text(claim, places[0])}")
 
 
 def counted(places: list[dict]) -> Markdown:
@@ -76,7 +87,7 @@ def claims_table(summary: dict, article: Article) -> str:
                 article_value,
                 bold(record["outcome"]),
                 Markdown("; ".join(decided) or "nowhere yet"),
-                counted([p for p in places if p["outcome"] == UNDECIDED_OUTCOME]),
+                undecided(claim, [p for p in places if p["outcome"] == UNDECIDED_OUTCOME]),
                 counted([p for p in places if p["outcome"] in (NOT_VERIFIABLE, NOT_APPLICABLE)]),
                 "; ".join(untried_text(u, article) for u in record["never_tried"]) or "-",
             ]
