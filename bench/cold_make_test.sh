@@ -11,7 +11,8 @@ here=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 docker ps -aq | xargs -r docker rm -f >/dev/null
-docker images -q | sort -u | xargs -r docker rmi -f >/dev/null
+docker image prune -af >/dev/null
+docker builder prune -af >/dev/null
 rm -rf ~/.cache/uv ~/.cache/pip
 apt-get purge -y -q slurmctld slurmd slurm-client munge mmdebstrap >/dev/null 2>&1 || true
 git clone -q "$here" "$work/cudnn-rnn-repro"
