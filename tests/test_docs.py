@@ -181,3 +181,10 @@ def test_the_flagships_method_history_quotes_its_committed_file():
     made = (ROOT / "bench" / "results" / "method-history.txt").read_text()
     quoted = re.findall(r"\d+\.\d+x \[\d+\.\d+, \d+\.\d+\]", history)
     assert len(quoted) >= 4 and all(q in made for q in quoted), quoted
+
+
+def test_every_report_of_a_set_made_from_a_dirty_checkout_says_so_from_its_record():
+    for path in (ROOT / "paper").rglob("results.json"):
+        dirty = results.load(path)["environment"]["git"].get("dirty")
+        report = (path.parent / "REPORT.md").read_text()
+        assert ("Made from a checkout with uncommitted changes" in report) == bool(dirty), path

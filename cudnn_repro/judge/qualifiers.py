@@ -22,6 +22,18 @@ def collect_warnings(
                 TIMES,
             )
         )
+    git = results["environment"]["git"]
+    if git.get("dirty"):
+        warnings.append(
+            RunWarning(
+                "Uncommitted changes",
+                f"Made from a checkout with uncommitted changes ({git.get('commit', '?')[:7]} plus changes, as its "
+                "record says): the code that ran is no commit's exactly.",
+                "Make it again from a clean clone.",
+                TIMES,
+                f"{git.get('commit', '?')[:7]} plus changes",
+            )
+        )
     if basis.kind == PREDICTED:
         warnings.append(
             RunWarning(
