@@ -264,6 +264,8 @@ def run_problems(results: ResultsFile) -> list[str]:
             problems.append(f"{name} is not one its settings asked for")
         if run["status"] == "ok":
             problems += [f"{name}: {problem}" for problem in fit_problems(run)]
+            if len(run["epoch_seconds"]) != settings["epochs"]:
+                problems.append(f"{name}: {len(run['epoch_seconds'])} epoch times for {settings['epochs']} epochs")
     done = 1 + max((r["repeat"] for r in runs), default=-1)
     for look in results.get("stopping", {}).get("looks", []):
         if not 0 < look["repeats"] <= min(done, most):
