@@ -158,10 +158,8 @@ reports: $(VENV)/.runtime  ## re-render every report in paper/ and paper/SUMMARY
 	$(PY) reproduce.py report $(EVIDENCE)/results.json $(if $(QUICK),--quick $(QUICK))
 	$(PY) reproduce.py compare $(EVIDENCE) --out $(EVIDENCE)
 
-docs: $(VENV)/.runtime  ## rewrite the generated parts of the docs: stacks (stacks.json), run sets and claims table (paper/)
-	$(PY) -m cudnn_repro.render.stacks_page docs/stacks.md
-	$(PY) -m cudnn_repro.render.evidence_page docs/evidence.md $(EVIDENCE)
-	$(PY) -m cudnn_repro.render.claims_table README.md $(EVIDENCE)/summary.json
+docs: $(VENV)/.runtime  ## rewrite the generated parts of the docs: stacks (stacks.json), the words (judge/outcomes.py), run sets and claims table (paper/)
+	$(PY) -m cudnn_repro.render.docs $(EVIDENCE)
 
 # Refresh the locks from pyproject.toml's dependencies and requirements/*.in.
 lock: $(VENV)/.uv  ## recompile requirements/*.lock from pyproject.toml and requirements/*.in

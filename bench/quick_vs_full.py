@@ -1,8 +1,11 @@
 """Validate the quick verdict: run the quick profile and the article-size run side by side.
 
     python bench/quick_vs_full.py --models LSTM,GRU --pairs 3
+    python bench/quick_vs_full.py --pairs 2 --full-epochs 2 --full-repeats 3   # shorter references
 
-Each pair is a quick run then an article-size run, through reproduce.py, in this one
+Each pair is a quick run then an article-size run (or, with --full-epochs, whole epochs of the article's
+batches, fewer of them: the epochs after the first are steady, so they stand in for ten;
+bench/short_reference.py shows it on the flagship), through reproduce.py, in this one
 invocation on the same machine; pairs follow each other, so drift in the machine's speed
 shows up as pair-to-pair spread. Prints, per pair and model, the quick profile's predicted
 article-size fit time against the measured one, whether the report's widened interval
@@ -71,13 +74,17 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=3, help="quick/full pairs, one after the other")
     parser.add_argument("--out", type=Path, default=Path("bench/out/quick_vs_full"))
     parser.add_argument("--data", default="auto")
+    parser.add_argument("--full-epochs", type=int, help="the reference's epochs (default: the article's 10)")
+    parser.add_argument("--full-repeats", type=int, help="the reference's runs per model (default: the paper rule)")
     args = parser.parse_args()
     extra = ["--data", args.data, "--force"]
+    full_extra = [*extra, *(["--epochs", str(args.full_epochs)] if args.full_epochs else []),
+                  *(["--repeats", str(args.full_repeats)] if args.full_repeats else [])]  # fmt: skip
     rows = []
     for pair in range(1, args.pairs + 1):
         quick_out, full_out = args.out / f"pair-{pair}" / "quick", args.out / f"pair-{pair}" / "full"
         quick_wall = timed_run("quick", args.models, quick_out, [*extra, "--repeats", str(args.repeats)])
-        full_wall = timed_run("paper", args.models, full_out, extra)
+        full_wall = timed_run("paper", args.models, full_out, full_extra)
         name = results.RESULTS_NAME
         rows += pair_rows(pair, quick_out / name, full_out / name, quick_wall / full_wall)
         print(tabulate(rows[-len(args.models.split(",")) :], floatfmt=".3f"), flush=True)

@@ -1,9 +1,10 @@
 """Where a full epoch's time goes that a 10-step quick epoch never sees.
 
-    python bench/step_profile.py --models LSTM,GRU --epochs 2
+    python bench/step_profile.py --models LSTM,GRU --epochs 2 [--quick-steps 30]
 
-In one process, per model: a quick-profile fit (3 epochs of 10 steps), then a fit of
-whole article-size epochs, both on the run's own stack (default keras2) and data. Every
+In one process, per model: a quick-profile fit (3 epochs of 10 steps, or --quick-steps), then a fit
+of whole article-size epochs, both on the run's own stack (default keras2), data and feed (the
+stack's own, as a run feeds fit(): keras2's tf_keras pipeline with its iterator held). Every
 batch start is recorded, and every Python garbage collection timed, so the full epoch's
 per-step time can be read by position (first steps, middle, last) against the quick
 run's steady steps. Prints one table per model; numbers only, no verdict.
@@ -26,8 +27,7 @@ sys.path.insert(0, str(ROOT))
 from tabulate import tabulate  # noqa: E402
 
 from cudnn_repro.measure.data import load_dataset  # noqa: E402
-from cudnn_repro.measure.stacks import fresh_model  # noqa: E402
-from cudnn_repro.measure.timing import fit_options  # noqa: E402
+from cudnn_repro.measure.stacks import feed, fresh_model  # noqa: E402
 from cudnn_repro.settings import PROFILES, SPECS  # noqa: E402
 
 
@@ -67,12 +67,14 @@ def batch_starts(settings, data, name: str) -> tuple[list[list[float]], list[flo
             ends.append(time.perf_counter() - self.start)
 
     model = fresh_model(SPECS[name], settings)
+    fed = feed(settings, data)
     collector = GcClock()
     gc.callbacks.append(collector)
     try:
-        model.fit(data.x_train, data.y_train, callbacks=[Recorder()], **fit_options(settings))
+        model.fit(callbacks=[Recorder()], **fed.fit_arguments())
     finally:
         gc.callbacks.remove(collector)
+        fed.release()
     return epochs, ends, [round(s, 3) for s in collector.seconds]
 
 
@@ -85,17 +87,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default="LSTM,GRU")
     parser.add_argument("--epochs", type=int, default=2, help="whole article-size epochs per model")
+    parser.add_argument("--quick-steps", type=int, default=PROFILES["quick"].steps_per_epoch)
     args = parser.parse_args()
-    quick = PROFILES["quick"]
+    quick = dataclasses.replace(PROFILES["quick"], steps_per_epoch=args.quick_steps)
     full = dataclasses.replace(PROFILES["paper"], epochs=args.epochs)
     data = load_dataset(quick)
     for name in args.models.split(","):
         q_epochs, q_ends, q_gc = batch_starts(quick, data, name)
         f_epochs, f_ends, f_gc = batch_starts(full, data, name)
         rows = [
-            [f"quick epoch {i + 1}", s[0], mean_step(s, 1, len(s) - 1), "", "", e]
+            [f"quick epoch {i + 1}", s[0], mean_step(s, 1, min(10, len(s) - 1)),
+             mean_step(s, 10, len(s) - 1) if len(s) > 11 else "", "", e]
             for i, (s, e) in enumerate(zip(q_epochs, q_ends, strict=True))
-        ]
+        ]  # fmt: skip
         for i, (s, e) in enumerate(zip(f_epochs, f_ends, strict=True)):
             n = len(s)
             rows.append(

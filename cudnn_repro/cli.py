@@ -19,7 +19,8 @@ from pathlib import Path
 from . import __version__
 from .commands import check_gpu_stack, compare, container, image, report, run, slurm
 from .errors import INTERNAL, INTERRUPTED, Failure, UsageError, exit_code_help
-from .registry import STACK_FACTS
+from .folders import CRASH
+from .registry import DEFAULT_KERAS_BACKEND, STACK_FACTS
 
 COMMANDS = {
     "run": run,
@@ -31,9 +32,10 @@ COMMANDS = {
     "slurm": slurm,
 }
 BACKEND_NOTE = " ".join(
-    f"Set KERAS_BACKEND={'|'.join(s['frameworks'])} to choose the {name} stack's backend (default tensorflow)."
+    f"Set KERAS_BACKEND={'|'.join(s.frameworks)} to choose the {name} stack's backend (default "
+    f"{DEFAULT_KERAS_BACKEND})."
     for name, s in STACK_FACTS.items()
-    if s["keras_backend"] and len(s["frameworks"]) > 1
+    if s.keras_backend and len(s.frameworks) > 1
 )
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 def crash_report(out: Path | None) -> Path:
     """The traceback in a file: in the output folder when there is one to write to, else the temp folder."""
     folder = out if out is not None and out.is_dir() and os.access(out, os.W_OK) else Path(tempfile.gettempdir())
-    fd, name = tempfile.mkstemp(prefix="cudnn-repro-crash-", suffix=".txt", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=CRASH[0], suffix=CRASH[1], dir=folder)
     with os.fdopen(fd, "w") as f:
         f.write(f"{__version__} {sys.argv!r}\n{traceback.format_exc()}")
     return Path(name)

@@ -10,17 +10,19 @@ from __future__ import annotations
 OK, INPUT_ERROR, USAGE, PROVENANCE, ENGINE, CONTAINER_FAILED, SCHEDULER, INTERNAL, SELF_TEST, INTERRUPTED = (
     0, 1, 2, 3, 6, 7, 8, 9, 10, 130
 )  # fmt: skip
-# --check over the gating claims: every one reproduced (or not applicable on this hardware) is OK; some
-# claim firmly not reproduced; none refuted, but some inconclusive, indicative or not verifiable.
-SOME_NOT_REPRODUCED, UNDECIDED = 4, 5
+# --check over the gating claims (judge/outcomes.py says which answer gives which): every one reproduced
+# (or not applicable on this hardware) is OK; some claim decided not reproduced; none refuted, some undecided.
+SOME_NOT_REPRODUCED, SOME_UNDECIDED = 4, 5
 
 MEANINGS = {
-    OK: "done (`report --check`: every gating claim firmly reproduced, or not applicable on this hardware)",
+    OK: "done (`report --check`: every gating claim decided reproduced, or not applicable on this hardware)",
     INPUT_ERROR: "bad input: a dataset, results file, output folder or stack that cannot be used",
     USAGE: "bad command line",
     PROVENANCE: "a model ran another kernel than its name promises (the run stops)",
-    SOME_NOT_REPRODUCED: "`report --check`: some claim firmly not reproduced (`compare --check`: on a counted run set)",
-    UNDECIDED: "`report --check`, `compare --check`: none refuted, some inconclusive, indicative or not verifiable",
+    SOME_NOT_REPRODUCED: "`report --check`: some claim decided not reproduced "
+    "(`compare --check`: on a counted run set)",
+    SOME_UNDECIDED: "`report --check`, `compare --check`: none refuted, some inconclusive, indicative "
+    "or not verifiable",
     ENGINE: "no usable Docker engine or GPU runtime, or the image could not be made",
     CONTAINER_FAILED: "the container failed (its log is kept beside the results)",
     SCHEDULER: "`slurm`: Slurm refused the submission (sbatch's own message follows), or `sbatch` is missing",

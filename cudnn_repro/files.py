@@ -1,7 +1,9 @@
-"""Writing a file so that a crash or a full disk never leaves a partial one: results, reports, figures."""
+"""Files as this package writes and checks them: written so that a crash or a full disk never leaves a partial
+one (results, reports, figures), and hashed one way (a dataset, an image archive, the image's inputs)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -28,3 +30,9 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, hex, read in blocks (an image archive is gigabytes)."""
+    with Path(path).open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()

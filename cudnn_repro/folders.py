@@ -15,13 +15,27 @@ from . import task_status
 from .results import RESULTS_NAME, ResultsError, now
 
 LOCK_NAME = ".results.lock"
+# (prefix, suffix) of a crash report (tempfile adds a random middle) and of a failed container's log (its ID)
+CRASH = ("cudnn-repro-crash-", ".txt")
+CONTAINER_LOG = ("container-", ".log")
+
+
+def container_log_name(container_id: str) -> str:
+    """A failed container's log, kept beside the results."""
+    return CONTAINER_LOG[0] + container_id + CONTAINER_LOG[1]
+
+
+def short_hostname() -> str:
+    """This machine's name without its domain: the first part of a run folder's name and a sweep's site."""
+    return socket.gethostname().split(".")[0]
+
 
 # What a run of this package leaves in its folder before results.json exists: the lock, a crash
 # report, a failed container's log, a Slurm task's record and log. Anything else in a folder with no
 # results.json is someone's own.
 OURS = re.compile(
-    "|".join([re.escape(LOCK_NAME), r"cudnn-repro-crash-\w+\.txt", r"container-\w+\.log",
-              re.escape(task_status.TASK_NAME), re.escape(task_status.LOG_NAME)])
+    "|".join([re.escape(LOCK_NAME), re.escape(task_status.TASK_NAME), re.escape(task_status.LOG_NAME)]
+             + [re.escape(prefix) + r"\w+" + re.escape(suffix) for prefix, suffix in (CRASH, CONTAINER_LOG)])
 )  # fmt: skip
 
 

@@ -19,7 +19,7 @@ import jsonschema
 
 from .errors import Failure
 from .files import write_json
-from .registry import FRAMEWORKS, STACKS
+from .registry import FRAMEWORKS, STACK_FACTS, STACKS
 
 SCHEMA = "cudnn-repro/results"
 VERSION = 2  # 2: the container's base recorded; older files are upgraded on load (UPGRADES)
@@ -81,8 +81,17 @@ def validator() -> jsonschema.Draft202012Validator:
     """The published schema, its stacks and frameworks those registered here (the package's own, and
     any $CUDNN_REPRO_STACKS adds: a stack tried outside the package writes results all readers check)."""
     schema = json.loads(SCHEMA_FILE.read_text())
-    settings = schema["properties"]["settings"]["properties"]
-    settings["stack"]["enum"], settings["backend"]["enum"] = list(STACKS), list(FRAMEWORKS)
+    settings = schema["properties"]["settings"]
+    settings["properties"]["stack"]["enum"], settings["properties"]["backend"]["enum"] = list(STACKS), list(FRAMEWORKS)
+    settings["allOf"] = []
+    for name, stack in STACK_FACTS.items():  # what a stack's runs record beyond the common settings
+        for key, meaning in stack.recorded_settings.items():
+            settings["properties"][key] = {"type": "string", "description": meaning}
+        if stack.recorded_settings:
+            settings["allOf"].append(
+                {"if": {"properties": {"stack": {"const": name}}, "required": ["stack"]},
+                 "then": {"required": list(stack.recorded_settings)}}
+            )  # fmt: skip
     return jsonschema.Draft202012Validator(schema, format_checker=FORMATS)
 
 
@@ -112,14 +121,13 @@ class RunSettings(TypedDict):
     models: list[str]
     repeats: int
     max_repeats: NotRequired[int | None]  # the stopping rule's most (absent or None: a fixed count)
-    backend: str  # the framework: tensorflow, torch or jax
-    stack: str  # keras2, keras3 or torch
+    backend: str  # the framework: a key of stacks.json's frameworks
+    stack: str  # a key of stacks.json's stacks (its recorded_settings follow these, where it has any)
     math: str
     data: str
     seed: int
     tf32: bool | None  # None: not controlled (files from before the option)
     jit_compile: bool
-    tf_keras: NotRequired[str]  # keras2 only
 
 
 class Run(TypedDict):
@@ -247,13 +255,18 @@ def compared_fit_seconds(run: Run) -> float:
 CLOCK_SLACK = 1e-6
 
 
+def most_repeats(settings: RunSettings) -> int:
+    """The most repeats a run set may make: the stopping rule's most, else its fixed count."""
+    return settings.get("max_repeats") or settings["repeats"]
+
+
 def run_problems(results: ResultsFile) -> list[str]:
     """What the schema cannot say of the records (it has checked each field alone), each naming its
     record: a model and repeat twice or not asked for, a fit whose parts exceed it, a look at more
     repeats than were run."""
     settings, runs = results["settings"], results["runs"]
     problems, seen = [], set()
-    most = settings.get("max_repeats") or settings["repeats"]  # the stopping rule may add repeats up to it
+    most = most_repeats(settings)
     for run in runs:
         key = (run["model"], run["repeat"])
         name = f"{run['model']} run {run['repeat']}"

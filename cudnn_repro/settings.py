@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .registry import STACK_FACTS, STACK_MATH, STACKS
+from .registry import DEFAULT_STACK, STACK_FACTS, STACK_MATH, STACKS
 
 MODELS = ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
 MATH_MODES = ("article", "matched")
@@ -61,7 +61,7 @@ class Settings:
     data: str = "auto"
     seed: int = 1234
     tf32: bool = False  # the 2017 GTX 1060 had no TF32: full FP32 unless asked
-    stack: str = "keras2"
+    stack: str = DEFAULT_STACK
 
     def __post_init__(self) -> None:
         """Every value checked where it enters, so a bad one never starts a run."""
@@ -77,9 +77,7 @@ class Settings:
         if self.stack not in STACKS:
             raise ValueError(f"--stack must be one of {STACKS}")
         if self.stack in STACK_MATH and self.math != STACK_MATH[self.stack]:
-            raise ValueError(
-                f"--math applies to the {'/'.join(MATH_STACKS)} stack; {STACK_FACTS[self.stack]['math_why']}"
-            )
+            raise ValueError(f"--math applies to the {'/'.join(MATH_STACKS)} stack; {STACK_FACTS[self.stack].math_why}")
         for name in ("train_samples", "test_samples", "epochs", "batch_size", "maxlen", "repeats", "steps_per_epoch"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
@@ -153,7 +151,7 @@ OPTIONS: dict[str, Option] = {
         + ")"
     ),
     "stack": Option(
-        "; ".join(f"{name}: {s['summary']}" for name, s in STACK_FACTS.items()) + " (default keras2)",
+        "; ".join(f"{name}: {s.summary}" for name, s in STACK_FACTS.items()) + f" (default {DEFAULT_STACK})",
         STACKS,
     ),
     "math": Option(

@@ -4,13 +4,14 @@ through cli and the commands' lazy imports, load no framework, engine client or 
 
 import ast
 import json
+import re
 import subprocess
 import sys
 import tomllib
 
 from helpers import FIXTURES, ROOT
 
-from cudnn_repro.registry import FRAMEWORKS, STACKS
+from cudnn_repro.registry import FRAMEWORK_FACTS, FRAMEWORKS, STACK_FACTS, STACKS
 
 PACKAGE = ROOT / "cudnn_repro"
 LAYERS = ("measure", "judge", "render", "launch", "commands")
@@ -46,29 +47,61 @@ def test_reading_and_help_commands_load_no_framework_engine_or_scheduler(tmp_pat
     assert (tmp_path / "r" / "REPORT.md").exists() and (tmp_path / "s" / "SUMMARY.md").exists()
 
 
-def test_no_code_outside_the_stack_and_framework_modules_branches_on_their_names():
-    """A stack or framework is its module and its stacks.json entry: nowhere else compares a name to one,
-    or keys a table by one (adding a stack touches no other file)."""
-    names = set(STACKS) | set(FRAMEWORKS)
+# Every name a stack or framework goes by in code: its key, the package it is imported as, the settings
+# it records of its own.
+NAMES = (
+    set(STACKS) | set(FRAMEWORKS) | {f.import_name for f in FRAMEWORK_FACTS.values()}
+    | {key for s in STACK_FACTS.values() for key in s.recorded_settings}
+)  # fmt: skip
+NAMED = re.compile(r"\b(" + "|".join(map(re.escape, sorted(NAMES))) + r")\b")
+URL = re.compile(r"https?://\S+")
+# What may name one outside its module: history that no new stack changes.
+HISTORY = {("cudnn_repro/results.py", "keras3")}  # version 1 files predate --stack: all ran Keras 3
+
+
+def named_in_code(source: str) -> list[tuple[int, str]]:
+    """(line, string) of each string in the code, docstrings and URLs aside, that names a stack or framework."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node) is not None
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+        and NAMED.search(URL.sub("", node.value))
+    ]  # fmt: skip
+
+
+def test_no_code_outside_the_stack_and_framework_modules_names_one():
+    """A stack or framework is its module and its stacks.json entry: no other code, and not the results
+    schema, names one in a string (a comparison, a table's key, a message, a default), so adding one
+    touches no other file."""
     own = {PACKAGE / "measure" / "stacks", PACKAGE / "measure" / "frameworks"}
-    found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if own & set(path.parents):
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Compare):
-                named = [node.left, *node.comparators]
-                named += [e for c in node.comparators if isinstance(c, (ast.Tuple, ast.List, ast.Set)) for e in c.elts]
-            elif isinstance(node, ast.Dict):
-                named = [k for k in node.keys if k is not None]
-            else:
-                continue
-            found += [
-                f"{path.relative_to(ROOT)}:{node.lineno} {n.value!r}"
-                for n in named
-                if isinstance(n, ast.Constant) and n.value in names
-            ]
+    found = [
+        f"{path.relative_to(ROOT)}:{line} {text!r}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if not own & set(path.parents)
+        for line, text in named_in_code(path.read_text())
+        if (str(path.relative_to(ROOT)), text) not in HISTORY
+    ]
     assert found == []
+    schema = (PACKAGE / "results.schema.json").read_text()
+    assert not NAMED.search(schema), NAMED.search(schema)
+
+
+def test_the_name_check_finds_planted_names_and_passes_docstrings():
+    planted = (
+        '"""A docstring may say keras2."""\n'
+        'DEFAULT = "keras2"\n'
+        'if framework == "torch":\n    pass\n'
+        'TABLE = {"jax": 1}\n'
+        'note = f"the {name} stack, unlike tf_keras"\n'
+        'URL = "https://example.org/tensorflow/data"\n'
+    )
+    assert sorted(line for line, _ in named_in_code(planted)) == [2, 3, 5, 6]
 
 
 def module_imports(path) -> set[str]:
@@ -113,3 +146,31 @@ def test_the_package_imports_in_no_circle_and_the_check_finds_a_planted_one():
     assert circles(graph) == []
     planted = graph | {"cudnn_repro.judge.stats": graph["cudnn_repro.judge.stats"] | {"cudnn_repro.judge.analysis"}}
     assert circles(planted), "the check must find a circle planted through stats"
+
+
+RESULTS_KEYS = {"settings", "environment", "runs", "data", "created", "updated", "invocations", "stopping"}
+
+
+def results_reads(source: str) -> list[int]:
+    """Lines that index a results file's top-level keys (x["settings"], x.get("runs"))."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        key = None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            key = node.slice.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            key = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+        if key in RESULTS_KEYS:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_render_reads_the_typed_record_not_the_results_file():
+    """judge hands render a run set's record (judge/record.py): no page indexes the results dict, and
+    the check finds a planted read."""
+    found = {
+        str(path.relative_to(ROOT)): results_reads(path.read_text())
+        for path in sorted((PACKAGE / "render").glob("*.py"))
+    }
+    assert {path: lines for path, lines in found.items() if lines} == {}
+    assert results_reads('s = results["settings"]\nruns = results.get("runs", [])\n') == [1, 2]

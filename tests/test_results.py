@@ -11,7 +11,7 @@ import pytest
 from helpers import FIXTURES, ROOT
 
 from cudnn_repro import files, folders, results, resume
-from cudnn_repro.registry import FRAMEWORKS, STACKS
+from cudnn_repro.registry import FRAMEWORKS, STACK_FACTS, STACKS
 from cudnn_repro.settings import DATA_SOURCES, MATH_MODES, MODELS, PROFILES
 
 
@@ -175,9 +175,22 @@ def test_the_schema_and_the_typed_dicts_name_the_same_fields():
     from cudnn_repro.settings import Settings
 
     schema = json.loads((ROOT / "cudnn_repro" / "results.schema.json").read_text())
+    env, settings = schema["properties"]["environment"], schema["properties"]["settings"]
     run = schema["$defs"]["run"]
-    run_fields = set(run["properties"]) | set(run["then"]["properties"])
-    assert run_fields == set(typing.get_type_hints(contract.Run))
-    assert set(schema["properties"]["settings"]["properties"]) == set(typing.get_type_hints(contract.RunSettings))
+    objects = {  # each TypedDict, its fields in the schema, and those every file must have
+        contract.ResultsFile: (schema["properties"], schema["required"]),
+        contract.RunSettings: (settings["properties"], settings["required"]),
+        contract.Environment: (env["properties"], env["required"]),
+        contract.Container: (env["properties"]["container"]["properties"], env["properties"]["container"]["required"]),
+        contract.Run: (run["properties"] | run["then"]["properties"], run["required"]),
+    }  # fmt: skip
+    for typed, (fields, required) in objects.items():
+        assert set(fields) == set(typing.get_type_hints(typed)), typed.__name__
+        assert set(required) <= typed.__required_keys__, typed.__name__
     assert set(typing.get_type_hints(Settings)) <= set(typing.get_type_hints(contract.RunSettings))
+    # a stack's own recorded settings are its facts (stacks.json), added to the schema as it is read
+    stack_settings = contract.validator().schema["properties"]["settings"]["properties"]
+    assert set(stack_settings) - set(typing.get_type_hints(contract.RunSettings)) == {
+        key for stack in STACK_FACTS.values() for key in stack.recorded_settings
+    }
     assert schema["title"].endswith(f"version {contract.VERSION}")

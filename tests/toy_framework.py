@@ -37,5 +37,9 @@ def missing_library() -> str | None:
     return None
 
 
+def error_text(error: Exception) -> str:
+    return str(error)
+
+
 def kernel_ops(model, x, y) -> tuple[str, Counter]:
     return "the toy model's own count of its steps", Counter({"toy_loop": 1})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import results
 from ..errors import CONTAINER_FAILED, INPUT_ERROR, INTERRUPTED, OK, PROVENANCE, SELF_TEST, Failure, Interrupted
-from ..registry import framework_name, framework_of
+from ..registry import IMAGE_FRAMEWORKS, framework_name, framework_of
 from ..settings import Settings
 from . import door, run
 from .options import add_build_options, add_run_options, forwarded_run_options, path, settings_from
@@ -94,10 +94,8 @@ def run_container(
     fallback_local: bool,
 ) -> int | None:
     """Exit status of a containerised run, or None when it falls back to a local run."""
-    from ..launch.image import FRAMEWORKS
-
-    framework = framework_of(settings.stack, FRAMEWORKS[0])  # the image's KERAS_BACKEND
-    if framework not in FRAMEWORKS:  # a Failure for cli's boundary, before any engine or image
+    framework = framework_of(settings.stack, IMAGE_FRAMEWORKS[0])  # the image's KERAS_BACKEND
+    if framework not in IMAGE_FRAMEWORKS:  # a Failure for cli's boundary, before any engine or image
         raise Failure(
             f"the {settings.stack} stack runs outside the images (no image holds {framework_name(framework)}): "
             f"`reproduce.py run --stack {settings.stack}`, or `make reproduce RUNNER=local ARGS='--stack "

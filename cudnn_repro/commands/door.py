@@ -5,12 +5,11 @@ the project's evidence."""
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 from .. import ROOT, results, resume
 from ..errors import Failure
-from ..folders import foreign_problem, run_folder_name, slug
+from ..folders import foreign_problem, run_folder_name, short_hostname, slug
 from ..registry import framework_of, keras_backend
 from ..settings import Settings
 from ..variables import IMAGE_ID_ENV
@@ -68,7 +67,7 @@ def output_folder(out: Path | None, settings: Settings) -> tuple[Path, bool]:
     if out is not None:
         return out, False
     framework = framework_of(settings.stack, keras_backend())
-    host = socket.gethostname().split(".")[0]
+    host = short_hostname()
     return USER_ROOT / run_folder_name(host, device(), settings.stack, framework, settings.profile), True
 
 

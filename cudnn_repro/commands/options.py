@@ -8,7 +8,7 @@ import typing
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import INPUT_ERROR, OK, SOME_NOT_REPRODUCED, UNDECIDED, Failure, UsageError
+from ..errors import INPUT_ERROR, OK, SOME_NOT_REPRODUCED, SOME_UNDECIDED, Failure, UsageError
 from ..settings import OPTIONS, PROFILES, Settings, configured
 from ..variables import IMDB_ENV
 
@@ -58,8 +58,8 @@ def add_check_options(parser: argparse.ArgumentParser, what: str) -> None:
         "--check",
         action="store_true",
         help=f"exit by {what}: {OK} every gating claim reproduced (or not applicable on this hardware: an absolute "
-        f"time off the article's GPU class), {SOME_NOT_REPRODUCED} some gating claim firmly not reproduced, "
-        f"{UNDECIDED} none refuted but some inconclusive, indicative or not verifiable ({INPUT_ERROR}: no results "
+        f"time off the article's GPU class), {SOME_NOT_REPRODUCED} some gating claim decided not reproduced, "
+        f"{SOME_UNDECIDED} none refuted but some inconclusive, indicative or not verifiable ({INPUT_ERROR}: no results "
         "file can be read)",
     )
     parser.add_argument(

@@ -48,7 +48,7 @@ def judged_report(
 
     analysis = analyse(run_set, article)
     validation = validate_prediction(run_set, quick, article) if quick else None
-    return write_report(run_set, analysis, article, out_dir, validation), analysis
+    return write_report(analysis, article, out_dir, validation), analysis
 
 
 def report(

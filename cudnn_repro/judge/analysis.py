@@ -14,23 +14,15 @@ from typing import cast
 
 from ..registry import PLAIN_KERNELS
 from ..results import Environment, ResultsFile, Run, RunSettings, compared_fit_seconds
-from . import predict, stats
+from . import predict, record, stats
 from .claims import Article, Claim, RatioClaim, TimeClaim
 from .deviations import deviations
 from .findings import (
-    INCONCLUSIVE,
-    LARGER,
     MEASURED,
-    NOT_APPLICABLE,
-    NOT_REPRODUCED,
-    NOT_VERIFIABLE,
     PREDICTED,
-    REPRODUCED,
-    SMALLER,
     STALL_SECONDS,
     STALL_SHARE,
     TEARDOWN_SECONDS,
-    TIE,
     UNAVAILABLE,
     AfterTraining,
     Analysis,
@@ -42,6 +34,7 @@ from .findings import (
     ValidationRow,
     Verdict,
 )
+from .outcomes import INCONCLUSIVE, LARGER, NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, SMALLER, TIE
 from .places import Place, article_kind, place_of, size_share
 from .qualifiers import collect_warnings
 from .stats import Estimate
@@ -250,7 +243,7 @@ def confounds(
     if not article_kind(place, claim, article):
         out.append(
             f"{place.stack} runs the plain {' and '.join(claim.plain_models)} as {place.kernel_name} "
-            f"(the article: a {PLAIN_KERNELS[article.plain_kernel]['short']})"
+            f"(the article: a {PLAIN_KERNELS[article.plain_kernel].short})"
         )
     out += set_aside
     for name in claim.models:
@@ -317,7 +310,7 @@ def analyse(results: ResultsFile, article: Article) -> Analysis:
     return Analysis(
         models, basis, verdicts, warnings, run_seconds(results), place, rule_level(results["settings"]),
         size_share(results, article), set_aside, deviations(results, parameters, done, article), done,
-        peak_memory(results), after_training(results), without_teardown(results, article),
+        peak_memory(results), after_training(results), without_teardown(results, article), record.read(results),
     )  # fmt: skip
 
 
@@ -343,5 +336,11 @@ def validate_prediction(full: ResultsFile, quick: ResultsFile, article: Article)
             rows.append(ValidationRow(name, guess, seen, guess.point / seen.point - 1))
     target_error, target_share = predict.targets()
     return Validation(
-        rows, run_seconds(quick), run_seconds(full), quick["settings"], runs_done(quick), target_error, target_share
+        rows,
+        run_seconds(quick),
+        run_seconds(full),
+        record.setup_of(quick["settings"]),
+        runs_done(quick),
+        target_error,
+        target_share,
     )

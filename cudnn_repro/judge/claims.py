@@ -16,6 +16,7 @@ from ..settings import SPECS
 
 CLAIMS_FILE = Path(__file__).with_name("claims.json")
 SCHEMA = "cudnn-repro/claims"
+ACCEPTED, MARGIN = "accepted", "margin"  # the zones of a claim's value (Claim.zones)
 
 
 def plain(models: tuple[str, ...]) -> tuple[str, ...]:
@@ -71,6 +72,18 @@ class RatioClaim:
             return None
         return self.refuted()[0], self.accepted()[0]
 
+    def zones(self) -> list[tuple[float | None, float | None, str]]:
+        """(from, to, what) spans of the claim's value the verdict uses, as a figure draws them: accepted
+        (margin applied) and the undecidable margins between accepted and refuted. None: the axis' end."""
+        low, high = self.accepted()
+        refuted_low, refuted_high = self.refuted()
+        spans = [(low, high, ACCEPTED)]
+        if self.margin:
+            spans.append((refuted_low, low, MARGIN))
+            if high is not None:
+                spans.append((high, refuted_high, MARGIN))
+        return spans
+
     def inside(self, low: float, high: float) -> bool:
         bottom, top = self.accepted()
         return low >= bottom and (top is None or high <= top)
@@ -111,6 +124,9 @@ class TimeClaim:
 
     def band(self) -> str:
         return f"< {self.below_seconds:g} s, on the article's GPU class"
+
+    def zones(self) -> list[tuple[float | None, float | None, str]]:
+        return [(*self.accepted(), ACCEPTED)]
 
 
 Claim = RatioClaim | TimeClaim

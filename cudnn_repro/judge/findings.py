@@ -1,7 +1,7 @@
 """What judge hands to the formatters (render/): its findings as data, every figure and verdict
-already decided. render/ imports from judge only these, the claims and the statistics' types (an
-import-linter contract, pyproject.toml); analysis, places, deviations, reconcile and validation
-compute them.
+already decided. render/ imports from judge only these, the record, the claims, the outcome words and
+the statistics' types (an import-linter contract, pyproject.toml); analysis, places, deviations,
+reconcile and validation compute them.
 """
 
 from __future__ import annotations
@@ -10,19 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..registry import PLAIN_KERNELS
-from ..results import ResultsFile, RunSettings
+from ..results import ResultsFile
+from . import outcomes
 from .claims import Claim
+from .outcomes import NOT_VERIFIABLE
+from .record import Record, Setup
 from .stats import Estimate
 
-REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, NOT_VERIFIABLE, NOT_APPLICABLE = (
-    "reproduced",
-    "not reproduced",
-    "inconclusive",
-    "not verifiable",  # a model the claim needs did not run: it holds back `--check`'s 0
-    "not applicable",  # a hardware-bound claim on other hardware: it does not
-)
-LARGER, SMALLER = "larger than claimed", "smaller than claimed"
-TIE = "a tie (within {margin:.0%})"  # a direction claim's third firm answer: neither way
 # An epoch whose start (Keras setting up its data iterator) takes this much longer than the
 # run's quickest epoch start, and this share of an epoch: a stall, a named confound of fit times.
 STALL_SECONDS = 1.0
@@ -82,22 +76,18 @@ class Verdict:
 
     @property
     def decided(self) -> bool:
-        """A firm answer: reproduced or not (a tie included), from an interval."""
-        return not self.indicative and self.verdict in (REPRODUCED, NOT_REPRODUCED)
+        return outcomes.is_decided(self.verdict, self.indicative)
 
     @property
     def outcome(self) -> str:
-        """The verdict with the way it missed: "not reproduced, larger than claimed" is not "smaller"."""
-        return f"{self.verdict}, {self.direction}" if self.direction else self.verdict
+        return outcomes.outcome_text(self.verdict, self.direction)
 
     @property
     def label(self) -> str:
-        if self.verdict in (REPRODUCED, NOT_REPRODUCED) and self.indicative:
-            return f"indicative: {self.outcome}"
-        return self.outcome
+        return outcomes.label(self.verdict, self.direction, self.indicative)
 
 
-# What a warning qualifies: the verdicts (how firm they are) or the times (what they include).
+# What a warning qualifies: the verdicts (whether they are decided) or the times (what they include).
 VERDICTS, TIMES = "verdicts", "times"
 
 
@@ -169,11 +159,11 @@ class Place:
 
     @property
     def kernel_name(self) -> str:
-        return PLAIN_KERNELS[self.kernel]["name"]
+        return PLAIN_KERNELS[self.kernel].name
 
     @property
     def kernel_short(self) -> str:
-        return PLAIN_KERNELS[self.kernel]["short"]
+        return PLAIN_KERNELS[self.kernel].short
 
     def __str__(self) -> str:
         return f"{self.device}, {self.stack}"
@@ -215,6 +205,7 @@ class Analysis:
     # The verdicts had each fit's teardown after training been left out, claim by claim beside `verdicts`,
     # where a fit() call holds one (a stated deviation); empty elsewhere.
     without_teardown: list[Verdict] = field(default_factory=list)
+    record: Record | None = None  # what the file says besides the times (None: an analysis made in a test)
 
     @property
     def moved_by_teardown(self) -> list[tuple[Verdict, Verdict]]:
@@ -222,22 +213,12 @@ class Analysis:
         return [(v, w) for v, w in zip(self.verdicts, self.without_teardown, strict=True) if v.label != w.label]
 
 
-DEPENDS, UNDECIDED_OUTCOME, CONFLICTING = "depends on the place", "undecided", "conflicting"
-# How places are listed: where a claim holds, where it fails, then the rest.
-OUTCOME_ORDER = (REPRODUCED, NOT_REPRODUCED, CONFLICTING, UNDECIDED_OUTCOME, NOT_VERIFIABLE, NOT_APPLICABLE)
-
-
-def rank(outcome: str) -> str:
-    """An outcome's entry in OUTCOME_ORDER ("not reproduced, larger than claimed": "not reproduced")."""
-    return outcome.split(",")[0]
-
-
 # The evidence order, in words, as directness() applies it.
 EVIDENCE_ORDER = (
     "the article's kind of plain kernel before another",
     "measured before predicted",
     "more of the article's size before less",
-    "a firm verdict before one that is not",
+    "a decided verdict before one that is not",
     "the narrower interval",
     "more runs",
 )
@@ -255,7 +236,7 @@ class Judged:
 
     @property
     def tried(self) -> bool:
-        """The claim's models ran here (its value was judged, firmly or not, or is not applicable)."""
+        """The claim's models ran here (its value was judged, decided or not, or is not applicable)."""
         return self.verdict.verdict != NOT_VERIFIABLE
 
 
@@ -267,7 +248,7 @@ class PlaceOutcome:
 
     @property
     def evidence(self) -> Judged:
-        """The most direct run set that supports the outcome: a firm one for a firm outcome."""
+        """The most direct run set that supports the outcome: a decided one for a decided outcome."""
         supporting = [j for j in self.judged if j.decided and j.verdict.outcome == self.outcome]
         tried = [j for j in self.judged if j.tried]
         return (supporting or tried or self.judged)[0]
@@ -285,7 +266,7 @@ class Untried:
 @dataclass
 class Reconciled:
     claim: Claim
-    outcome: str  # the firm outcome shared by every place that has one, or the others
+    outcome: str  # the decided outcome shared by every place that has one, or the others
     places: list[PlaceOutcome]
     never_tried: list[Untried]
     set_aside: list[tuple[Judged, list[str]]]  # a run set not counted, and why its method is superseded
@@ -306,6 +287,17 @@ class ValidationRow:
     measured: Estimate
     error: float  # predicted / measured - 1, of the geometric means
 
+    @property
+    def charged(self) -> float:
+        """The error beyond the reference's own noise, which the predictor is held to: predicted / the
+        nearer end of the measured interval - 1, 0 inside it; the whole error where the reference has no
+        interval (fewer than 3 runs: its noise unknown)."""
+        if not self.measured.interval:
+            return self.error
+        low, high = self.measured.bounds
+        point = self.predicted.point
+        return 0.0 if low <= point <= high else point / (high if point > high else low) - 1
+
 
 @dataclass
 class Validation:
@@ -314,7 +306,7 @@ class Validation:
     rows: list[ValidationRow]
     quick_seconds: float | None
     full_seconds: float | None
-    quick_settings: RunSettings
+    quick_settings: Setup
     quick_runs: dict[str, int]  # ok runs per model of the quick run
     target_error: float  # the aim for a predicted fit's error
     target_share: float  # the aim for the quick run's share of the full run's time
@@ -335,6 +327,11 @@ class RunSet:
     results: ResultsFile
     analysis: Analysis
 
+    @property
+    def record(self) -> Record:
+        assert self.analysis.record is not None
+        return self.analysis.record
+
 
 @dataclass
 class ValidatedPair:
@@ -344,6 +341,7 @@ class ValidatedPair:
     quick: str
     paper: str
     validation: Validation
+    unlike: str | None  # why it does not compare like with like (then it is shown, not counted), or None
 
 
 @dataclass

@@ -29,8 +29,7 @@ def stack_name(results: ResultsFile) -> str:
 def plain_kernel(results: ResultsFile) -> str:
     """The kind of kernel the stack's plain layers run: one kind, or one per framework (stacks.json)."""
     s = results["settings"]
-    kind = STACK_FACTS[s["stack"]]["plain_kernel"]
-    return kind if isinstance(kind, str) else kind[s["backend"]]
+    return STACK_FACTS[s["stack"]].plain_kernel(s["backend"])
 
 
 def place_of(results: ResultsFile) -> Place:

@@ -13,9 +13,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-from ..results import Run, RunSettings, compared_fit_seconds
+from ..results import ResultsFile, Run, RunSettings, compared_fit_seconds
 from ..scaling import scaled_fit_seconds
 from ..settings import batches_per_epoch
+from .findings import TEARDOWN_SECONDS
 
 # What must equal the article for a scaled prediction to mean anything.
 SHAPE_KEYS = ("batch_size", "maxlen", "num_words")
@@ -41,8 +42,28 @@ def targets() -> tuple[float, float]:
 
 
 def validations() -> list[dict]:
-    """The (quick, paper) pairs of committed results files the error was measured on."""
+    """The (quick, paper) pairs of committed results files the error is measured on, where they compare
+    like with like (unlike() says why not)."""
     return validation_record()["validations"]
+
+
+def unlike(reference: ResultsFile, quick: ResultsFile, size: dict) -> str | None:
+    """Why a (reference, quick) pair does not compare like with like, or None. The reference must run
+    whole epochs of the article's 250 batches at its shapes (fewer epochs stand in for ten: the epochs
+    after the first are steady, bench/short_reference.py), and both must record each fit's wait after
+    training with none of TEARDOWN_SECONDS or more: the compared time is the whole fit() call, so a wait
+    one side has and the other lacks, or that scales otherwise, is not the predictor's error."""
+    s = reference["settings"]
+    if s["steps_per_epoch"] or any(s[k] != size[k] for k in ("train_samples", *SHAPE_KEYS)):
+        return "its reference does not run whole epochs of the article's batches at its shapes"
+    for side, results in (("reference", reference), ("quick run", quick)):
+        fits = [r for r in results["runs"] if r["status"] == "ok"]
+        if any("teardown_seconds" not in r for r in fits):
+            return f"its {side}'s fits predate the record of the wait after training, which the compared time holds"
+        most = max((r["teardown_seconds"] for r in fits), default=0.0)
+        if most >= TEARDOWN_SECONDS:
+            return f"its {side}'s fits wait up to {most:.1f} s after training, inside the compared time"
+    return None
 
 
 def method(settings: RunSettings, size: dict) -> str:

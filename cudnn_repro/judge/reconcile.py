@@ -1,6 +1,6 @@
 """Each claim's verdicts across run sets, reconciled by place (device and stack), then across places.
 
-A place's outcome is the firm verdict its counted run sets share; its evidence is the most direct of
+A place's outcome is the decided verdict its counted run sets share; its evidence is the most direct of
 them by a stated order (EVIDENCE_ORDER). "Not reproduced, larger than claimed" and "smaller than
 claimed" are different outcomes and are never merged. A run set whose method is superseded is listed
 with the reason but not counted. The summary (render/summary.py), its figure and summary.json only
@@ -9,19 +9,20 @@ format what this returns; `compare --check` exits by it as `report --check` does
 
 from __future__ import annotations
 
-from ..errors import OK, SOME_NOT_REPRODUCED, UNDECIDED
-from .analysis import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, Analysis
+from .analysis import MEASURED, Analysis
 from .claims import Article, Claim, TimeClaim
-from .findings import (
+from .findings import Judged, PlaceOutcome, Reconciled, Untried
+from .outcomes import (
     CONFLICTING,
     DEPENDS,
+    NOT_APPLICABLE,
+    NOT_VERIFIABLE,
     OUTCOME_ORDER,
-    UNDECIDED_OUTCOME,
-    Judged,
-    PlaceOutcome,
-    Reconciled,
-    Untried,
+    UNDECIDED,
+    check_status,
+    outcome_status,
     rank,
+    verdict_status,
 )
 from .places import Place, article_kind, width
 
@@ -41,22 +42,22 @@ def directness(j: Judged, article: Article) -> tuple:
 
 def settle(judged: list[Judged]) -> str:
     """One place's outcome from its run sets' verdicts."""
-    firm = {j.verdict.outcome for j in judged if j.decided}
-    if firm:
-        return firm.pop() if len(firm) == 1 else CONFLICTING
+    decided = {j.verdict.outcome for j in judged if j.decided}
+    if decided:
+        return decided.pop() if len(decided) == 1 else CONFLICTING
     if any(j.tried and j.verdict.verdict != NOT_APPLICABLE for j in judged):
-        return UNDECIDED_OUTCOME
+        return UNDECIDED
     return NOT_APPLICABLE if all(j.verdict.verdict == NOT_APPLICABLE for j in judged) else NOT_VERIFIABLE
 
 
 def across(places: list[PlaceOutcome]) -> str:
-    """The claim's outcome across places: one firm outcome, or where it depends, or the rest."""
-    firm = {p.outcome for p in places if p.outcome not in (UNDECIDED_OUTCOME, NOT_APPLICABLE, NOT_VERIFIABLE)}
-    if firm:
-        return firm.pop() if len(firm) == 1 and CONFLICTING not in firm else DEPENDS
+    """The claim's outcome across places: one decided outcome, or where it depends, or the rest."""
+    decided = {p.outcome for p in places if p.outcome not in (UNDECIDED, NOT_APPLICABLE, NOT_VERIFIABLE)}
+    if decided:
+        return decided.pop() if len(decided) == 1 and CONFLICTING not in decided else DEPENDS
     outcomes = {p.outcome for p in places}
-    if UNDECIDED_OUTCOME in outcomes:
-        return UNDECIDED_OUTCOME
+    if UNDECIDED in outcomes:
+        return UNDECIDED
     return NOT_APPLICABLE if outcomes == {NOT_APPLICABLE} else NOT_VERIFIABLE
 
 
@@ -94,24 +95,13 @@ def reconcile_all(article: Article, sets: list[tuple[str, Analysis]]) -> list[Re
     return [reconcile(i, claim, sets, article) for i, claim in enumerate(article.claims)]
 
 
-def gates(verdict: str, decided: bool) -> bool:
-    """Whether a verdict lets `--check` exit 0: firmly reproduced, or not applicable on this hardware."""
-    return verdict == NOT_APPLICABLE or (verdict == REPRODUCED and decided)
-
-
 def run_set_status(analysis: Analysis, claims: frozenset[str] | None = None) -> int:
     """`report --check`'s exit status over the gating claims (all by default): lets CI or an evaluator's
     script act on the verdicts, as asv and pytest-benchmark do for regressions."""
     verdicts = [v for v in analysis.verdicts if claims is None or v.claim.id in claims]
-    if any(v.verdict == NOT_REPRODUCED and v.decided for v in verdicts):
-        return SOME_NOT_REPRODUCED
-    return OK if all(gates(v.verdict, v.decided) for v in verdicts) else UNDECIDED
+    return check_status([verdict_status(v.verdict, v.decided) for v in verdicts])
 
 
 def exit_status(reconciled: list[Reconciled], claims: frozenset[str] | None = None) -> int:
-    """compare --check over the gating claims: 4 some claim firmly not reproduced on a counted run set,
-    0 every claim reproduced (or not applicable anywhere it ran), 5 otherwise."""
-    gating = [r for r in reconciled if claims is None or r.claim.id in claims]
-    if any(j.verdict.verdict == NOT_REPRODUCED for r in gating for j in r.decided):
-        return SOME_NOT_REPRODUCED
-    return OK if all(gates(r.outcome, True) for r in gating) else UNDECIDED
+    """`compare --check` over the gating claims, by each claim's outcome across the counted run sets."""
+    return check_status([outcome_status(r.outcome) for r in reconciled if claims is None or r.claim.id in claims])

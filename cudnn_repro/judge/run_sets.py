@@ -72,7 +72,8 @@ def validated_pairs(sets: list[RunSet], article: Article) -> list[ValidatedPair]
         quick, paper = find(pair["quick"]), find(pair["paper"])
         if quick and paper:
             validation = validate_prediction(paper[1], quick[1], article)
-            pairs.append(ValidatedPair(pair["machine"], quick[0], paper[0], validation))
+            why = predict.unlike(paper[1], quick[1], article.size)
+            pairs.append(ValidatedPair(pair["machine"], quick[0], paper[0], validation, why))
     return pairs
 
 

@@ -9,9 +9,10 @@ a claim whose true value sits on its range's edge is called reproduced at most 5
 
 from __future__ import annotations
 
-from ..results import ResultsFile, RunSettings
+from ..results import ResultsFile, RunSettings, most_repeats
 from . import stats
-from .findings import NOT_APPLICABLE, NOT_VERIFIABLE, Analysis
+from .findings import Analysis
+from .outcomes import NOT_APPLICABLE, NOT_VERIFIABLE
 
 DECIDED, MOST = "every claim this host can judge was decided", "the most repeats the rule makes"
 
@@ -26,7 +27,7 @@ def level(settings: RunSettings) -> float:
 
 
 def undecided(analysis: Analysis) -> list[str]:
-    """The claims this host can judge (their models ran, not hardware-bound elsewhere) that no firm
+    """The claims this host can judge (their models ran, not hardware-bound elsewhere) that no
     verdict decides yet: their ids."""
     return [
         v.claim.id for v in analysis.verdicts if v.verdict not in (NOT_VERIFIABLE, NOT_APPLICABLE) and not v.decided
@@ -36,8 +37,7 @@ def undecided(analysis: Analysis) -> list[str]:
 def record(results: ResultsFile, repeats: int, open_claims: list[str]) -> bool:
     """Write this look into the results (`stopping`: each look's repeats and undecided claims, and why
     the run stopped, once it has); whether the rule asks for more repeats."""
-    settings = results["settings"]
-    most = settings.get("max_repeats") or settings["repeats"]
+    most = most_repeats(results["settings"])
     state = results.setdefault("stopping", {"looks": []})
     state["looks"] = [look for look in state["looks"] if look["repeats"] != repeats]
     state["looks"].append({"repeats": repeats, "undecided": open_claims})

@@ -19,6 +19,7 @@ import docker.errors
 from docker.types import Mount
 
 from .. import ROOT, __version__
+from ..files import sha256_of
 from ..measure.data import find_imdb
 from ..measure.environment import LAUNCHER_VARIABLES, collect_gpu, git_state
 from ..variables import (
@@ -87,8 +88,7 @@ def inputs_digest(files: dict[str, Path], buildargs: dict[str, str]) -> str:
         paths = sorted(root.rglob("*")) if root.is_dir() else [root]
         for path in (p for p in paths if p.is_file() and "__pycache__" not in p.parts):
             digest.update(f"{name}/{path.relative_to(root) if root.is_dir() else ''}".encode())
-            with path.open("rb") as f:
-                digest.update(hashlib.file_digest(f, "sha256").digest())
+            digest.update(bytes.fromhex(sha256_of(path)))
     return digest.hexdigest()
 
 

@@ -7,7 +7,6 @@ container's exit code and where its logs were kept.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 import sys
 import tarfile
@@ -21,6 +20,8 @@ from docker.types import DeviceRequest, Mount
 import docker
 
 from ..errors import EngineFailure
+from ..files import sha256_of
+from ..folders import container_log_name
 
 GPU_REQUEST = DeviceRequest(count=-1, capabilities=[["gpu"]])
 GPU_FIX = (
@@ -160,7 +161,7 @@ def run(
         show(decode_stream(container.logs(stream=True, follow=True)))
         exit_code = container.wait()["StatusCode"]
         if exit_code != 0:
-            log_path = log_dir / f"container-{container.short_id}.log"
+            log_path = log_dir / container_log_name(container.short_id)
             log_path.write_bytes(container.logs())
             raise ContainerFailed(exit_code, log_path)
         return container.logs().decode(errors="replace")
@@ -174,13 +175,11 @@ def run(
 
 def save_archive(client: docker.DockerClient, image: str, path: Path) -> Path:
     """`docker save` the image and write `<archive>.sha256` beside it (sha256sum format)."""
-    digest = hashlib.sha256()
     with path.open("wb") as f:
         for chunk in client.images.get(image).save(named=True):
             f.write(chunk)
-            digest.update(chunk)
     checksum = path.with_name(path.name + ".sha256")
-    checksum.write_text(f"{digest.hexdigest()}  {path.name}\n")
+    checksum.write_text(f"{sha256_of(path)}  {path.name}\n")
     return checksum
 
 
@@ -195,14 +194,9 @@ def load_archive(client: docker.DockerClient, path: Path) -> str:
     expected = checksum.read_text(errors="replace").split()
     if not expected or not re.fullmatch(r"[0-9a-f]{64}", expected[0]):
         raise EngineError(f"{checksum} holds no SHA-256 (expected `sha256sum` output): {remake}")
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != expected[0]:
-        raise EngineError(
-            f"{path} has SHA-256 {digest.hexdigest()}, {checksum.name} says {expected[0]}: corrupt archive"
-        )
+    actual = sha256_of(path)
+    if actual != expected[0]:
+        raise EngineError(f"{path} has SHA-256 {actual}, {checksum.name} says {expected[0]}: corrupt archive")
     try:
         with path.open("rb") as f:
             images = client.images.load(f)

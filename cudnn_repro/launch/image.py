@@ -8,6 +8,5 @@ INNER_REPRODUCE = "/opt/cudnn-repro/reproduce.py"
 INNER_OUT = "/results"
 INNER_IMDB = "/data/imdb.npz"
 IMAGE_UID = 1000  # the image's own unprivileged user
-FRAMEWORKS = ("tensorflow",)  # what the image computes with: no PyTorch, no JAX
 # Each variant's lock under requirements/ (the Makefile's LOCK_cpu and LOCK_gpu; a test ties them).
 LOCKS = {"cpu": "runtime.lock", "gpu": "gpu.lock"}

@@ -11,21 +11,19 @@ from __future__ import annotations
 import importlib.util
 import re
 import shlex
-import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import ROOT
 from ..errors import Failure
-from ..folders import foreign_problem, run_folder_name
-from ..registry import FRAMEWORK_FACTS, FRAMEWORKS, STACK_FACTS, STACKS, framework_name
+from ..folders import foreign_problem, run_folder_name, short_hostname
+from ..registry import FRAMEWORK_FACTS, FRAMEWORKS, IMAGE_FRAMEWORKS, STACK_FACTS, STACKS, framework_name
 from ..variables import OFFLINE_ENV, RUNTIME_ENV
-from .image import FRAMEWORKS as IMAGE_FRAMEWORKS
 from .image import INNER_IMDB, INNER_OUT, INNER_REPRODUCE
 
 RUNTIMES = ("venv", "apptainer", "pyxis", "docker")
-DEFAULT_SWEEP = "keras2/tensorflow,keras3/tensorflow,keras3/torch,keras3/jax,torch/torch"
+DEFAULT_SWEEP = ",".join(f"{stack}/{framework}" for stack, s in STACK_FACTS.items() for framework in s.frameworks)
 # Minutes a task may run, by profile; one that runs out is requeued and resumes its results.
 TIME_LIMITS = {"smoke": 10, "quick": 30, "paper": 240}
 SUMMARY_MINUTES = 15
@@ -82,7 +80,7 @@ class GpuKind:
 
 
 def default_site() -> str:
-    return socket.gethostname().split(".")[0]
+    return short_hostname()
 
 
 def parse_sweep(text: str) -> tuple[tuple[str, str], ...]:
@@ -94,7 +92,7 @@ def parse_sweep(text: str) -> tuple[tuple[str, str], ...]:
             raise SweepError(
                 f"--sweep {item!r}: expected STACK/BACKEND with a stack in {STACKS}, backend in {FRAMEWORKS}"
             )
-        frameworks = STACK_FACTS[stack]["frameworks"]
+        frameworks = STACK_FACTS[stack].frameworks
         if backend not in frameworks:
             only = " or ".join(framework_name(f) for f in frameworks)
             choices = ", ".join(f"{stack}/{f}" for f in frameworks)
@@ -133,12 +131,14 @@ class Sweep:
             checked(SLURM_VALUE, self.account, "--account")
         if self.runtime == "venv":
             missing = sorted(
-                {b for _, b in self.combos if importlib.util.find_spec(FRAMEWORK_FACTS[b]["import"]) is None}
+                {b for _, b in self.combos if importlib.util.find_spec(FRAMEWORK_FACTS[b].import_name) is None}
             )
             if missing:
                 raise SweepError(f"--sweep asks for {', '.join(missing)}, not installed in this venv ({sys.prefix})")
         elif any(b not in IMAGE_FRAMEWORKS for _, b in self.combos):
-            raise SweepError(f"the pinned image holds TensorFlow only: --runtime {self.runtime} runs */tensorflow")
+            held = " and ".join(map(framework_name, IMAGE_FRAMEWORKS))
+            only = "|".join(IMAGE_FRAMEWORKS)
+            raise SweepError(f"the pinned image holds {held} only: --runtime {self.runtime} runs */{only}")
         if self.image is not None and not self.image.is_file():
             raise SweepError(f"--image {self.image}: no such file (build it with `make image-archive`, docs/slurm.md)")
         for gpu in self.gpus:

@@ -8,7 +8,6 @@ always an error.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import Failure
+from ..files import sha256_of
 from ..settings import SYNTHETIC_NOTE
 from ..variables import IMDB_ENV, OFFLINE_ENV
 
@@ -42,14 +42,6 @@ class Dataset:
     x_test: np.ndarray
     y_test: np.ndarray
     info: dict
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def keras_cache_path() -> Path:

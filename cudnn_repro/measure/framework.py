@@ -48,6 +48,9 @@ class Framework(Protocol):
     def missing_library(self) -> str | None:
         """Which of its GPU libraries cannot be loaded, when that explains an unseen GPU, or None."""
 
+    def error_text(self, error: Exception) -> str:
+        """What a failed op says, in the framework's own words (without its traceback of graph nodes)."""
+
     def kernel_ops(self, model, x, y) -> tuple[str, Counter]:
         """How one training step of `model` was recorded, and the ops or kernels it ran, counted."""
 
@@ -56,13 +59,13 @@ _selected: Framework | None = None
 
 
 def load(name: str) -> Framework:
-    return cast(Framework, importlib.import_module(FRAMEWORK_FACTS[name]["module"]))
+    return cast(Framework, importlib.import_module(FRAMEWORK_FACTS[name].module))
 
 
 def of_stack(stack: str) -> Framework:
     """The stack's framework here; for a stack that runs Keras 3, Keras' backend as Keras reads it."""
     backend = ""
-    if STACK_FACTS[stack]["keras_backend"]:
+    if STACK_FACTS[stack].keras_backend:
         import keras
 
         backend = keras.backend.backend()

@@ -6,11 +6,10 @@ quietly falls back to its plain loop when the cuDNN call fails.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from ..errors import PROVENANCE, Failure
+from ..registry import FRAMEWORK_FACTS
 from . import framework
 
 
@@ -20,22 +19,18 @@ class ProvenanceError(Failure):
     status = PROVENANCE
 
 
-# A cuDNN kernel ran: any op or kernel named for cuDNN but PyTorch's query whether it could.
-CUDNN_OP = re.compile(r"cudnn(?!_is_acceptable)", re.I)
-# How a plain layer stepped through time: a graph loop, or PyTorch's per-step matmuls and fused cells.
-# (On a CPU PyTorch's LSTM runs oneDNN's fused layer, mkldnn_rnn_layer.)
-LOOP_OP = re.compile(r"while|scan|aten::mm$|_cell$|mkldnn_rnn_layer$", re.I)
-
-
 def kernel_evidence(model, x: np.ndarray, y: np.ndarray) -> dict:
-    """Record one training step of `model` on (x, y) and summarise its recurrent ops."""
-    method, ops = framework.current().kernel_ops(model, x, y)
-    cudnn = {op: n for op, n in ops.items() if CUDNN_OP.search(op)}
+    """Record one training step of `model` on (x, y) and summarise its recurrent ops, as the framework's
+    facts name them (stacks.json: cudnn_op, loop_op)."""
+    chosen = framework.current()
+    method, ops = chosen.kernel_ops(model, x, y)
+    facts = FRAMEWORK_FACTS[chosen.NAME]
+    cudnn = {op: n for op, n in ops.items() if facts.cudnn_op.search(op)}
     return {
         "method": method,
         "ran_cudnn": bool(cudnn),
         "cudnn_ops": dict(sorted(cudnn.items())),
-        "loop_ops": {op: n for op, n in sorted(ops.items()) if LOOP_OP.search(op)},
+        "loop_ops": {op: n for op, n in sorted(ops.items()) if facts.loop_op.search(op)},
     }
 
 

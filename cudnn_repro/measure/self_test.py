@@ -14,11 +14,8 @@ from .progress import log
 
 
 def cause(error: Exception) -> str:
-    """The framework's own words for what failed, on one line: for TensorFlow's graph errors the
-    paragraph after the traceback of the node that failed."""
-    text = str(error)
-    if "Detected at node" in text:
-        text = text.strip().split("\n\n")[-1]
+    """The framework's own words for what failed, on one line."""
+    text = framework.current().error_text(error)
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("[[")]
     return " ".join((lines[0] if lines else type(error).__name__).split())[:300]
 
@@ -28,7 +25,7 @@ def unseen_gpu(environment: dict, reason: str) -> GpuStackError:
     chosen = framework.current()
     missing = chosen.missing_library()
     why = f"{reason}: {missing}" if missing else reason
-    fix = FRAMEWORK_FACTS[chosen.NAME]["gpu_fix"]
+    fix = FRAMEWORK_FACTS[chosen.NAME].gpu_fix
     return GpuStackError(f"GPU self-test: NVML sees {environment['gpu']['name']}, but {why}. Fix: {fix}")
 
 
@@ -54,7 +51,7 @@ def self_test(
         try:
             result = fit_probe(name, settings, data)
         except Exception as error:
-            fix = FRAMEWORK_FACTS[framework.current().NAME]["cudnn_fix"]
+            fix = FRAMEWORK_FACTS[framework.current().NAME].cudnn_fix
             failed = f"{name}'s cuDNN op failed on {gpu}: {cause(error)}"
             raise GpuStackError(f"GPU self-test: {failed}. Fix: {fix}") from None
         try:  # a silent fall-back from the cuDNN path: exit 3, as in a fit (a framework's CI gates on it)

@@ -9,37 +9,23 @@ where no run set could judge it, and where it was never tried.
 from __future__ import annotations
 
 import json
-import re
-import sys
 from pathlib import Path
 
-from ..judge.claims import Article, RatioClaim, load_article
-from ..judge.findings import (
-    CONFLICTING,
-    NOT_APPLICABLE,
-    NOT_REPRODUCED,
-    NOT_VERIFIABLE,
-    REPRODUCED,
-    UNDECIDED_OUTCOME,
-    rank,
-)
+from ..judge.claims import Article, load_article
+from ..judge.outcomes import CONFLICTING, NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, UNDECIDED, rank
 from ..registry import PLAIN_KERNELS
-from .markdown import Markdown, bold, code, escape, table
+from .formats import article_value, claim_value
+from .markdown import Generated, Markdown, bold, code, escape, table
 
 DECIDED = (REPRODUCED, NOT_REPRODUCED, CONFLICTING)  # a place's outcomes that say where a claim holds or fails
 # Where the front page holds its copy, between these markers.
-BEGIN, END = "<!-- claims: generated from paper/summary.json by `make docs` -->", "<!-- end claims -->"
-
-
-def value_text(claim, record: dict) -> str:
-    value = record["value"]
-    return f"{value:.2f}x" if isinstance(claim, RatioClaim) else f"{value:.0f} s"
+FRONT_PAGE = Generated("<!-- claims: generated from paper/summary.json by `make docs` -->", "<!-- end claims -->")
 
 
 def evidence_text(claim, place: dict) -> Markdown:
     """'`paper`, 1.24x measured, 3 runs': the place's most direct run set, as reconcile chose it."""
     evidence = next(r for r in place["run_sets"] if r["run_set"] == place["evidence"])
-    value = "" if evidence["value"] is None else f", {value_text(claim, evidence)} {evidence['basis']}"
+    value = "" if evidence["value"] is None else f", {claim_value(claim, evidence['value'])} {evidence['basis']}"
     runs = f", {evidence['n']} run{'s' if evidence['n'] != 1 else ''}" if evidence["n"] else ""
     return Markdown(f"{code(place['evidence'])}{escape(value)}{runs}")
 
@@ -70,7 +56,7 @@ def untried_text(untried: dict, article: Article) -> str:
     if untried["device"] == article.gpu:
         return f"the article's {article.gpu}"
     kernel = untried["plain_kernel"]
-    return untried["device"] + (f" with a {PLAIN_KERNELS[kernel]['short']}" if kernel else "")
+    return untried["device"] + (f" with a {PLAIN_KERNELS[kernel].short}" if kernel else "")
 
 
 def claims_table(summary: dict, article: Article) -> str:
@@ -80,14 +66,13 @@ def claims_table(summary: dict, article: Article) -> str:
         claim = claims[record["claim"]]
         places = record["places"]
         decided = [judged_place(claim, p) for p in places if rank(p["outcome"]) in DECIDED]
-        article_value = f"{claim.article_value:.2f}x" if isinstance(claim, RatioClaim) else f"{claim.article_value:g} s"
         rows.append(
             [
                 escape(claim.short),
-                article_value,
+                article_value(claim),
                 bold(record["outcome"]),
                 Markdown("; ".join(decided) or "nowhere yet"),
-                undecided(claim, [p for p in places if p["outcome"] == UNDECIDED_OUTCOME]),
+                undecided(claim, [p for p in places if p["outcome"] == UNDECIDED]),
                 counted([p for p in places if p["outcome"] in (NOT_VERIFIABLE, NOT_APPLICABLE)]),
                 "; ".join(untried_text(u, article) for u in record["never_tried"]) or "-",
             ]
@@ -104,19 +89,6 @@ def claims_table(summary: dict, article: Article) -> str:
     return table(rows, headers)
 
 
-def front_page_block(summary_path: Path, article: Article) -> str:
-    return f"{BEGIN}\n{claims_table(json.loads(summary_path.read_text()), article)}\n{END}"
-
-
-def update_front_page(readme: Path, summary_path: Path) -> bool:
-    """Replace the front page's claims table by the one the summary record gives; whether it changed."""
-    text = readme.read_text()
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
-    new = pattern.sub(lambda _: front_page_block(summary_path, load_article()), text)
-    if new != text:
-        readme.write_text(new)
-    return new != text
-
-
-if __name__ == "__main__":  # make docs: python -m cudnn_repro.render.claims_table README.md paper/summary.json
-    update_front_page(Path(sys.argv[1]), Path(sys.argv[2]))
+def front_page_table(summary_path: Path) -> str:
+    """The front page's claims table, as the summary record gives it."""
+    return claims_table(json.loads(summary_path.read_text()), load_article())

@@ -3,11 +3,13 @@ from the results file) and each one judge found (judge/deviations.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..judge import findings as found
 from ..judge.claims import Article
 from ..judge.findings import Analysis, Deviation
+from ..judge.record import Record
 from ..registry import FRAMEWORK_FACTS, STACK_FACTS
-from ..results import ResultsFile
 from ..settings import ADAM_EPSILON
 from .formats import runs_text
 from .markdown import escape
@@ -25,41 +27,37 @@ def framework_versions(packages: dict[str, str]) -> dict[str, str]:
     (TensorFlow's CPU-only tensorflow-cpu)."""
     versions = {}
     for key, facts in FRAMEWORK_FACTS.items():
-        wheel = next((p for p in facts["packages"] if p in packages), None)
-        if wheel:
-            named = "" if wheel == facts["packages"][0] else f" (the {wheel} wheel)"
-            versions[key] = escape(packages[wheel]) + named
+        recorded = facts.version(packages)
+        if recorded:
+            version, wheel = recorded
+            versions[key] = escape(version) + ("" if wheel == facts.packages[0] else f" (the {wheel} wheel)")
     return versions
 
 
-def deviation_lines(results: ResultsFile, analysis: Analysis, article: Article) -> list[str]:
+def deviation_lines(record: Record, analysis: Analysis, article: Article) -> list[str]:
     """What the stack always differs by (its templates in stacks.json), then each deviation judge found."""
-    s = results["settings"]
-    return stack_deviations(results, article) + [deviation_text(d, s["stack"], article) for d in analysis.deviations]
+    return stack_deviations(record, article) + [
+        deviation_text(d, record.settings.stack, article) for d in analysis.deviations
+    ]
 
 
-def stack_deviations(results: ResultsFile, article: Article) -> list[str]:
-    """The stack's own deviations, its templates filled from the results file (foreign values escaped)."""
-    s, packages = results["settings"], results["environment"]["packages"]
-    plain = first_layer(results, "LSTM", "GRU")
-    fields = Unknown({name.replace("-", "_"): escape(version) for name, version in packages.items()})
-    fields |= framework_versions(packages) | {
-        "tf_keras": escape(s.get("tf_keras", "?")),
-        "optimizer": escape(first_layer(results, *s["models"]).get("optimizer", "Adam")),
-        "backend": s["backend"],
+def stack_deviations(record: Record, article: Article) -> list[str]:
+    """The stack's own deviations, its templates filled from the record (foreign values escaped)."""
+    s, stack = record.settings.values, STACK_FACTS[record.settings.stack]
+    plain = first_layer(record, "LSTM", "GRU")
+    fields = Unknown({name.replace("-", "_"): escape(version) for name, version in record.packages.items()})
+    fields |= {key: escape(str(s[key])) for key in stack.recorded_settings if key in s}
+    fields |= framework_versions(record.packages) | {
+        "optimizer": escape(first_layer(record, *record.settings.models).get("optimizer", "Adam")),
+        "backend": record.settings.backend,
         "implementation": ", `implementation=1`" if "implementation" in plain else "",
         "epsilon": EPSILON,
-        "batch_size": s["batch_size"],
+        "batch_size": record.settings.batch_size,
         "evaluate_batch_size": article.evaluate_batch_size,
         "article_keras": article.software["keras"],
         "article_backend": article.software["backend"],
     }
-    lines = []
-    for item in STACK_FACTS[s["stack"]]["deviations"]:
-        text, when = (item, {}) if isinstance(item, str) else (item["text"], item["when"])
-        if all(s.get(key) == value for key, value in when.items()):
-            lines.append(text.format_map(fields))
-    return lines
+    return [d.text.format_map(fields) for d in stack.deviations_for(s)]
 
 
 SIZE_LABELS = {"train_samples": "training reviews", "test_samples": "test reviews", "epochs": "epochs",
@@ -89,7 +87,7 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
     if d.kind == found.PARAMETERS:
         return (
             f"{d.about} has {d.here:,} parameters here, {d.article:,} in Keras 2.0.9 "
-            f"({STACK_FACTS[stack]['parameters_why'] or 'the layers as recorded'})."
+            f"({STACK_FACTS[stack].parameters_why or 'the layers as recorded'})."
         )
     if d.kind == found.MODELS:
         count = f"All {d.article}" if len(d.here) == d.article else f"Only {len(d.here)} of the article's {d.article}"
@@ -103,8 +101,8 @@ def deviation_text(d: Deviation, stack: str, article: Article) -> str:
         return (
             f"The `fit()` calls hold a wait after training ended (at most: {most}), inside the compared time: "
             "Keras destroyed its tf.data iterator there, which waits for tf.data's autotune thread to wake (its "
-            "sleep doubles from 10 ms to 60 s); Keras 2.0.9 fed numpy batches, without tf.data. The keras2 "
-            "stack now holds the iterator until the clock has stopped."
+            "sleep doubles from 10 ms to 60 s); Keras 2.0.9 fed numpy batches, without tf.data. The stack "
+            "now holds the iterator until the clock has stopped."
         )
     if d.kind == found.DATA:
         return f"Data: {escape(d.here)}."
@@ -133,9 +131,9 @@ def stopping_text(facts: dict, article: Article) -> str:
     return f"{text}: {escape(looks)}" + (f"; stopped: {escape(state['stopped'])}." if "stopped" in state else ".")
 
 
-def first_layer(results: ResultsFile, *models: str) -> dict:
-    """The recorded layer options of the first run of any of these models."""
-    return next((r["layer"] for r in results["runs"] if r["model"] in models), {})
+def first_layer(record: Record, *models: str) -> Mapping:
+    """The recorded layer options of the first of these models to run."""
+    return next((layer for model, layer in record.layers.items() if model in models), {})
 
 
 EPSILON = f"{ADAM_EPSILON:.0e}".replace("e-0", "e-")  # 1e-8, as Keras' documentation writes it

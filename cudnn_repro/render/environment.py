@@ -4,22 +4,23 @@ invocations that added runs, formatted from the results file's record."""
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 
 from ..judge import findings as found
-from ..results import Container, Environment, ResultsFile
-from .formats import gib
+from ..judge.record import Image, Record
+from .formats import gib, tf32_word
 from .markdown import Markdown, code, join, table
 
 
-def ran_in(container: Container, short: bool = False) -> str:
+def ran_in(image: Image, short: bool = False) -> str:
     """Where the workload ran: this package's image (its id and base), a container this package
     did not start (its image unknown), or the host; never "container" where the image is unknown."""
-    image_id = container["image_id"]
-    if image_id is None and container["in_container"]:
+    image_id = image.image_id
+    if image_id is None and image.in_container:
         return "other container" if short else "a container this package did not start (image not recorded)"
     if image_id is None:
         return "host"
-    base, pinned = container.get("image_base"), container.get("image_base_pinned")
+    base, pinned = image.base, image.base_pinned
     if base is None:
         kind = on = "base not recorded"
     elif pinned is None:  # the host had no Dockerfile to compare with (an installed package, an archive)
@@ -30,12 +31,11 @@ def ran_in(container: Container, short: bool = False) -> str:
         kind, on = "stand-in base", f"base {base}, a stand-in for the pinned one"
     if short:
         return f"this package's image {image_id.removeprefix('sha256:')[:12]} ({kind})"
-    digest = f", {container['image_digest']}" if container["image_digest"] else ""
+    digest = f", {image.image_digest}" if image.image_digest else ""
     return f"this package's image {image_id}{digest} ({on})"
 
 
-def lock_text(env: Environment) -> str | Markdown:
-    lock = env.get("lock")
+def lock_text(lock: Mapping | None) -> str | Markdown:
     if lock is None:
         return "not checked (results file from before the check)"
     if not lock["differs"]:
@@ -43,54 +43,49 @@ def lock_text(env: Environment) -> str | Markdown:
     return Markdown("**ad hoc environment**: " + join([f"{k} {v}" for k, v in sorted(lock["differs"].items())]))
 
 
-def tf32_text(results: ResultsFile) -> Markdown:
-    tf32 = results["settings"]["tf32"]
-    if tf32 is None:
-        return Markdown("not controlled (backend default)")
-    flags = results["environment"]["backend"].get("tf32_flags", {})
-    shown = ", ".join(code(f"{k}={v}") for k, v in flags.items())
-    return Markdown(("on" if tf32 else "off") + (f" ({shown})" if shown else ""))
+def tf32_text(record: Record) -> Markdown:
+    if record.settings.tf32 is None:
+        return Markdown(f"{tf32_word(None)} (backend default)")
+    shown = ", ".join(code(f"{k}={v}") for k, v in record.tf32_flags.items())
+    return Markdown(tf32_word(record.settings.tf32) + (f" ({shown})" if shown else ""))
 
 
-def environment_section(results: ResultsFile) -> str:
-    env = results["environment"]
-    gpu = env["gpu"]
+def environment_section(record: Record) -> str:
+    cpu, gpu = record.cpu, record.gpu
     rows = [
-        ["Python", env["python"]],
-        ["Platform", env["platform"]],
-        ["Packages", ", ".join(f"{k} {v}" for k, v in env["packages"].items())],
-        ["Lock", lock_text(env)],
+        ["Python", record.python],
+        ["Platform", record.platform],
+        ["Packages", ", ".join(f"{k} {v}" for k, v in record.packages.items())],
+        ["Lock", lock_text(record.lock)],
         [
             "CPU",
-            f"{env['cpu']['model']} ({env['cpu']['logical_cores']} logical cores, "
-            f"{env['cpu'].get('usable_cores', '?')} usable; governor {env['cpu'].get('governor') or 'not exposed'}, "
-            f"{env['cpu'].get('mhz') or '?'} MHz)",
+            f"{cpu.model} ({cpu.logical_cores} logical cores, {'?' if cpu.usable_cores is None else cpu.usable_cores} "
+            f"usable; governor {cpu.governor or 'not exposed'}, {cpu.mhz or '?'} MHz)",
         ],
-        ["Load average (1, 5, 15 min) at start", ", ".join(map(str, env.get("load_average", []))) or "not recorded"],
+        ["Load average (1, 5, 15 min) at start", ", ".join(map(str, record.load_average)) or "not recorded"],
         [
             "GPU",
-            f"{gpu['name']} (of {gpu['count']}; chosen by CUDA_VISIBLE_DEVICES entry {gpu.get('selected', '0')}), "
-            f"{gpu['memory_gib']} GiB, driver {gpu['driver']} (CUDA {gpu['driver_cuda']})"
-            if gpu.get("present")
-            else f"none ({gpu['reason']})",
+            f"{gpu.name} (of {gpu.count}; chosen by CUDA_VISIBLE_DEVICES entry {gpu.selected}), "
+            f"{gpu.memory_gib} GiB, driver {gpu.driver} (CUDA {gpu.driver_cuda})"
+            if gpu.present
+            else f"none ({gpu.reason})",
         ],
         [
             "Variables",
-            Markdown(", ".join(code(f"{k}={v}") for k, v in env["variables"].items()) or "none set")
-            if "variables" in env
+            Markdown(", ".join(code(f"{k}={v}") for k, v in record.variables.items()) or "none set")
+            if record.variables is not None
             else "not recorded",
         ],
-        ["Backend build", ", ".join(f"{k} {v}" for k, v in env["backend"].items())],
-        ["Git commit", f"{env['git']['commit']}{' (uncommitted changes)' if env['git']['dirty'] else ''}"],
-        ["Ran in", ran_in(env["container"])],
-        ["Started / updated", f"{results['created']} / {results.get('updated', '-')}"],
+        ["Backend build", ", ".join(f"{k} {v}" for k, v in record.backend_build.items())],
+        ["Git commit", f"{record.commit}{' (uncommitted changes)' if record.dirty else ''}"],
+        ["Ran in", ran_in(record.image)],
+        ["Started / updated", f"{record.created} / {record.updated or '-'}"],
     ]
-    invocations = results.get("invocations")
-    if invocations:
+    if record.invocations:
         calls = table(
             [
-                [i + 1, code(shlex.join(c["command"])), c["started"], c["ended"] or "-", c["runs_before"]]
-                for i, c in enumerate(invocations)
+                [i + 1, code(shlex.join(c.command)), c.started, c.ended or "-", c.runs_before]
+                for i, c in enumerate(record.invocations)
             ],
             ["#", "Command", "Started", "Ended", "Runs before it"],
         )
@@ -98,7 +93,7 @@ def environment_section(results: ResultsFile) -> str:
     else:
         commands = (
             f"Command (the first invocation; this file predates the record of each one):\n\n"
-            f"{code(shlex.join(env['argv']))}"
+            f"{code(shlex.join(record.argv))}"
         )
     return f"## Environment\n\n{table(rows, ['', ''])}\n\n{commands}"
 

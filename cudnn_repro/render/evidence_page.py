@@ -1,26 +1,23 @@
 """docs/evidence.md's table of the committed run sets, generated from their results files alone: what made
 each (command, profile, stack), where (machine, image or container), from which commit and whether the
 checkout was clean, when and how long, its console log, and where it stands beside the set it pairs with.
-Nothing in it is typed by hand; `make docs` rewrites it and tests/test_docs.py fails when it drifts.
-
-    python -m cudnn_repro.render.evidence_page docs/evidence.md paper
-"""
+Nothing in it is typed by hand; `make docs` rewrites it (render/docs.py) and tests/test_docs.py fails
+when it drifts."""
 
 from __future__ import annotations
 
 import re
 import shlex
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from .. import results as results_file
-from ..results import ResultsFile
+from ..judge import record
+from ..judge.record import Record
 from .environment import ran_in
-from .headline import machine
-from .markdown import Markdown, code, escape, table
+from .markdown import Generated, Markdown, code, escape, table
 
-BEGIN, END = "<!-- run sets: generated from paper/ by `make docs` -->", "<!-- end run sets -->"
+PAGE = Generated("<!-- run sets: generated from paper/ by `make docs` -->", "<!-- end run sets -->")
 
 
 def when(stamp: str) -> datetime:
@@ -31,18 +28,15 @@ def duration(seconds: float) -> str:
     return str(timedelta(seconds=round(seconds)))
 
 
-def command(results: ResultsFile) -> str:
-    """The command that made the file (the first invocation; older files: the argv they recorded)."""
-    invocations = results.get("invocations")
-    argv = invocations[0]["command"] if invocations else results["environment"]["argv"]
-    return shlex.join(["reproduce.py" if a.endswith("reproduce.py") else a for a in argv])
+def command(record: Record) -> str:
+    """The command that made the file, its script named as in a checkout."""
+    return shlex.join(["reproduce.py" if a.endswith("reproduce.py") else a for a in record.command])
 
 
-def commit(results: ResultsFile) -> str:
-    git = results["environment"]["git"]
-    if not git.get("commit"):
+def commit(record: Record) -> str:
+    if not record.commit:
         return "not recorded"
-    return f"{git['commit'][:7]} " + ("(uncommitted changes)" if git["dirty"] else "(clean)")
+    return f"{record.commit[:7]} " + ("(uncommitted changes)" if record.dirty else "(clean)")
 
 
 def logs(folder: Path, root: Path) -> list[Path]:
@@ -67,21 +61,20 @@ def partner(name: str, names: set[str]) -> str | None:
     return paired if paired != name and paired in names else None
 
 
-def beside(quick: ResultsFile, paper: ResultsFile, paper_name: str) -> str:
+def beside(quick: Record, paper: Record, paper_name: str) -> str:
     """'quick, started 3 min after `paper/` ended; same image; same commit, clean', computed."""
-    start, end = when(quick["created"]), when(paper.get("updated", paper["created"]))
+    start, end = when(quick.created), when(paper.ended)
     if start >= end:
         order = f"{(start - end).total_seconds() / 60:.0f} min after {paper_name} ended"
-    elif start < when(paper["created"]):
-        order = f"{(when(paper['created']) - start).total_seconds() / 60:.0f} min before {paper_name} started"
+    elif start < when(paper.created):
+        order = f"{(when(paper.created) - start).total_seconds() / 60:.0f} min before {paper_name} started"
     else:
         order = f"while {paper_name} ran"
-    q_env, p_env = quick["environment"], paper["environment"]
-    image = "same image" if q_env["container"]["image_id"] == p_env["container"]["image_id"] else "another image"
-    same = q_env["git"].get("commit") == p_env["git"].get("commit")
-    clean = not q_env["git"].get("dirty") and not p_env["git"].get("dirty")
+    image = "same image" if quick.image.image_id == paper.image.image_id else "another image"
+    same = quick.commit == paper.commit
+    clean = not quick.dirty and not paper.dirty
     source = ("same commit" if same else "another commit") + (", both clean" if clean else ", not both clean")
-    return f"{quick['settings']['profile']}, started {order}; {image}; {source}"
+    return f"{quick.settings.profile}, started {order}; {image}; {source}"
 
 
 def rows(root: Path) -> list[list]:
@@ -89,23 +82,21 @@ def rows(root: Path) -> list[list]:
     loaded = {}
     for path in files:
         name = f"{path.parent.relative_to(root.parent)}/"
-        loaded[name] = (path.parent, results_file.load(path))
+        loaded[name] = (path.parent, record.read(results_file.load(path)))
     out = []
-    for name, (folder, results) in loaded.items():
-        s = results["settings"]
-        seconds = (when(results.get("updated", results["created"])) - when(results["created"])).total_seconds()
+    for name, (folder, r) in loaded.items():
+        s = r.settings
+        seconds = (when(r.ended) - when(r.created)).total_seconds()
         paired = partner(name, set(loaded))
         out.append(
             [
                 code(name),
-                Markdown(
-                    f"{code(command(results))} ({escape(s['profile'])}, {escape(s['stack'])}/{escape(s['backend'])})"
-                ),
-                escape(f"{machine(results)}, {ran_in(results['environment']['container'], short=True)}"),
-                commit(results),
-                f"{results['created'].replace('+00:00', 'Z')}, {duration(seconds)}",
+                Markdown(f"{code(command(r))} ({escape(s.profile)}, {escape(s.stack)}/{escape(s.backend)})"),
+                escape(f"{r.machine}, {ran_in(r.image, short=True)}"),
+                commit(r),
+                f"{r.created.replace('+00:00', 'Z')}, {duration(seconds)}",
                 log_links(folder, root),
-                escape(beside(results, loaded[paired][1], paired)) if paired else "-",
+                escape(beside(r, loaded[paired][1], paired)) if paired else "-",
             ]
         )
     return out
@@ -114,18 +105,4 @@ def rows(root: Path) -> list[list]:
 def evidence_table(root: Path) -> str:
     headers = ["Run set", "Made by (profile, stack/backend)", "Where", "Commit", "Started (UTC), took",
                "Console log", "Beside its paper-size set"]  # fmt: skip
-    return f"{BEGIN}\n{table(rows(root), headers)}\n{END}"
-
-
-def update(page: Path, root: Path) -> bool:
-    """Rewrite the page's generated table from the results under `root`; whether it changed."""
-    text = page.read_text()
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
-    new = pattern.sub(lambda _: evidence_table(root), text)
-    if new != text:
-        page.write_text(new)
-    return new != text
-
-
-if __name__ == "__main__":
-    update(Path(sys.argv[1]), Path(sys.argv[2]))
+    return table(rows(root), headers)

@@ -1,7 +1,8 @@
-"""How every rendered page writes a number: seconds, ratios, estimates with their brackets, sizes."""
+"""How every rendered page writes a number: seconds, ratios, a claim's value, estimates with their brackets, sizes."""
 
 from __future__ import annotations
 
+from ..judge.claims import Claim, RatioClaim
 from ..judge.stats import Estimate
 from .markdown import Markdown
 
@@ -24,6 +25,26 @@ def estimate_text(e: Estimate | None, fmt=secs, unit: str = "") -> Markdown:
 
 def ratio(x: float) -> str:
     return f"{x:.2f}"
+
+
+def claim_value(claim: Claim, value: float) -> str:
+    """A value of the claim's kind: '1.24x' for a ratio, '173.0 s' for a time."""
+    return f"{ratio(value)}x" if isinstance(claim, RatioClaim) else f"{secs(value)} s"
+
+
+def claim_estimate(claim: Claim, e: Estimate | None) -> Markdown:
+    """An estimate of the claim's value, with its brackets, in the claim's unit."""
+    return estimate_text(e, ratio, "x") if isinstance(claim, RatioClaim) else estimate_text(e, secs, " s")
+
+
+def article_value(claim: Claim) -> str:
+    """The article's figure as it printed it: '10.29x', '173 s'."""
+    return f"{ratio(claim.article_value)}x" if isinstance(claim, RatioClaim) else f"{claim.article_value:g} s"
+
+
+def tf32_word(setting: bool | None) -> str:
+    """TF32 as a run set's record has it: None is a file from before the option, which left it to the backend."""
+    return "not controlled" if setting is None else "on" if setting else "off"
 
 
 def runs_text(done: dict[str, int]) -> str:

@@ -7,31 +7,12 @@ the number of runs, the main confound, and where the claim was never tried.
 
 from __future__ import annotations
 
-from ..judge.claims import Article, RatioClaim
-from ..judge.findings import (
-    NOT_APPLICABLE,
-    NOT_VERIFIABLE,
-    REPRODUCED,
-    Analysis,
-    Place,
-    PlaceOutcome,
-    Reconciled,
-    Untried,
-    Verdict,
-)
+from ..judge.claims import Article
+from ..judge.findings import Analysis, Place, PlaceOutcome, Reconciled, Untried, Verdict
+from ..judge.outcomes import NOT_APPLICABLE, NOT_VERIFIABLE, REPRODUCED
 from ..registry import PLAIN_KERNELS
-from ..results import ResultsFile
+from .formats import claim_value
 from .markdown import Markdown, bold, code, escape
-
-
-def machine(results: ResultsFile) -> str:
-    env = results["environment"]
-    return env["gpu"]["name"] if env["gpu"].get("present") else f"{env['cpu']['model']} (no GPU)"
-
-
-def value_text(v: Verdict) -> str:
-    e = v.estimate
-    return f"{e.point:.2f}x" if isinstance(v.claim, RatioClaim) else f"{e.point:.1f} s"
 
 
 def kernel_text(v: Verdict, place: Place) -> str:
@@ -54,8 +35,9 @@ def evidence(v: Verdict, analysis: Analysis) -> Markdown:
     else:
         facts = [kernel_text(v, place), runs_text(v) + (": indicative" if v.indicative else "")]
         facts += [f"main confound: {v.confounds[0]}"] if v.confounds else []
+    value = claim_value(v.claim, v.estimate.point)
     return Markdown(
-        f"{value_text(v)} {escape(str(analysis.basis))} on {escape(place.device)} with {escape(place.stack)} "
+        f"{value} {escape(str(analysis.basis))} on {escape(place.device)} with {escape(place.stack)} "
         f"({escape('; '.join(f for f in facts if f))})"
     )
 
@@ -71,7 +53,8 @@ def place_text(p: PlaceOutcome) -> Markdown:
         return escape(p.place.stack)
     j = p.evidence
     v = j.verdict
-    facts = [escape(kernel_text(v, p.place)), Markdown(f"{code(j.run_set)}: {escape(v.label)}, {value_text(v)} "
+    value = claim_value(v.claim, v.estimate.point)
+    facts = [escape(kernel_text(v, p.place)), Markdown(f"{code(j.run_set)}: {escape(v.label)}, {value} "
              f"{escape(str(j.analysis.basis))}, {runs_text(v)}")]  # fmt: skip
     others = sum(1 for o in p.judged if o.tried and o is not j)
     if others:
@@ -104,7 +87,7 @@ def untried_text(u: Untried, article: Article) -> str:
         return f"the article's {article.gpu}"
     if u.kernel is None:
         return u.device
-    return f"{u.device} with {PLAIN_KERNELS[u.kernel]['name']} (the article's kind of plain kernel)"
+    return f"{u.device} with {PLAIN_KERNELS[u.kernel].name} (the article's kind of plain kernel)"
 
 
 def summary_line(r: Reconciled, article: Article) -> str:

@@ -9,6 +9,8 @@ Text this package writes as Markdown is marked so, built from escaped parts.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from tabulate import tabulate
 
@@ -58,3 +60,24 @@ def table(rows: list[list], headers: list[str]) -> Markdown:
     """A GitHub table; every cell escaped unless it is Markdown."""
     cells = [[escape(c) for c in row] for row in rows]
     return Markdown(tabulate(cells, headers=[escape(h) for h in headers], tablefmt="github", disable_numparse=True))
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A part of a page that `make docs` writes from the files it describes, between two markers; the rest
+    of the page is as written. A test holds each part to what it would be written as now."""
+
+    begin: str
+    end: str
+
+    def block(self, body: str) -> str:
+        return f"{self.begin}\n{body}\n{self.end}"
+
+    def rewrite(self, page: Path, body: str) -> bool:
+        """Replace the part on `page`; whether it changed."""
+        text = page.read_text()
+        start, stop = text.index(self.begin), text.index(self.end) + len(self.end)
+        new = text[:start] + self.block(body) + text[stop:]
+        if new != text:
+            page.write_text(new)
+        return new != text

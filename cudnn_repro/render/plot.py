@@ -23,9 +23,11 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from ..files import write_atomically
-from ..judge.claims import Claim, RatioClaim
-from ..judge.findings import MEASURED, NOT_APPLICABLE, NOT_REPRODUCED, REPRODUCED, Analysis, Judged, Reconciled, Verdict
+from ..judge.claims import ACCEPTED, Claim, RatioClaim
+from ..judge.findings import MEASURED, Analysis, Judged, Reconciled, Verdict
+from ..judge.outcomes import NOT_APPLICABLE, NOT_REPRODUCED, REPRODUCED
 from ..judge.stats import interval_label
+from .formats import claim_value
 
 GREEN, RED, ORANGE, PURPLE, GREY, LIGHT = "#1a7f37", "#cf222e", "#bc4c00", "#8250df", "#57606a", "#afb8c1"
 ROW_INCHES = 0.28
@@ -34,25 +36,12 @@ FOOTER_INCHES = 0.18
 
 
 def colour(v: Verdict) -> str:
-    """The verdict's colour: firm ones green or red, an indicative one purple, the rest orange or grey."""
+    """The verdict's colour: decided ones green or red, an indicative one purple, the rest orange or grey."""
     if v.verdict == NOT_APPLICABLE:
         return GREY
     if v.verdict in (REPRODUCED, NOT_REPRODUCED):
         return (GREEN if v.verdict == REPRODUCED else RED) if not v.indicative else PURPLE
     return ORANGE
-
-
-def bands(claim: Claim) -> list[tuple[float | None, float | None, str]]:
-    """(from, to, what) spans the verdict uses: accepted (margin applied) and, for a claim with a
-    margin, the undecidable zones between accepted and refuted. None: the axis' end."""
-    low, high = claim.accepted()
-    spans = [(low, high, "accepted")]
-    if isinstance(claim, RatioClaim) and claim.margin:
-        refuted_low, refuted_high = claim.refuted()
-        spans.append((refuted_low, low, "margin"))
-        if high is not None:
-            spans.append((high, refuted_high, "margin"))
-    return spans
 
 
 @dataclass
@@ -100,24 +89,20 @@ def summary_rows(r: Reconciled) -> list[Row]:
     return rows
 
 
-def value_text(claim: Claim, value: float) -> str:
-    return f"{value:.2f}x" if isinstance(claim, RatioClaim) else f"{value:.1f} s"
-
-
 def verdict_text(row: Row) -> str:
     v = row.verdict
     if row.grey:
-        return f"{value_text(v.claim, v.estimate.point)}: {shorten(row.note, 75)}"
-    return f"{v.label}: {value_text(v.claim, v.estimate.point)}"
+        return f"{claim_value(v.claim, v.estimate.point)}: {shorten(row.note, 75)}"
+    return f"{v.label}: {claim_value(v.claim, v.estimate.point)}"
 
 
 def draw_panel(ax, claim: Claim, rows: list[Row]) -> None:
     values = [v for row in rows if row.verdict for v in row.verdict.estimate.bounds]
-    edges = [e for low, high, _ in bands(claim) for e in (low, high) if e is not None]
+    edges = [e for low, high, _ in claim.zones() for e in (low, high) if e is not None]
     span = values + edges + [claim.article_value]
     left, right = min(span) / 1.6, max(span) * 1.6
-    for low, high, what in bands(claim):
-        if what == "accepted":
+    for low, high, what in claim.zones():
+        if what == ACCEPTED:
             ax.axvspan(low or left, high or right, color=GREEN, alpha=0.18, lw=0)
         else:
             ax.axvspan(low or left, high or right, facecolor=LIGHT, alpha=0.35, lw=0, hatch="//")

@@ -9,51 +9,39 @@ from pathlib import Path
 
 from ..files import write_atomically
 from ..judge import findings as found
-from ..judge.claims import Article, RatioClaim
-from ..judge.findings import (
-    NOT_APPLICABLE,
-    PREDICTED,
-    STALL_SECONDS,
-    STALL_SHARE,
-    TIMES,
-    VERDICTS,
-    Analysis,
-    ModelSummary,
-    Validation,
-)
+from ..judge.claims import Article
+from ..judge.findings import PREDICTED, STALL_SECONDS, STALL_SHARE, TIMES, VERDICTS, Analysis, ModelSummary, Validation
+from ..judge.outcomes import NOT_APPLICABLE
+from ..judge.record import Record, Setup
 from ..judge.stats import MIN_RUNS, interval_label
 from ..registry import PLAIN_KERNELS
-from ..results import ResultsFile, RunSettings
 from . import headline, verdicts
 from .deviations import deviation_lines
 from .environment import environment_section, memory_text, tf32_text
-from .formats import estimate_text, ratio, runs_text, secs
+from .formats import article_value, claim_estimate, estimate_text, ratio, runs_text
 from .markdown import Markdown, bold, code, escape, table
 
 REPORT_NAME = "REPORT.md"
 FIGURE_NAME = "figure.png"
 
 
-def kernel_text(summary: ModelSummary) -> Markdown:
-    evidence = [r["provenance"] for r in summary.ok_runs if "provenance" in r]
-    if not evidence:
+def kernel_text(summary: ModelSummary, record: Record) -> Markdown:
+    e = next((f.provenance for f in record.fits if f.model == summary.name and f.provenance), None)
+    if e is None:
         return escape(summary.unavailable or "-")
-    e = evidence[0]
-    ops = e["cudnn_ops"] if e["ran_cudnn"] else e["loop_ops"]
+    ops = e.cudnn_ops if e.ran_cudnn else e.loop_ops
     shown = ", ".join(f"{code(op)} x{n}" for op, n in list(ops.items())[:3]) or "no recurrent op recorded"
-    return Markdown(f"{'cuDNN' if e['ran_cudnn'] else 'plain loop'}: {shown}")
+    return Markdown(f"{'cuDNN' if e.ran_cudnn else 'plain loop'}: {shown}")
 
 
 def verdict_section(analysis: Analysis, article: Article) -> str:
     rows = []
     for v in analysis.verdicts:
-        ratio_claim = isinstance(v.claim, RatioClaim)
-        article_value = f"{v.claim.article_value:.2f}x" if ratio_claim else f"{v.claim.article_value:g} s"
         rows.append(
             [
                 v.claim.text + (" (derived)" if v.claim.derived else ""),
-                article_value,
-                value_text(v),
+                article_value(v.claim),
+                claim_estimate(v.claim, v.estimate),
                 estimate_text(v.step_ratio, ratio, "x"),
                 Markdown(v.claim.band()),
                 bold(v.label),
@@ -72,20 +60,15 @@ def verdict_section(analysis: Analysis, article: Article) -> str:
     note = (
         f"Article-size times: {analysis.basis.how}. Ratios pair the interleaved runs of each repeat; "
         f"brackets are a {interval_label(analysis.level)} on the logs ({MIN_RUNS} runs or more), otherwise "
-        "the range of the runs, and a verdict from a range or a single run is only *indicative*. A verdict is firm "
+        "the range of the runs, and a verdict from a range or a single run is only *indicative*. A verdict is decided "
         "when the whole interval lies inside the accepted range (narrowed by the claim's margin) or wholly outside it "
         "(widened by it). The steady per-step ratio compares the kernels alone, free of epoch set-up and "
         f"stalls. The plain LSTM and GRU ran {escape(analysis.place.kernel_name)} ({escape(analysis.place.stack)}; "
-        f"the article: {escape(PLAIN_KERNELS[article.plain_kernel]['name'])}). An absolute time is judged on the "
+        f"the article: {escape(PLAIN_KERNELS[article.plain_kernel].name)}). An absolute time is judged on the "
         f"article's GPU class only: elsewhere it is *{NOT_APPLICABLE}*, which `--check` does not count against a "
         f"run. Claims file version {article.version}; machine-readable: `{verdicts.VERDICTS_NAME}`."
     )
     return "## Verdicts\n\n" + table(rows, headers) + "\n\n" + note + without_teardown_text(analysis)
-
-
-def value_text(v: found.Verdict) -> Markdown:
-    fmt, unit = (ratio, "x") if isinstance(v.claim, RatioClaim) else (secs, " s")
-    return estimate_text(v.estimate, fmt, unit)
 
 
 def without_teardown_text(analysis: Analysis) -> str:
@@ -103,14 +86,15 @@ def without_teardown_text(analysis: Analysis) -> str:
     return (
         lead
         + "; ".join(
-            f"{escape(v.claim.short)}: **{w.label}**, {value_text(w)} (above: {v.label}, {value_text(v)})"
+            f"{escape(v.claim.short)}: **{w.label}**, {claim_estimate(w.claim, w.estimate)} "
+            f"(above: {v.label}, {claim_estimate(v.claim, v.estimate)})"
             for v, w in moved
         )
         + "."
     )
 
 
-def times_section(results: ResultsFile, analysis: Analysis, article: Article) -> str:
+def times_section(record: Record, analysis: Analysis, article: Article) -> str:
     rows = []
     for name, m in analysis.models.items():
         stalls = f"{len(m.stalls)} ({m.stall_seconds:.1f} s)" if m.stalls else "0"
@@ -153,9 +137,9 @@ def times_section(results: ResultsFile, analysis: Analysis, article: Article) ->
         + (widened if analysis.basis.kind == PREDICTED else "")
     )
     kernels = table(
-        [[name, kernel_text(m)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"]
+        [[name, kernel_text(m, record)] for name, m in analysis.models.items()], ["Model", "Kernel that ran (evidence)"]
     )
-    method = next((r["provenance"]["method"] for r in results["runs"] if "provenance" in r), None)
+    method = record.provenance_method
     evidence = f"\n\nKernel provenance, from {escape(method)}:\n\n{kernels}" if method else ""
     return f"## Training time\n\n{table(rows, headers)}\n\n{note}{evidence}"
 
@@ -168,27 +152,24 @@ def warnings_section(analysis: Analysis, about: str) -> str:
     return f"What qualifies these {about}:\n\n" + "\n".join(f"- {escape(w.message)} {escape(w.hint)}" for w in warnings)
 
 
-def telemetry_section(analysis: Analysis) -> str:
-    rows = []
-    for name, m in analysis.models.items():
-        for r in m.ok_runs:
-            t = r.get("telemetry", {})
-            if t.get("samples"):
-                clock = t["sm_clock_mhz"]
-                rows.append(
-                    [
-                        name,
-                        r["repeat"] + 1,
-                        t["samples"],
-                        f"{clock['min']}/{clock['median']:g}/{clock['max']}",
-                        t["temperature_c"]["max"],
-                        f"{t['power_w']['median']:.0f}",
-                        f"{t['utilization_pct']['median']:g}",
-                        ", ".join(t["throttle_reasons"]) or "none",
-                    ]
-                )
+def telemetry_section(record: Record, models: list[str]) -> str:
+    fits = sorted(record.fits, key=lambda f: models.index(f.model) if f.model in models else len(models))
+    rows = [
+        [
+            f.model,
+            f.repeat + 1,
+            t.samples,
+            f"{t.sm_clock_mhz.min}/{t.sm_clock_mhz.median:g}/{t.sm_clock_mhz.max}",
+            t.temperature_c.max,
+            f"{t.power_w.median:.0f}",
+            f"{t.utilization_pct.median:g}",
+            ", ".join(t.throttle_reasons) or "none",
+        ]
+        for f in fits
+        if (t := f.telemetry) is not None
+    ]
     if not rows:
-        reasons = {r.get("telemetry", {}).get("reason") for m in analysis.models.values() for r in m.ok_runs}
+        reasons = {f.telemetry_reason for f in fits}
         reasons.discard(None)
         return "## GPU telemetry\n\nNone recorded" + (f" ({'; '.join(sorted(reasons))})." if reasons else ".")
     headers = [
@@ -204,23 +185,21 @@ def telemetry_section(analysis: Analysis) -> str:
     return "## GPU telemetry (NVML, sampled during each fit)\n\n" + table(rows, headers)
 
 
-def computed_section(results: ResultsFile, analysis: Analysis, article: Article) -> str:
-    s, data = results["settings"], results["data"]
-    layers = {}
-    for r in results["runs"]:
-        layers.setdefault(r["model"], r["layer"])
-    options = {name: ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "parameters") for name, cfg in layers.items()}
+def computed_section(record: Record, analysis: Analysis, article: Article) -> str:
+    s, data = record.settings, record.data
+    options = {
+        name: ", ".join(f"{k}={v}" for k, v in cfg.items() if k != "parameters") for name, cfg in record.layers.items()
+    }
     layer_rows = [[name, text, analysis.models[name].parameters or "-"] for name, text in options.items()]
-    origin = f"{code(data['path'])}, SHA-256 {code(data['sha256'])}" if data["sha256"] else f"seed {data.get('seed')}"
+    origin = f"{code(data.path)}, SHA-256 {code(data.sha256)}" if data.sha256 else f"seed {data.seed}"
     lines = [
         "## What was computed",
         "",
-        f"- Data: {bold(data['note'])} ({origin}); x_train {data['x_train_shape']}, x_test {data['x_test_shape']}.",
-        f"- Profile `{s['profile']}`: {run_shape(s)}, {s['test_samples']} test reviews, "
-        f"batch {s['batch_size']}, maxlen {s['maxlen']}, num_words {s['num_words']}, "
-        f"{s['repeats']} run(s) per model planned, seed {s['seed']}.",
-        f"- Backend {s['backend']}, XLA {'on' if s['jit_compile'] else 'off'}, math `{s['math']}`, "
-        f"TF32 {tf32_text(results)}.",
+        f"- Data: {bold(data.note)} ({origin}); x_train {data.x_train_shape}, x_test {data.x_test_shape}.",
+        f"- Profile `{s.profile}`: {run_shape(s)}, {s.test_samples} test reviews, "
+        f"batch {s.batch_size}, maxlen {s.maxlen}, num_words {s.num_words}, "
+        f"{s.repeats} run(s) per model planned, seed {s.seed}.",
+        f"- Backend {s.backend}, XLA {'on' if s.jit_compile else 'off'}, math `{s.math}`, TF32 {tf32_text(record)}.",
         f"- Article-size times: {analysis.basis.how}.",
         f"- Peak memory: {memory_text(analysis.peak_memory)}.",
         *after_training_lines(analysis.after_training),
@@ -229,7 +208,7 @@ def computed_section(results: ResultsFile, analysis: Analysis, article: Article)
         "",
         "## Deviations from the article",
         "",
-        *[f"- {d}" for d in deviation_lines(results, analysis, article)],  # Markdown, foreign parts escaped
+        *[f"- {d}" for d in deviation_lines(record, analysis, article)],  # Markdown, foreign parts escaped
     ]
     return "\n".join(lines)
 
@@ -246,9 +225,9 @@ def after_training_lines(after: found.AfterTraining) -> list[str]:
     return [f"- After training, inside each `fit()` call (timed): at most {after.teardown_seconds:.2f} s{released}."]
 
 
-def run_shape(s: RunSettings) -> str:
-    steps = f", {s['steps_per_epoch']} steps each" if s["steps_per_epoch"] else ""
-    return f"{s['train_samples']} training reviews, {s['epochs']} epochs{steps}"
+def run_shape(s: Setup) -> str:
+    steps = f", {s.steps_per_epoch} steps each" if s.steps_per_epoch else ""
+    return f"{s.train_samples} training reviews, {s.epochs} epochs{steps}"
 
 
 def validation_section(validation: Validation) -> str:
@@ -273,16 +252,14 @@ def validation_section(validation: Validation) -> str:
 
 
 def report_text(
-    results: ResultsFile,
-    analysis: Analysis,
-    article: Article,
-    figure: str | None = FIGURE_NAME,
-    validation: Validation | None = None,
+    analysis: Analysis, article: Article, figure: str | None = FIGURE_NAME, validation: Validation | None = None
 ) -> str:
-    s = results["settings"]
+    record = analysis.record
+    assert record is not None, "a report is rendered from a results file's analysis"
+    s = record.settings
     intro = (
         "# Reproduction report: cuDNN vs plain LSTM/GRU training time\n\n"
-        f"Claims of *{article.source['article']}*, checked on {s['backend']} with the `{s['profile']}` profile. "
+        f"Claims of *{article.source['article']}*, checked on {s.backend} with the `{s.profile}` profile. "
         f"Article metric: {article.source['metric']}. This run's article-size times are **{analysis.basis.how}**."
     )
     sections = [
@@ -290,20 +267,18 @@ def report_text(
         "\n".join(headline.report_lines(analysis)),
         verdict_section(analysis, article),
         warnings_section(analysis, VERDICTS),
-        times_section(results, analysis, article),
+        times_section(record, analysis, article),
         warnings_section(analysis, TIMES),
         validation_section(validation) if validation else "",
         f"![Each claim against its accepted range]({figure})" if figure else "",
-        computed_section(results, analysis, article),
-        telemetry_section(analysis),
-        environment_section(results),
+        computed_section(record, analysis, article),
+        telemetry_section(record, list(analysis.models)),
+        environment_section(record),
     ]
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
-def write_report(
-    results: ResultsFile, analysis: Analysis, article: Article, out_dir: Path, validation: Validation | None = None
-) -> Path:
+def write_report(analysis: Analysis, article: Article, out_dir: Path, validation: Validation | None = None) -> Path:
     """REPORT.md, figure.png and verdicts.json in out_dir, from the run set's analysis; the report's path."""
     from .plot import plot_run_set
 
@@ -311,5 +286,5 @@ def write_report(
     figure = plot_run_set(analysis, out_dir.resolve().name, out_dir / FIGURE_NAME)
     verdicts.write(analysis, article, out_dir)
     path = out_dir / REPORT_NAME
-    write_atomically(path, report_text(results, analysis, article, figure.name if figure else None, validation))
+    write_atomically(path, report_text(analysis, article, figure.name if figure else None, validation))
     return path

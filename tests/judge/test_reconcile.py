@@ -10,19 +10,9 @@ from helpers import ROOT, fake_analysis, write_summary
 from cudnn_repro import errors
 from cudnn_repro.commands.compare import compare
 from cudnn_repro.judge import analysis, reconcile
-from cudnn_repro.judge.analysis import (
-    LARGER,
-    NOT_APPLICABLE,
-    NOT_REPRODUCED,
-    NOT_VERIFIABLE,
-    PREDICTED,
-    REPRODUCED,
-    SMALLER,
-    UNAVAILABLE,
-    Basis,
-    Verdict,
-)
+from cudnn_repro.judge.analysis import PREDICTED, UNAVAILABLE, Basis, Verdict
 from cudnn_repro.judge.claims import RatioClaim, TimeClaim, load_article
+from cudnn_repro.judge.outcomes import LARGER, NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, SMALLER
 from cudnn_repro.judge.places import CPU, Place
 from cudnn_repro.judge.stats import Estimate
 from cudnn_repro.results import ResultsError

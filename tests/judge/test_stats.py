@@ -61,8 +61,9 @@ def test_widening_pushes_bounds_out_and_turns_a_point_into_a_range():
 def test_a_tie_is_called_falsely_at_most_5_percent_of_the_time_at_the_margins_edge(n, cv):
     """The equivalence answer (TOST by the 95 % interval): with the true ratio on the tie band's edge
     (GRU 5 % faster), "a tie" at most 5 % of the time; and "reproduced" likewise at most 5 %."""
-    from cudnn_repro.judge.analysis import NOT_REPRODUCED, REPRODUCED, side
+    from cudnn_repro.judge.analysis import side
     from cudnn_repro.judge.claims import load_article
+    from cudnn_repro.judge.outcomes import NOT_REPRODUCED, REPRODUCED
 
     claim = next(c for c in load_article().claims if c.id == "gru_faster_plain")
     edge = claim.tie()[1]
@@ -79,7 +80,8 @@ def test_a_tie_is_called_falsely_at_most_5_percent_of_the_time_at_the_margins_ed
 def sequential(rng, claim, true_ratio: float, cv: float) -> tuple[Estimate, str]:
     """The paper profile's stopping rule on simulated fits: 3 paired repeats, then 3 more while the
     claim is undecided, each look's interval at the rule's level (judge/stopping.py)."""
-    from cudnn_repro.judge.analysis import INCONCLUSIVE, side
+    from cudnn_repro.judge.analysis import side
+    from cudnn_repro.judge.outcomes import INCONCLUSIVE
 
     level = stats.look_level(2)
     top, bottom = list(log_normal(rng, 100.0 * true_ratio, cv, 6)), list(log_normal(rng, 100.0, cv, 6))
@@ -93,8 +95,8 @@ def sequential(rng, claim, true_ratio: float, cv: float) -> tuple[Estimate, str]
 def test_the_stopping_rule_keeps_the_coverage_it_states(cv):
     """Whichever look the rule stops at, its interval covers the true ratio at least 95 % of the time;
     and with the true ratio on the accepted range's edge, "reproduced" at most 5 % of the time."""
-    from cudnn_repro.judge.analysis import REPRODUCED
     from cudnn_repro.judge.claims import load_article
+    from cudnn_repro.judge.outcomes import REPRODUCED
 
     claims = {c.id: c for c in load_article().claims}
     rng = np.random.default_rng(13)

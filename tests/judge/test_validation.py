@@ -1,4 +1,5 @@
-"""The quick predictor against the committed article-size runs it was validated on."""
+"""The quick predictor against the committed article-size runs it was validated on: like with like only,
+charged only beyond each reference's own noise."""
 
 import json
 
@@ -8,29 +9,62 @@ from helpers import ROOT
 from cudnn_repro.judge import predict
 from cudnn_repro.judge.analysis import validate_prediction
 from cudnn_repro.judge.claims import load_article
+from cudnn_repro.judge.findings import TEARDOWN_SECONDS
 from cudnn_repro.results import compared_fit_seconds
 
 PAIRS = predict.validations()
+ARTICLE = load_article()
 
 
 def load(path: str) -> dict:
     return json.loads((ROOT / path).read_text())
 
 
-@pytest.mark.parametrize("pair", PAIRS, ids=[p["machine"] for p in PAIRS])
-def test_validated_error_covers_every_committed_validation(pair):
-    validation = validate_prediction(load(pair["paper"]), load(pair["quick"]), load_article())
-    assert sorted(r.model for r in validation.rows) == sorted(pair["models"])
-    for row in validation.rows:
-        assert abs(row.error) <= predict.validated_error(), row
-
-
-def test_validated_error_is_the_largest_error_rounded_up_to_a_percent():
-    article = load_article()
-    errors = [
-        abs(r.error) for p in PAIRS for r in validate_prediction(load(p["paper"]), load(p["quick"]), article).rows
+def counted() -> list:
+    """The rows of every committed pair that compares like with like."""
+    return [
+        row
+        for p in PAIRS
+        if predict.unlike(load(p["paper"]), load(p["quick"]), ARTICLE.size) is None
+        for row in validate_prediction(load(p["paper"]), load(p["quick"]), ARTICLE).rows
     ]
-    assert predict.validated_error() == pytest.approx(-(-max(errors) * 100 // 1) / 100)
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[p["machine"] for p in PAIRS])
+def test_each_committed_pair_predicts_its_models(pair):
+    validation = validate_prediction(load(pair["paper"]), load(pair["quick"]), ARTICLE)
+    assert sorted(r.model for r in validation.rows) == sorted(pair["models"])
+
+
+def test_validated_error_is_the_largest_counted_error_rounded_up_to_a_percent():
+    rows = counted()
+    assert len({id(r) for r in rows}) >= 2, "at least one pair compares like with like"
+    assert predict.validated_error() == pytest.approx(-(-max(abs(r.charged) for r in rows) * 100 // 1) / 100)
+
+
+def test_a_pair_is_counted_only_like_with_like():
+    """A reference of fewer steps, or a fit that waits after training, or one that predates that record."""
+    paper, quick = load(PAIRS[0]["paper"]), load(PAIRS[0]["quick"])
+    size = ARTICLE.size
+    short = paper | {"settings": paper["settings"] | {"steps_per_epoch": 10}}
+    assert "whole epochs" in predict.unlike(short, quick, size)
+    waits = [dict(r, teardown_seconds=TEARDOWN_SECONDS) if r["status"] == "ok" else r for r in paper["runs"]]
+    assert "wait up to 1.0 s" in predict.unlike(paper | {"runs": waits}, quick, size)
+    unrecorded = [{k: v for k, v in r.items() if k != "teardown_seconds"} for r in quick["runs"]]
+    assert "predate the record" in predict.unlike(paper, quick | {"runs": unrecorded}, size)
+
+
+def test_the_charge_is_the_error_beyond_the_references_interval():
+    from cudnn_repro.judge.findings import ValidationRow
+    from cudnn_repro.judge.stats import Estimate
+
+    measured = Estimate(100.0, 90.0, 110.0, 3)
+    guess = lambda point: Estimate(point, None, None, 1)  # noqa: E731
+    assert ValidationRow("LSTM", guess(105.0), measured, 0.05).charged == 0.0
+    assert ValidationRow("LSTM", guess(121.0), measured, 0.21).charged == pytest.approx(0.1)
+    assert ValidationRow("LSTM", guess(81.0), measured, -0.19).charged == pytest.approx(-0.1)
+    single = Estimate(100.0, None, None, 1)  # one run: its noise unknown, the whole error is charged
+    assert ValidationRow("LSTM", guess(121.0), single, 0.21).charged == 0.21
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[p["machine"] for p in PAIRS])
@@ -43,4 +77,4 @@ def test_prediction_from_recorded_epochs_and_steps(pair):
     step = sorted(steps[1:])[len(steps[1:]) // 2] if len(steps[1:]) % 2 else sum(sorted(steps[1:])) / 2
     steady = sorted(epochs[1:])[len(epochs[1:]) // 2] if len(epochs[1:]) % 2 else sum(epochs[1:]) / 2
     by_hand = (compared_fit_seconds(run) - sum(epochs)) + epochs[0] + extra * step + 9 * (steady + extra * step)
-    assert predict.predict_fit_seconds(run, quick["settings"], load_article().size) == pytest.approx(by_hand)
+    assert predict.predict_fit_seconds(run, quick["settings"], ARTICLE.size) == pytest.approx(by_hand)

@@ -4,7 +4,7 @@ import pytest
 from helpers import fake_analysis
 
 from cudnn_repro import errors
-from cudnn_repro.judge import analysis, reconcile
+from cudnn_repro.judge import analysis, outcomes, reconcile
 from cudnn_repro.judge.analysis import Basis, ModelSummary, judge
 from cudnn_repro.judge.claims import RatioClaim, TimeClaim, load_article
 
@@ -40,17 +40,17 @@ def test_claims_file_is_versioned_and_holds_the_articles_figures():
 
 def test_single_run_gives_only_an_indicative_verdict():
     v = judge(ABOUT_10X, models(LSTM=[100.0], CuDNNLSTM=[10.0]), MEASURED, GPU, ARTICLE)
-    assert (v.verdict, v.estimate.point, v.indicative) == (analysis.REPRODUCED, pytest.approx(10.0), True)
+    assert (v.verdict, v.estimate.point, v.indicative) == (outcomes.REPRODUCED, pytest.approx(10.0), True)
     assert v.label == "indicative: reproduced" and "single run" in v.detail
 
 
 def test_interval_inside_outside_and_across_the_band():
     inside = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), MEASURED, GPU, ARTICLE)
-    assert inside.label == analysis.REPRODUCED and inside.estimate.low <= inside.estimate.point <= inside.estimate.high
+    assert inside.label == outcomes.REPRODUCED and inside.estimate.low <= inside.estimate.point <= inside.estimate.high
     outside = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[1, 1.1, 0.9]), MEASURED, GPU, ARTICLE)
-    assert outside.label == f"{analysis.NOT_REPRODUCED}, {analysis.LARGER}" and outside.estimate.low > 20
+    assert outside.label == f"{outcomes.NOT_REPRODUCED}, {outcomes.LARGER}" and outside.estimate.low > 20
     across = judge(FASTER, models(LSTM=[10, 12, 8], GRU=[11, 9, 10]), MEASURED, GPU, ARTICLE)
-    assert across.verdict == analysis.INCONCLUSIVE
+    assert across.verdict == outcomes.INCONCLUSIVE
 
 
 def test_a_direction_wholly_within_the_margin_is_a_tie_and_across_its_edge_inconclusive():
@@ -58,12 +58,12 @@ def test_a_direction_wholly_within_the_margin_is_a_tie_and_across_its_edge_incon
     reproduced: a tie", counted like any firm verdict; one that crosses the margin's edge is not."""
     tie = judge(FASTER, models(LSTM=[103, 103.5, 102.5], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
     assert tie.estimate.low > 1 and tie.estimate.high < 1.05
-    assert (tie.verdict, tie.direction, tie.decided) == (analysis.NOT_REPRODUCED, "a tie (within 5%)", True)
+    assert (tie.verdict, tie.direction, tie.decided) == (outcomes.NOT_REPRODUCED, "a tie (within 5%)", True)
     assert tie.label == "not reproduced, a tie (within 5%)"
     edge = judge(FASTER, models(LSTM=[103, 106, 100], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
-    assert edge.estimate.high > 1.05 and edge.verdict == analysis.INCONCLUSIVE
+    assert edge.estimate.high > 1.05 and edge.verdict == outcomes.INCONCLUSIVE
     clear = judge(FASTER, models(LSTM=[120, 121, 119], GRU=[100, 100, 100]), MEASURED, GPU, ARTICLE)
-    assert clear.verdict == analysis.REPRODUCED
+    assert clear.verdict == outcomes.REPRODUCED
 
 
 def test_one_noisy_run_cannot_refute_a_direction():
@@ -71,7 +71,7 @@ def test_one_noisy_run_cannot_refute_a_direction():
     while its steady steps were faster. Neither a firm nor an indicative refutation may follow."""
     noisy = models(steps={"LSTM": [0.1271], "GRU": [0.1227]}, LSTM=[338.3], GRU=[360.2])
     v = judge(FASTER, noisy, MEASURED, GPU, ARTICLE)
-    assert v.verdict == analysis.INCONCLUSIVE and "steady per-step ratio 1.04x does not agree" in v.detail
+    assert v.verdict == outcomes.INCONCLUSIVE and "steady per-step ratio 1.04x does not agree" in v.detail
     assert v.step_ratio.point == pytest.approx(0.1271 / 0.1227)
 
 
@@ -86,8 +86,8 @@ def test_missing_or_unrun_model_is_not_verifiable():
     unrun = models(LSTM=[100.0], CuDNNLSTM=[])
     unrun["CuDNNLSTM"].unavailable = "not run: no CUDA GPU visible to TensorFlow"
     v = judge(ABOUT_10X, unrun, MEASURED, GPU, ARTICLE)
-    assert v.verdict == analysis.NOT_VERIFIABLE and "no CUDA GPU" in v.detail and v.estimate is None
-    assert judge(ABOUT_10X, models(LSTM=[1.0]), MEASURED, GPU, ARTICLE).verdict == analysis.NOT_VERIFIABLE
+    assert v.verdict == outcomes.NOT_VERIFIABLE and "no CUDA GPU" in v.detail and v.estimate is None
+    assert judge(ABOUT_10X, models(LSTM=[1.0]), MEASURED, GPU, ARTICLE).verdict == outcomes.NOT_VERIFIABLE
     v = judge(
         ABOUT_10X,
         models(LSTM=[1.0], CuDNNLSTM=[1.0]),
@@ -95,29 +95,29 @@ def test_missing_or_unrun_model_is_not_verifiable():
         GPU,
         ARTICLE,
     )
-    assert v.verdict == analysis.NOT_VERIFIABLE and "maxlen" in v.detail
+    assert v.verdict == outcomes.NOT_VERIFIABLE and "maxlen" in v.detail
 
 
 def test_absolute_time_is_judged_only_on_the_articles_gpu_class():
     fast = models(CuDNNLSTM=[30.0, 31.0, 29.0])
     fast["CuDNNLSTM"].size_estimate = analysis.estimate([30.0, 31.0, 29.0])
     elsewhere = judge(UNDER_3_MIN, fast, MEASURED, GPU, ARTICLE)
-    assert elsewhere.verdict == analysis.NOT_APPLICABLE and "NVIDIA H200" in elsewhere.detail
+    assert elsewhere.verdict == outcomes.NOT_APPLICABLE and "NVIDIA H200" in elsewhere.detail
     assert elsewhere.estimate.point == pytest.approx(30.0, rel=0.01)  # the time is shown, not judged
     no_gpu = judge(UNDER_3_MIN, models(), MEASURED, {"gpu": {"present": False}}, ARTICLE)
-    assert no_gpu.verdict == analysis.NOT_APPLICABLE and "no GPU" in no_gpu.detail and no_gpu.estimate is None
+    assert no_gpu.verdict == outcomes.NOT_APPLICABLE and "no GPU" in no_gpu.detail and no_gpu.estimate is None
     pascal = {"gpu": {"present": True, "name": "NVIDIA GeForce GTX 1060 6GB"}}
-    assert judge(UNDER_3_MIN, fast, MEASURED, pascal, ARTICLE).verdict == analysis.REPRODUCED
+    assert judge(UNDER_3_MIN, fast, MEASURED, pascal, ARTICLE).verdict == outcomes.REPRODUCED
 
 
 @pytest.mark.parametrize(
     ("labels", "status"),
     [
-        ([(analysis.REPRODUCED, 3)] * 2, errors.OK),
-        ([(analysis.REPRODUCED, 3), (analysis.NOT_REPRODUCED, 3)], errors.SOME_NOT_REPRODUCED),
-        ([(analysis.REPRODUCED, 3), (analysis.NOT_REPRODUCED, 1)], errors.UNDECIDED),
-        ([(analysis.REPRODUCED, 3), (analysis.NOT_VERIFIABLE, None)], errors.UNDECIDED),
-        ([(analysis.REPRODUCED, 3), (analysis.NOT_APPLICABLE, 3)], errors.OK),  # hardware-bound: not held against
+        ([(outcomes.REPRODUCED, 3)] * 2, errors.OK),
+        ([(outcomes.REPRODUCED, 3), (outcomes.NOT_REPRODUCED, 3)], errors.SOME_NOT_REPRODUCED),
+        ([(outcomes.REPRODUCED, 3), (outcomes.NOT_REPRODUCED, 1)], errors.SOME_UNDECIDED),
+        ([(outcomes.REPRODUCED, 3), (outcomes.NOT_VERIFIABLE, None)], errors.SOME_UNDECIDED),
+        ([(outcomes.REPRODUCED, 3), (outcomes.NOT_APPLICABLE, 3)], errors.OK),  # hardware-bound: not held against
     ],
 )
 def test_check_exit_status(labels, status):

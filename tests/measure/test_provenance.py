@@ -10,6 +10,7 @@ from cudnn_repro import results
 from cudnn_repro.measure import framework, provenance, stacks, workload
 from cudnn_repro.measure.stacks.keras3 import build_model
 from cudnn_repro.measure.telemetry import GpuSampler
+from cudnn_repro.registry import FRAMEWORK_FACTS
 from cudnn_repro.settings import SPECS
 
 TINY = tiny_settings()
@@ -43,10 +44,21 @@ def test_a_plain_torch_model_runs_pytorchs_own_kernels(name):
     provenance.check(name, False, evidence)
 
 
-def test_cudnn_op_names_are_kernels_not_questions():
-    ran = ["aten::_cudnn_rnn", "aten::_cudnn_rnn_backward", "CudnnRNNV3", "cudnn_rnn_fwd", "cudnn::rnn"]
-    assert all(provenance.CUDNN_OP.search(op) for op in ran)
-    assert not provenance.CUDNN_OP.search("aten::cudnn_is_acceptable")
+@pytest.mark.parametrize(
+    ("framework", "cudnn", "loop", "neither"),
+    [
+        ("torch", ["aten::_cudnn_rnn", "aten::_cudnn_rnn_backward"], ["aten::mm", "aten::lstm_cell"],
+         ["aten::cudnn_is_acceptable", "aten::addmm"]),
+        ("tensorflow", ["CudnnRNNV3", "CudnnRNNBackpropV3"], ["while", "While"], ["MatMul"]),
+        ("jax", ["cudnn_rnn_ffi", "__gpu$cudnn_rnn"], ["while", "scan"], ["dot_general"]),
+    ],
+)  # fmt: skip
+def test_op_names_prove_the_kernel_as_each_framework_names_it(framework, cudnn, loop, neither):
+    """A cuDNN kernel, not PyTorch's question whether it could run one; a loop, not any matmul."""
+    facts = FRAMEWORK_FACTS[framework]
+    assert all(facts.cudnn_op.search(op) for op in cudnn)
+    assert all(facts.loop_op.search(op) and not facts.cudnn_op.search(op) for op in loop)
+    assert not any(facts.cudnn_op.search(op) or facts.loop_op.search(op) for op in neither)
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,7 @@ def test_torch_stack_cudnn_off_a_gpu_stops_before_any_cpu_time(tmp_path, capsys,
     assert status == errors.SELF_TEST
     assert lines == [
         "error: GPU self-test: CuDNNGRU's cuDNN op failed on NVIDIA H200: PyTorch runs cuDNN's RNN only on a CUDA "
-        "GPU with cuDNN. Fix: " + FRAMEWORK_FACTS["torch"]["cudnn_fix"]
+        "GPU with cuDNN. Fix: " + FRAMEWORK_FACTS["torch"].cudnn_fix
     ]
 
 

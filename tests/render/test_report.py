@@ -7,12 +7,16 @@ After an intended change to the report, refresh the snapshots with
 import json
 import os
 
+import matplotlib.image
+import numpy as np
 import pytest
 from helpers import FIXTURES, ROOT, write_report, write_summary
 
 from cudnn_repro import results
 from cudnn_repro.judge.analysis import analyse, validate_prediction
 from cudnn_repro.judge.claims import load_article
+from cudnn_repro.judge.record import image_of
+from cudnn_repro.render import plot
 from cudnn_repro.render.environment import ran_in
 from cudnn_repro.render.report import report_text, validation_section
 from cudnn_repro.render.verdicts import VERDICTS_NAME
@@ -28,7 +32,7 @@ def check_snapshot(name: str, text: str) -> None:
 
 
 def rendered(results: dict) -> str:
-    return report_text(results, analyse(results, ARTICLE), ARTICLE)
+    return report_text(analyse(results, ARTICLE), ARTICLE)
 
 
 def test_gpu_report_gives_verdicts_evidence_and_telemetry(gpu_results):
@@ -56,12 +60,37 @@ def test_cpu_report_says_what_could_not_be_verified(cpu_results):
     check_snapshot("cpu-quick-report.md", report)
 
 
+def figure_texts(monkeypatch) -> list[str]:
+    """Every text of each figure plot.save_figure is handed, read before it is written."""
+    seen = []
+    save = plot.save_figure
+
+    def keep(fig, path):
+        seen.append(" ".join(t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text"))))
+        save(fig, path)
+
+    monkeypatch.setattr(plot, "save_figure", keep)
+    return seen
+
+
+def drawn_png(path) -> bool:
+    """A PNG that holds a drawing: many colours, not a blank canvas."""
+    image = matplotlib.image.imread(path)
+    return image.ndim == 3 and len(np.unique(image.reshape(-1, image.shape[2]), axis=0)) > 16
+
+
 @pytest.mark.parametrize("fixture", ["gpu_results", "cpu_results"])
-def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fixture):
+def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fixture, monkeypatch):
     results = request.getfixturevalue(fixture)
-    path, _ = write_report(results, ARTICLE, tmp_path)
+    texts = figure_texts(monkeypatch)
+    path, analysis = write_report(results, ARTICLE, tmp_path)
     assert path.read_text().count("![Each claim against its accepted range](figure.png)") == 1
-    assert (tmp_path / "figure.png").stat().st_size > 1000
+    assert drawn_png(tmp_path / "figure.png") and len(texts) == 1
+    for v in analysis.verdicts:  # a panel for each claim with a value, the others named below the panels
+        assert (v.claim.text in texts[0]) == (v.estimate is not None)
+        assert (v.estimate is None) == (f"{v.claim.short}: {v.label}" in texts[0])
+    for name, m in analysis.models.items():
+        assert (m.unavailable is not None) == (name in texts[0].split("No time for ", 1)[-1].split("Not drawn")[0])
     records = json.loads((tmp_path / VERDICTS_NAME).read_text())
     assert records["claims_version"] == ARTICLE.version and records["version"] == 4
     assert set(records["place"]) == {"device", "stack", "plain_kernel"}
@@ -88,7 +117,7 @@ def test_summary_reconciles_every_committed_run_set(tmp_path):
     reconciled = [line for line in text.split("## Each claim, reconciled")[1].splitlines() if line.startswith("- *")]
     assert len(reconciled) == len(ARTICLE.claims)  # one reconciled line per claim
     assert "## The quick prediction, validated" in text
-    assert (tmp_path / "summary.png").stat().st_size > 1000
+    assert drawn_png(tmp_path / "summary.png")
 
 
 IMAGE = "sha256:" + "ab" * 32
@@ -126,11 +155,11 @@ IMAGE = "sha256:" + "ab" * 32
     ],
 )
 def test_ran_in_names_the_image_only_where_this_package_started_it(container, long, short):
-    container = {"image_digest": None} | container
-    assert (ran_in(container), ran_in(container, short=True)) == (long, short)
+    image = image_of({"image_digest": None} | container)
+    assert (ran_in(image), ran_in(image, short=True)) == (long, short)
 
 
 def test_a_cut_short_plan_is_said_and_counts_come_from_the_runs(gpu_results):
-    report = report_text(gpu_results, analyse(gpu_results, load_article()), load_article())
+    report = report_text(analyse(gpu_results, load_article()), load_article())
     assert "Runs done per model: LSTM 3, GRU 2, CuDNNLSTM 2, CuDNNGRU 2, of 3 planned" in report
     assert "The plan was cut short: the file holds 9 of its 12 planned runs." in report

@@ -56,6 +56,12 @@ def missing_library() -> str | None:
     return missing.error if missing else None
 
 
+def error_text(error: Exception) -> str:
+    """A graph error's own words: the paragraph after the traceback of the node that failed."""
+    text = str(error)
+    return text.strip().split("\n\n")[-1] if "Detected at node" in text else text
+
+
 def kernel_ops(model, x, y) -> tuple[str, Counter]:
     import tensorflow as tf
 

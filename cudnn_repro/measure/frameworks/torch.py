@@ -57,6 +57,10 @@ def missing_library() -> str | None:
     return None
 
 
+def error_text(error: Exception) -> str:
+    return str(error)
+
+
 def kernel_ops(model, x, y) -> tuple[str, Counter]:
     import torch
     from torch.profiler import ProfilerActivity, profile

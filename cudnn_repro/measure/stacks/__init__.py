@@ -34,7 +34,7 @@ class Stack(Protocol):
 
 
 def load(stack: str) -> Stack:
-    return cast(Stack, importlib.import_module(STACK_FACTS[stack]["module"]))
+    return cast(Stack, importlib.import_module(STACK_FACTS[stack].module))
 
 
 def fresh_model(spec: ModelSpec, settings: Settings):
