@@ -1,7 +1,7 @@
 """Validate the quick verdict: run the quick profile and the article-size run side by side.
 
     python bench/quick_vs_full.py --models LSTM,GRU --pairs 3
-    python bench/quick_vs_full.py --pairs 2 --full-epochs 2 --full-repeats 3   # shorter references
+    python bench/quick_vs_full.py --pairs 2 --full-epochs 2 --full-repeats 3 --full-test-samples 1000
 
 Each pair is a quick run then an article-size run (or, with --full-epochs, whole epochs of the article's
 batches, fewer of them: the epochs after the first are steady, so they stand in for ten;
@@ -76,10 +76,12 @@ def main() -> None:
     parser.add_argument("--data", default="auto")
     parser.add_argument("--full-epochs", type=int, help="the reference's epochs (default: the article's 10)")
     parser.add_argument("--full-repeats", type=int, help="the reference's runs per model (default: the paper rule)")
+    parser.add_argument("--full-test-samples", type=int, help="the reviews each reference model is evaluated on")
     args = parser.parse_args()
     extra = ["--data", args.data, "--force"]
     full_extra = [*extra, *(["--epochs", str(args.full_epochs)] if args.full_epochs else []),
-                  *(["--repeats", str(args.full_repeats)] if args.full_repeats else [])]  # fmt: skip
+                  *(["--repeats", str(args.full_repeats)] if args.full_repeats else []),
+                  *(["--test-samples", str(args.full_test_samples)] if args.full_test_samples else [])]  # fmt: skip
     rows = []
     for pair in range(1, args.pairs + 1):
         quick_out, full_out = args.out / f"pair-{pair}" / "quick", args.out / f"pair-{pair}" / "full"

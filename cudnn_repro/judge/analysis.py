@@ -333,7 +333,15 @@ def validate_prediction(full: ResultsFile, quick: ResultsFile, article: Article)
             # Each side at its own rule's level, as its own report and the summary's tables bracket it.
             guess = estimate(list(p.article_size.values()), rule_level(quick["settings"]))
             seen = estimate(list(m.article_size.values()), rule_level(full["settings"]))
-            rows.append(ValidationRow(name, guess, seen, guess.point / seen.point - 1))
+            rows.append(
+                ValidationRow(
+                    name,
+                    guess,
+                    seen,
+                    guess.point / seen.point - 1,
+                    stats.log_standard_error(list(m.article_size.values())),
+                )
+            )
     target_error, target_share = predict.targets()
     return Validation(
         rows,

@@ -40,7 +40,9 @@ def deviations(
         all_steps = batches_per_epoch(article.size["train_samples"], article.size["batch_size"])
         out.append(Deviation(STEPS, s["steps_per_epoch"], all_steps))
     if max(done.values(), default=0) > 1 or s["repeats"] > 1:
-        rule = {"most": s.get("max_repeats"), "stopping": results.get("stopping")}
+        state = results.get("stopping")  # the rule's looks (repeats, undecided claims) and why it stopped
+        looks = [(look["repeats"], look["undecided"]) for look in state["looks"]] if state else None
+        rule = {"most": s.get("max_repeats"), "looks": looks, "stopped": state.get("stopped") if state else None}
         out.append(Deviation(REPEATS, done, 1, facts={"planned": s["repeats"]} | rule))
     planned = s["repeats"] * len(s["models"])
     if len(results["runs"]) < planned:

@@ -6,6 +6,7 @@ reconcile and validation compute them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -286,17 +287,17 @@ class ValidationRow:
     predicted: Estimate
     measured: Estimate
     error: float  # predicted / measured - 1, of the geometric means
+    noise: float | None  # the standard error of the measured runs' log mean (None: fewer than 3 runs)
 
     @property
     def charged(self) -> float:
-        """The error beyond the reference's own noise, which the predictor is held to: predicted / the
-        nearer end of the measured interval - 1, 0 inside it; the whole error where the reference has no
-        interval (fewer than 3 runs: its noise unknown)."""
-        if not self.measured.interval:
+        """The error beyond the reference's own noise, which the predictor is held to: the log error less
+        one standard error of the reference's mean, 0 within it; the whole error where the reference's
+        noise is unknown (fewer than 3 runs)."""
+        if self.noise is None:
             return self.error
-        low, high = self.measured.bounds
-        point = self.predicted.point
-        return 0.0 if low <= point <= high else point / (high if point > high else low) - 1
+        beyond = max(0.0, abs(math.log1p(self.error)) - self.noise)
+        return math.copysign(math.expm1(beyond), self.error)
 
 
 @dataclass

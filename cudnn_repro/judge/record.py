@@ -29,7 +29,7 @@ class Setup:
     batch_size: int
     maxlen: int
     num_words: int
-    data: str
+    data: str | None  # None: files from before the option
     seed: int
     math: str
     tf32: bool | None  # None: not controlled (files from before the option)
@@ -43,7 +43,7 @@ def setup_of(settings: RunSettings) -> Setup:
         profile=s["profile"], train_samples=s["train_samples"], test_samples=s["test_samples"], epochs=s["epochs"],
         batch_size=s["batch_size"], maxlen=s["maxlen"], num_words=s["num_words"],
         steps_per_epoch=s["steps_per_epoch"], models=tuple(s["models"]), repeats=s["repeats"],
-        max_repeats=s.get("max_repeats"), backend=s["backend"], stack=s["stack"], math=s["math"], data=s["data"],
+        max_repeats=s.get("max_repeats"), backend=s["backend"], stack=s["stack"], math=s["math"], data=s.get("data"),
         seed=s["seed"], tf32=s["tf32"], jit_compile=s["jit_compile"], values=s,
     )  # fmt: skip
 

@@ -56,7 +56,10 @@ class Estimate:
         return min(self.low, self.point), max(self.high, self.point)
 
     def widen(self, factor: float) -> Estimate:
-        """Bounds pushed out by a factor (>= 1) on each side; a single value becomes a range."""
+        """Bounds pushed out by a factor (>= 1) on each side; a single value becomes a range (by a factor
+        above 1: by 1, nothing changes)."""
+        if factor == 1:
+            return self
         low, high = self.bounds
         return Estimate(self.point, low / factor, high * factor, self.n, self.widened * factor, self.level)
 
@@ -92,6 +95,13 @@ def log_estimate(values: list[float], level: float = LEVEL) -> Estimate:
     if n == 2:
         return Estimate(math.exp(centre), min(values), max(values), n)
     return Estimate(math.exp(centre), None, None, n)
+
+
+def log_standard_error(values: list[float]) -> float | None:
+    """The standard error of the mean of positive values' logs: their mean's own noise; None below MIN_RUNS."""
+    if len(values) < MIN_RUNS:
+        return None
+    return statistics.stdev(math.log(v) for v in values) / math.sqrt(len(values))
 
 
 def paired_ratio(numerator: list[float], denominator: list[float], level: float = LEVEL) -> Estimate:

@@ -121,14 +121,13 @@ def stopping_text(facts: dict, article: Article) -> str:
         f" The stopping rule: up to {facts['most']} repeats while a claim this host can judge is undecided, "
         "each look's intervals wide enough that their 95 % coverage holds whichever look it stops at"
     )
-    state = facts.get("stopping")
-    if not state:
+    if facts["looks"] is None:
         return text + "; no look recorded (the plan was cut short)."
     looks = "; ".join(
-        f"after {look['repeats']}, undecided: {', '.join(short.get(i, i) for i in look['undecided']) or 'none'}"
-        for look in state["looks"]
+        f"after {repeats}, undecided: {', '.join(short.get(i, i) for i in undecided) or 'none'}"
+        for repeats, undecided in facts["looks"]
     )
-    return f"{text}: {escape(looks)}" + (f"; stopped: {escape(state['stopped'])}." if "stopped" in state else ".")
+    return f"{text}: {escape(looks)}" + (f"; stopped: {escape(facts['stopped'])}." if facts["stopped"] else ".")
 
 
 def first_layer(record: Record, *models: str) -> Mapping:

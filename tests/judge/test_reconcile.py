@@ -9,7 +9,7 @@ from helpers import ROOT, fake_analysis, write_summary
 
 from cudnn_repro import errors
 from cudnn_repro.commands.compare import compare
-from cudnn_repro.judge import analysis, reconcile
+from cudnn_repro.judge import analysis, outcomes, reconcile
 from cudnn_repro.judge.analysis import PREDICTED, UNAVAILABLE, Basis, Verdict
 from cudnn_repro.judge.claims import RatioClaim, TimeClaim, load_article
 from cudnn_repro.judge.outcomes import LARGER, NOT_APPLICABLE, NOT_REPRODUCED, NOT_VERIFIABLE, REPRODUCED, SMALLER
@@ -40,10 +40,10 @@ def test_larger_and_smaller_than_claimed_are_different_outcomes_and_never_merged
     assert larger.outcome == f"not reproduced, {LARGER}" and smaller.outcome == f"not reproduced, {SMALLER}"
     one_place = [("a", run_set(NOT_REPRODUCED, 152.0)), ("b", run_set(NOT_REPRODUCED, 0.9))]
     both = reconcile.reconcile(0, ABOUT_10X, one_place, ARTICLE)
-    assert both.places[0].outcome == reconcile.CONFLICTING and both.outcome == reconcile.DEPENDS
+    assert both.places[0].outcome == outcomes.CONFLICTING and both.outcome == outcomes.DEPENDS
     two_places = [("a", run_set(NOT_REPRODUCED, 152.0, place=H200_EAGER)), ("b", run_set(REPRODUCED, 10))]
     where = reconcile.reconcile(0, ABOUT_10X, two_places, ARTICLE)
-    assert where.outcome == reconcile.DEPENDS
+    assert where.outcome == outcomes.DEPENDS
     assert [(p.place, p.outcome) for p in where.places] == [
         (H200_GRAPH, REPRODUCED), (H200_EAGER, f"not reproduced, {LARGER}")
     ]  # fmt: skip
@@ -64,11 +64,11 @@ def test_a_superseded_run_set_is_listed_with_its_reason_but_not_counted():
     ("sets", "outcome", "status"),
     [
         ([run_set(REPRODUCED, 10), run_set(REPRODUCED, 11)], REPRODUCED, errors.OK),
-        ([run_set(REPRODUCED, 10), run_set(NOT_REPRODUCED, 40, place=H200_EAGER)], reconcile.DEPENDS,
+        ([run_set(REPRODUCED, 10), run_set(NOT_REPRODUCED, 40, place=H200_EAGER)], outcomes.DEPENDS,
          errors.SOME_NOT_REPRODUCED),
-        ([run_set(NOT_REPRODUCED, 40, n=1)], reconcile.UNDECIDED_OUTCOME, errors.UNDECIDED),  # indicative only
+        ([run_set(NOT_REPRODUCED, 40, n=1)], outcomes.UNDECIDED, errors.SOME_UNDECIDED),  # indicative only
         ([fake_analysis([Verdict(ABOUT_10X, NOT_VERIFIABLE, "no GPU")], Basis(UNAVAILABLE, "x"))],
-         NOT_VERIFIABLE, errors.UNDECIDED),
+         NOT_VERIFIABLE, errors.SOME_UNDECIDED),
         ([fake_analysis([Verdict(UNDER_3_MIN, NOT_APPLICABLE, "hardware-bound")])], NOT_APPLICABLE, errors.OK),
     ],
 )  # fmt: skip
@@ -125,7 +125,7 @@ def test_claims_names_the_claims_that_gate():
     firm = reconcile.reconcile(0, ABOUT_10X, [("a", run_set(REPRODUCED, 10))], ARTICLE)
     unsure = reconcile.reconcile(0, CUDNN_PAIR, [("a", run_set(analysis.INCONCLUSIVE, 1.0, claim=CUDNN_PAIR))],
                                  ARTICLE)  # fmt: skip
-    assert reconcile.exit_status([firm, unsure]) == errors.UNDECIDED
+    assert reconcile.exit_status([firm, unsure]) == errors.SOME_UNDECIDED
     assert reconcile.exit_status([firm, unsure], frozenset({"x"})) == errors.OK
 
 
@@ -152,7 +152,7 @@ def test_the_committed_summary_answers_each_claim_by_place(tmp_path):
                for h in headlines)  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["schema"] == "cudnn-repro/summary" and summary["version"] == 3
-    assert summary["exit_status"] == status == errors.UNDECIDED
+    assert summary["exit_status"] == status == errors.SOME_UNDECIDED
     claim = summary["claims"][0]
     assert claim["claim"] == "cudnn_lstm_speedup" and claim["outcome"] == "undecided"
     h200 = next(p for p in claim["places"] if p["device"] == "NVIDIA H200")
@@ -165,7 +165,7 @@ def test_the_committed_summary_answers_each_claim_by_place(tmp_path):
 
 
 def test_compare_check_returns_the_documented_codes(tmp_path):
-    assert compare([ROOT / "paper"], tmp_path, check=True) == errors.UNDECIDED
+    assert compare([ROOT / "paper"], tmp_path, check=True) == errors.SOME_UNDECIDED
     assert compare([ROOT / "paper"], tmp_path, check=True, claims=frozenset({"cudnn_lstm_under_3_minutes"})) == 0
     assert compare([ROOT / "paper"], tmp_path, check=False) == 0
     with pytest.raises(ResultsError, match="nothing: no such file or folder"):  # exit 1 at cli's boundary

@@ -1,11 +1,13 @@
 """The quick predictor against the committed article-size runs it was validated on: like with like only,
 charged only beyond each reference's own noise."""
 
-import json
+import math
+import statistics
 
 import pytest
 from helpers import ROOT
 
+from cudnn_repro import results
 from cudnn_repro.judge import predict
 from cudnn_repro.judge.analysis import validate_prediction
 from cudnn_repro.judge.claims import load_article
@@ -17,7 +19,7 @@ ARTICLE = load_article()
 
 
 def load(path: str) -> dict:
-    return json.loads((ROOT / path).read_text())
+    return results.load(ROOT / path)
 
 
 def counted() -> list:
@@ -54,17 +56,21 @@ def test_a_pair_is_counted_only_like_with_like():
     assert "predate the record" in predict.unlike(paper, quick | {"runs": unrecorded}, size)
 
 
-def test_the_charge_is_the_error_beyond_the_references_interval():
+def test_the_charge_is_the_error_beyond_one_standard_error_of_the_references_mean():
     from cudnn_repro.judge.findings import ValidationRow
-    from cudnn_repro.judge.stats import Estimate
+    from cudnn_repro.judge.stats import Estimate, log_standard_error
 
-    measured = Estimate(100.0, 90.0, 110.0, 3)
-    guess = lambda point: Estimate(point, None, None, 1)  # noqa: E731
-    assert ValidationRow("LSTM", guess(105.0), measured, 0.05).charged == 0.0
-    assert ValidationRow("LSTM", guess(121.0), measured, 0.21).charged == pytest.approx(0.1)
-    assert ValidationRow("LSTM", guess(81.0), measured, -0.19).charged == pytest.approx(-0.1)
-    single = Estimate(100.0, None, None, 1)  # one run: its noise unknown, the whole error is charged
-    assert ValidationRow("LSTM", guess(121.0), single, 0.21).charged == 0.21
+    runs = [90.0, 100.0, 111.0]  # the reference's fits
+    noise = log_standard_error(runs)
+    assert noise == pytest.approx(statistics.stdev(math.log(v) for v in runs) / math.sqrt(3))
+
+    def row(error: float, noise: float | None) -> ValidationRow:
+        return ValidationRow("LSTM", Estimate(1, None, None, 1), Estimate(1, None, None, 3), error, noise)
+
+    assert row(math.expm1(noise / 2), noise).charged == 0.0  # within the reference's own noise
+    assert row(math.expm1(noise + 0.1), noise).charged == pytest.approx(math.expm1(0.1))
+    assert row(-math.expm1(noise + 0.1), noise).charged < 0  # the sign kept: under-predicted
+    assert log_standard_error(runs[:2]) is None and row(0.21, None).charged == 0.21  # noise unknown: all of it
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[p["machine"] for p in PAIRS])

@@ -75,7 +75,8 @@ def test_one_noisy_run_cannot_refute_a_direction():
     assert v.step_ratio.point == pytest.approx(0.1271 / 0.1227)
 
 
-def test_predicted_ratios_are_widened_by_the_validated_error():
+def test_predicted_ratios_are_widened_by_the_validated_error(monkeypatch):
+    monkeypatch.setattr(analysis.predict, "validated_error", lambda: 0.1)
     measured = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), MEASURED, GPU, ARTICLE)
     predicted = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), PREDICTED, GPU, ARTICLE)
     assert predicted.estimate.low < measured.estimate.low and predicted.estimate.high > measured.estimate.high
