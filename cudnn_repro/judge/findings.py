@@ -296,8 +296,8 @@ class ValidationRow:
         noise is unknown (fewer than 3 runs)."""
         if self.noise is None:
             return self.error
-        beyond = max(0.0, abs(math.log1p(self.error)) - self.noise)
-        return math.copysign(math.expm1(beyond), self.error)
+        log_error = math.log1p(self.error)
+        return math.expm1(math.copysign(max(0.0, abs(log_error) - self.noise), log_error))
 
 
 @dataclass

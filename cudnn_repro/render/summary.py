@@ -138,7 +138,7 @@ def validation_table(summary: Summary) -> str:
     if not rows:
         return ""
     headers = ["Quick vs paper", "Machine", "Model", "Predicted (s)", "Measured (s)", "Error",
-               "Beyond the reference's interval (counted)", "Quick's share of time"]  # fmt: skip
+               "Charged (beyond the reference's noise)", "Quick's share of time"]  # fmt: skip
     return table(rows, headers)
 
 
@@ -204,8 +204,8 @@ def summary_text(summary: Summary, article: Article, figure: str | None) -> str:
             "Unwidened predictions against paper-size runs on the same machine: the run sets above and the "
             "benchmark's pairs (`bench/quick_vs_full.py`). A pair counts where it compares like with like (the "
             "reference runs whole epochs of the article's batches; neither side's fits wait after training); "
-            "its error is charged only beyond the reference's own interval, the reference's noise being its "
-            "own. The largest counted error, rounded up, is the predictor's validated error "
+            "its error is charged only beyond one standard error of the reference's mean, the reference's noise "
+            "being its own. The largest counted error, rounded up, is the predictor's validated error "
             f"({summary.validated_error:.0%}) that widens every predicted interval.",
             "",
             validation,

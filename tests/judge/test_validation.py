@@ -69,7 +69,7 @@ def test_the_charge_is_the_error_beyond_one_standard_error_of_the_references_mea
 
     assert row(math.expm1(noise / 2), noise).charged == 0.0  # within the reference's own noise
     assert row(math.expm1(noise + 0.1), noise).charged == pytest.approx(math.expm1(0.1))
-    assert row(-math.expm1(noise + 0.1), noise).charged < 0  # the sign kept: under-predicted
+    assert row(math.expm1(-noise - 0.1), noise).charged == pytest.approx(math.expm1(-0.1))  # under-predicted
     assert log_standard_error(runs[:2]) is None and row(0.21, None).charged == 0.21  # noise unknown: all of it
 
 
