@@ -23,7 +23,11 @@ from cudnn_repro.settings import PROFILES, SPECS
 DOCS = [ROOT / "README.md", ROOT / "ARTIFACT.md", *sorted((ROOT / "docs").glob("*.md"))]
 # Options of other tools that the docs quote (pip, Slurm, Apptainer, pyxis, the benchmarks).
 FOREIGN = {"--no-deps", "--require-hashes", "--no-index", "--nv", "--containall", "--dependency",
-           "--container-image", "--pairs"}  # fmt: skip
+           "--container-image"}  # fmt: skip
+# The benchmark scripts' own options, which the docs quote with their commands.
+BENCH_OPTIONS = {
+    o for p in (ROOT / "bench").glob("*.py") for o in re.findall(r'add_argument\(\s*"(--[a-z0-9-]+)"', p.read_text())
+}
 
 
 def code(path) -> str:
@@ -52,7 +56,7 @@ def test_every_command_and_option_named_exists(doc):
     text = code(doc)
     for command in re.findall(r"(?:reproduce\.py|cudnn-repro) ([a-z][a-z-]*)", text):
         assert command in commands, f"{doc.name}: reproduce.py {command}"
-    options = {o for p in [parser, *commands.values()] for a in p._actions for o in a.option_strings}
+    options = {o for p in [parser, *commands.values()] for a in p._actions for o in a.option_strings} | BENCH_OPTIONS
     for option in set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text)) - FOREIGN:
         assert option in options, f"{doc.name}: {option}"
 
