@@ -52,8 +52,9 @@ VERDICT_WORDS = (
 )  # fmt: skip
 # A claim's outcome where run sets meet: the claims table, SUMMARY.md, summary.json.
 OUTCOME_WORDS = (
-    Word(f"{REPRODUCED} / {NOT_REPRODUCED}", "decided so by the run sets of a place (or by every place that "
-         f"decided it); *{NOT_REPRODUCED}, {LARGER}* and *{SMALLER}* are different outcomes", OK),
+    Word(REPRODUCED, "decided so by the run sets of a place (or by every place that decided it)", OK),
+    Word(f"{NOT_REPRODUCED}, {LARGER} / {SMALLER}", "decided so likewise; the two directions are different "
+         "outcomes, never merged", SOME_NOT_REPRODUCED),
     Word(CONFLICTING, "a place's run sets decided it both ways", SOME_NOT_REPRODUCED),
     Word(DEPENDS, "places decided it differently, each named", SOME_NOT_REPRODUCED),
     Word(UNDECIDED, "some run set judged it, none decided it (inconclusive or indicative verdicts)", SOME_UNDECIDED),
