@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from helpers import FIXTURES, ROOT
-from hypothesis import event, given
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from cudnn_repro import cli
@@ -111,6 +111,8 @@ def check_one(doc, folder: Path, text: str | None = None) -> int:
     return status
 
 
+# A third of the profile's cases: each renders two reports and draws two figures (half a second).
+@settings(max_examples=settings.default.max_examples // 3)
 @given(doc=results_files())
 def test_any_results_file_renders_or_is_refused_in_one_line(doc, tmp_path_factory):
     status = check_one(doc, tmp_path_factory.mktemp("r"))

@@ -47,7 +47,7 @@ def judged_report(
     from ..render.report import write_report
 
     analysis = analyse(run_set, article)
-    validation = validate_prediction(run_set, quick, article) if quick else None
+    validation = validate_prediction([run_set], [quick], article) if quick else None
     return write_report(analysis, article, out_dir, validation), analysis
 
 

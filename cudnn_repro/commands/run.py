@@ -38,22 +38,6 @@ def main(args: argparse.Namespace) -> int:
     return status
 
 
-def look(state: results.ResultsFile, repeats: int) -> bool:
-    """The stopping rule's look after `repeats`, recorded in the results (the run saves them): whether
-    it asks for more."""
-    from ..judge.analysis import analyse
-    from ..judge.claims import load_article
-    from ..judge.stopping import record, undecided
-    from ..measure.progress import log
-
-    open_claims = undecided(analyse(state, load_article()))
-    more = record(state, repeats, open_claims)
-    if open_claims:
-        verb = f"{state['settings']['max_repeats']} repeats in all" if more else "no more: the rule's most"
-        log(f"after {repeats} repeats, undecided: {', '.join(open_claims)}; {verb}")
-    return more
-
-
 def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bool, looked: bool = False) -> int:
     """looked: the dataset was already looked for (a container run falling back), see load_dataset.
     The report is written once, where its user reads it: here, unless this runs in the package's image
@@ -83,10 +67,19 @@ def run_locally(settings: Settings, out: Path, imdb_path: Path | None, force: bo
 
 
 def measure(settings: Settings, out: Path, data, force: bool) -> None:
-    """The plan's repeats, then more in the same run while the stopping rule asks for them."""
+    """The plan's repeats, then more in the same run while the stopping rule (when the settings have one)
+    asks for them."""
+    from ..judge.analysis import analyse
+    from ..judge.claims import load_article
+    from ..judge.stopping import Rule
+    from ..measure.progress import log
     from ..measure.workload import run
 
-    run(settings, out, data, force, look)
+    article = load_article()
+    rule = None
+    if settings.max_repeats:
+        rule = Rule(settings.repeats, settings.max_repeats, lambda state: analyse(state, article), log)
+    run(settings, out, data, force, rule)
 
 
 def report_here(out: Path) -> None:

@@ -323,16 +323,18 @@ def runs_done(results: ResultsFile) -> dict[str, int]:
     return done
 
 
-def validate_prediction(full: ResultsFile, quick: ResultsFile, article: Article) -> Validation:
-    """A quick run's predictions (unwidened) against an article-size run's measurements."""
-    measured, predicted = summarise_models(full, article)[0], summarise_models(quick, article)[0]
+def validate_prediction(full: predict.Side, quick: predict.Side, article: Article) -> Validation:
+    """A quick run's predictions (unwidened) against an article-size run's measurements; each side one
+    results file or an interleaved pair's invocations (predict.joined)."""
+    full_runs, quick_runs = predict.joined(full), predict.joined(quick)
+    measured, predicted = summarise_models(full_runs, article)[0], summarise_models(quick_runs, article)[0]
     rows = []
     for name, m in measured.items():
         p = predicted.get(name)
         if m.article_size and p and p.article_size:
             # Each side at its own rule's level, as its own report and the summary's tables bracket it.
-            guess = estimate(list(p.article_size.values()), rule_level(quick["settings"]))
-            seen = estimate(list(m.article_size.values()), rule_level(full["settings"]))
+            guess = estimate(list(p.article_size.values()), rule_level(quick_runs["settings"]))
+            seen = estimate(list(m.article_size.values()), rule_level(full_runs["settings"]))
             rows.append(
                 ValidationRow(
                     name,
@@ -345,10 +347,16 @@ def validate_prediction(full: ResultsFile, quick: ResultsFile, article: Article)
     target_error, target_share = predict.targets()
     return Validation(
         rows,
-        run_seconds(quick),
-        run_seconds(full),
-        record.setup_of(quick["settings"]),
-        runs_done(quick),
+        side_seconds(quick),
+        side_seconds(full),
+        record.setup_of(quick_runs["settings"]),
+        runs_done(quick_runs),
         target_error,
         target_share,
     )
+
+
+def side_seconds(side: predict.Side) -> float | None:
+    """A side's wall time: its invocations' together."""
+    times = [run_seconds(part) for part in side]
+    return None if None in times else sum(t for t in times if t is not None)

@@ -10,7 +10,10 @@ per-step time, read between batch starts (epochs 2 onwards).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from ..results import ResultsFile, Run, RunSettings, compared_fit_seconds
@@ -20,6 +23,8 @@ from .findings import TEARDOWN_SECONDS
 
 # What must equal the article for a scaled prediction to mean anything.
 SHAPE_KEYS = ("batch_size", "maxlen", "num_words")
+# A quick run made this soon after its reference ends, in its image, follows it directly (the main pair).
+QUICK_AFTER_SECONDS = 600
 # The predictor's error as validated against article-size runs (bench/quick_vs_full.py);
 # tests/judge/test_validation.py recomputes it from the committed runs.
 VALIDATION_FILE = Path(__file__).with_name("prediction_error.json")
@@ -43,27 +48,73 @@ def targets() -> tuple[float, float]:
 
 def validations() -> list[dict]:
     """The (quick, paper) pairs of committed results files the error is measured on, where they compare
-    like with like (unlike() says why not)."""
-    return validation_record()["validations"]
+    like with like (unlike() says why not). Each side is a list of results files: one file, or the
+    invocations of an interleaved pair, one repeat each (bench/quick_vs_full.py --interleave)."""
+    return [
+        pair | {side: [pair[side]] if isinstance(pair[side], str) else pair[side] for side in ("quick", "paper")}
+        for pair in validation_record()["validations"]
+    ]
 
 
-def unlike(reference: ResultsFile, quick: ResultsFile, size: dict) -> str | None:
+Side = Sequence[ResultsFile]  # one side of a pair: one results file, or the invocations of an interleaved pair
+
+
+def joined(side: Side) -> ResultsFile:
+    """A side's fits as the repeats of one file, in the order its invocations ran (unlike() checks that they
+    share their settings but the count)."""
+    runs, offset = [], 0
+    for part in side:
+        runs += [run | {"repeat": offset + run["repeat"]} for run in part["runs"]]
+        offset += part["settings"]["repeats"]
+    first = side[0]
+    return first | {"settings": first["settings"] | {"repeats": offset}, "runs": runs}
+
+
+def unlike(reference: Side, quick: Side, size: dict) -> str | None:
     """Why a (reference, quick) pair does not compare like with like, or None. The reference must run
     whole epochs of the article's 250 batches at its shapes (fewer epochs stand in for ten: the epochs
     after the first are steady, bench/short_reference.py), and both must record each fit's wait after
     training with none of TEARDOWN_SECONDS or more: the compared time is the whole fit() call, so a wait
-    one side has and the other lacks, or that scales otherwise, is not the predictor's error."""
-    s = reference["settings"]
+    one side has and the other lacks, or that scales otherwise, is not the predictor's error. And drift in
+    the machine's speed between the sides must not be charged to the predictor: their invocations
+    alternate, or the quick run follows its reference directly in its image."""
+    for side in (reference, quick):
+        if any(part["settings"] | {"repeats": 0} != side[0]["settings"] | {"repeats": 0} for part in side):
+            return "the invocations of one of its sides differ in their settings"
+    s = reference[0]["settings"]
     if s["steps_per_epoch"] or any(s[k] != size[k] for k in ("train_samples", *SHAPE_KEYS)):
         return "its reference does not run whole epochs of the article's batches at its shapes"
-    for side, results in (("reference", reference), ("quick run", quick)):
-        fits = [r for r in results["runs"] if r["status"] == "ok"]
+    for name, side in (("reference", reference), ("quick run", quick)):
+        fits = [r for part in side for r in part["runs"] if r["status"] == "ok"]
         if any("teardown_seconds" not in r for r in fits):
-            return f"its {side}'s fits predate the record of the wait after training, which the compared time holds"
+            return f"its {name}'s fits predate the record of the wait after training, which the compared time holds"
         most = max((r["teardown_seconds"] for r in fits), default=0.0)
         if most >= TEARDOWN_SECONDS:
-            return f"its {side}'s fits wait up to {most:.1f} s after training, inside the compared time"
+            return f"its {name}'s fits wait up to {most:.1f} s after training, inside the compared time"
+    if not (alternate(reference, quick) or follows(reference, quick)):
+        return (
+            "its quick run and its reference were neither interleaved nor made one straight after the other in "
+            "one image, so drift in the machine's speed between them would be charged to the predictor"
+        )
     return None
+
+
+def alternate(reference: Side, quick: Side) -> bool:
+    """Whether the two sides' invocations took turns, several each: drift hits both alike."""
+    starts = sorted([(part["created"], "reference") for part in reference] + [(p["created"], "quick") for p in quick])
+    turns = [name for _, name in starts]
+    return len(turns) > 2 and all(a != b for a, b in pairwise(turns))
+
+
+def follows(reference: Side, quick: Side) -> bool:
+    """Whether a one-invocation quick run began within QUICK_AFTER_SECONDS of its one-invocation reference's
+    end, in its image (`make reproduce-quick` straight after `make reproduce`)."""
+    if len(reference) != 1 or len(quick) != 1:
+        return False
+    (ref,), (fast,) = reference, quick
+    gap = (datetime.fromisoformat(fast["created"]) - datetime.fromisoformat(ref["updated"])).total_seconds()
+    same_image = ref["environment"]["container"]["image_id"] == fast["environment"]["container"]["image_id"]
+    return same_image and 0 <= gap <= QUICK_AFTER_SECONDS
 
 
 def method(settings: RunSettings, size: dict) -> str:

@@ -69,12 +69,19 @@ def validated_pairs(sets: list[RunSet], article: Article) -> list[ValidatedPair]
 
     pairs = []
     for pair in predict.validations():
-        quick, paper = find(pair["quick"]), find(pair["paper"])
-        if quick and paper:
-            validation = validate_prediction(paper[1], quick[1], article)
-            why = predict.unlike(paper[1], quick[1], article.size)
-            pairs.append(ValidatedPair(pair["machine"], quick[0], paper[0], validation, why))
+        quick, paper = [find(path) for path in pair["quick"]], [find(path) for path in pair["paper"]]
+        if all(quick) and all(paper):
+            quick_side, paper_side = [q[1] for q in quick if q], [p[1] for p in paper if p]
+            validation = validate_prediction(paper_side, quick_side, article)
+            why = predict.unlike(paper_side, quick_side, article.size)
+            pairs.append(ValidatedPair(pair["machine"], side_name(quick), side_name(paper), validation, why))
     return pairs
+
+
+def side_name(side: list) -> str:
+    """A side's run set name, or its invocations' common folder and how many they are."""
+    names = [name for name, _ in side]
+    return names[0] if len(names) == 1 else f"{os.path.commonpath(names)} ({len(names)} invocations)"
 
 
 def summarise(paths: list[Path], out_dir: Path, article: Article) -> Summary:

@@ -1,5 +1,6 @@
 """The paper profile's stopping rule: its first repeats, then the rest up to the most while a claim this
-host can judge is still undecided.
+host can judge is still undecided. This module owns all of it: where the rule looks, what a look decides
+and records, and the level its intervals are at; the workload only fits what it is asked for between looks.
 
 The run looks at its verdicts twice at most (after `repeats`, after `max_repeats`), so each look's
 intervals are at stats.look_level(2): together they cover with 95 %, whichever look it stops at, and
@@ -8,6 +9,9 @@ a claim whose true value sits on its range's edge is called reproduced at most 5
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..results import ResultsFile, RunSettings, most_repeats
 from . import stats
@@ -45,3 +49,27 @@ def record(results: ResultsFile, repeats: int, open_claims: list[str]) -> bool:
     if not more:
         state["stopped"] = DECIDED if not open_claims else MOST
     return more
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One run's rule: the repeats it looks after, and its look. `judged` is the analysis of the results so
+    far (judge/analysis.py's, which this module's level serves), `say` where a look is told."""
+
+    repeats: int
+    max_repeats: int
+    judged: Callable[[ResultsFile], Analysis]
+    say: Callable[[str], None]
+
+    @property
+    def points(self) -> tuple[int, int]:
+        return self.repeats, self.max_repeats
+
+    def look(self, results: ResultsFile, repeats: int) -> bool:
+        """The look after `repeats`, recorded in the results (the run saves them): whether it asks for more."""
+        open_claims = undecided(self.judged(results))
+        more = record(results, repeats, open_claims)
+        if open_claims:
+            verb = f"{self.max_repeats} repeats in all" if more else "no more: the rule's most"
+            self.say(f"after {repeats} repeats, undecided: {', '.join(open_claims)}; {verb}")
+        return more

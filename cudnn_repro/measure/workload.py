@@ -7,8 +7,8 @@ results file and nothing else decides a verdict here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from .. import folders, results, resume
 from ..settings import SPECS, Settings
@@ -83,19 +83,25 @@ def not_runnable(settings: Settings, cuda_ok: bool, cuda_reason: str) -> dict[st
     return reasons
 
 
-Look = Callable[[results.ResultsFile, int], bool]  # the stopping rule's look after n repeats: more?
+class Rule(Protocol):
+    """A stopping rule (judge/stopping.py's): the repeats it looks after, and its look (more?)."""
+
+    @property
+    def points(self) -> tuple[int, ...]: ...
+
+    def look(self, results: results.ResultsFile, repeats: int) -> bool: ...
 
 
-def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False, look: Look | None = None) -> dict:
-    """Every planned fit, saved after each; one run per output folder at a time. Under a stopping rule
-    (settings.max_repeats) `look` judges the file after the first repeats and, when it asks for more, the
-    same run goes on up to the most: one environment record, one self-test, one invocation."""
+def run(settings: Settings, out_dir: Path, data: Dataset, force: bool = False, rule: Rule | None = None) -> dict:
+    """Every planned fit, saved after each; one run per output folder at a time. Under a stopping rule the
+    fits go up to each of its points in turn while its look there asks for more, in the same run: one
+    environment record, one self-test, one invocation."""
     with framework.selected(settings.stack) as chosen, folders.exclusive(out_dir), interrupt.deferred():
-        return run_plan(settings, chosen, out_dir, data, force, look)
+        return run_plan(settings, chosen, out_dir, data, force, rule)
 
 
 def run_plan(
-    settings: Settings, chosen: framework.Framework, out_dir: Path, data: Dataset, force: bool, look: Look | None
+    settings: Settings, chosen: framework.Framework, out_dir: Path, data: Dataset, force: bool, rule: Rule | None
 ) -> dict:
     path = out_dir / results.RESULTS_NAME
     chosen.set_tf32(settings.tf32)
@@ -111,20 +117,21 @@ def run_plan(
     cuda = (cuda_ok, cuda_reason)
     environment["gpu_self_test"], probes = self_test.self_test(settings, data, environment, cuda, set(not_run))
     runnable = [name for _, name in plan if name not in not_run]
-    more = max((settings.max_repeats or settings.repeats) - settings.repeats, 0)
-    probed = eta(settings, runnable, data, probes, more) if runnable and is_long(settings) else {}
+    extra = rule.points[-1] - settings.repeats if rule else 0  # the most the rule may add
+    probed = eta(settings, runnable, data, probes, extra) if runnable and is_long(settings) else {}
     state = open_results(path, existing, run_settings, environment, data.info)
     fitting = Fitting(settings, state, path, data, not_run, probed)
-    fitting.fit(plan, settings.repeats)
-    if settings.max_repeats and look:
-        asks_more = look(state, settings.repeats)
+    for point, repeats in enumerate(rule.points if rule else (settings.repeats,)):
+        if point:  # the rule asked for more
+            plan = planned(settings, state, repeats)
+            log(plan_text(settings, [name for _, name in plan], not_run, repeats))
+        fitting.fit(plan, repeats)
+        if rule is None:
+            break
+        asks_more = rule.look(state, repeats)
         results.save(state, path)
-        if asks_more:
-            plan = planned(settings, state, settings.max_repeats)
-            log(plan_text(settings, [name for _, name in plan], not_run, settings.max_repeats))
-            fitting.fit(plan, settings.max_repeats)
-            look(state, settings.max_repeats)
-            results.save(state, path)
+        if not asks_more:
+            break
     return state
 
 

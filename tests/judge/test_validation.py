@@ -22,19 +22,23 @@ def load(path: str) -> dict:
     return results.load(ROOT / path)
 
 
+def side(paths: list[str]) -> list[dict]:
+    return [load(path) for path in paths]
+
+
 def counted() -> list:
     """The rows of every committed pair that compares like with like."""
     return [
         row
         for p in PAIRS
-        if predict.unlike(load(p["paper"]), load(p["quick"]), ARTICLE.size) is None
-        for row in validate_prediction(load(p["paper"]), load(p["quick"]), ARTICLE).rows
+        if predict.unlike(side(p["paper"]), side(p["quick"]), ARTICLE.size) is None
+        for row in validate_prediction(side(p["paper"]), side(p["quick"]), ARTICLE).rows
     ]
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[p["machine"] for p in PAIRS])
 def test_each_committed_pair_predicts_its_models(pair):
-    validation = validate_prediction(load(pair["paper"]), load(pair["quick"]), ARTICLE)
+    validation = validate_prediction(side(pair["paper"]), side(pair["quick"]), ARTICLE)
     assert sorted(r.model for r in validation.rows) == sorted(pair["models"])
 
 
@@ -44,16 +48,49 @@ def test_validated_error_is_the_largest_counted_error_rounded_up_to_a_percent():
     assert predict.validated_error() == pytest.approx(-(-max(abs(r.charged) for r in rows) * 100 // 1) / 100)
 
 
+def at(doc: dict, created: str, updated: str) -> dict:
+    return doc | {"created": created, "updated": updated}
+
+
 def test_a_pair_is_counted_only_like_with_like():
     """A reference of fewer steps, or a fit that waits after training, or one that predates that record."""
-    paper, quick = load(PAIRS[0]["paper"]), load(PAIRS[0]["quick"])
+    paper, quick = load(PAIRS[0]["paper"][0]), load(PAIRS[0]["quick"][0])
+    paper, quick = at(paper, "2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z"), at(quick, "2026-01-01T01:05:00Z", "x")
     size = ARTICLE.size
+    assert predict.unlike([paper], [quick], size) is None
     short = paper | {"settings": paper["settings"] | {"steps_per_epoch": 10}}
-    assert "whole epochs" in predict.unlike(short, quick, size)
+    assert "whole epochs" in predict.unlike([short], [quick], size)
     waits = [dict(r, teardown_seconds=TEARDOWN_SECONDS) if r["status"] == "ok" else r for r in paper["runs"]]
-    assert "wait up to 1.0 s" in predict.unlike(paper | {"runs": waits}, quick, size)
+    assert "wait up to 1.0 s" in predict.unlike([paper | {"runs": waits}], [quick], size)
     unrecorded = [{k: v for k, v in r.items() if k != "teardown_seconds"} for r in quick["runs"]]
-    assert "predate the record" in predict.unlike(paper, quick | {"runs": unrecorded}, size)
+    assert "predate the record" in predict.unlike([paper], [quick | {"runs": unrecorded}], size)
+
+
+def test_a_pair_is_counted_only_where_the_machines_drift_cannot_be_charged_to_the_predictor():
+    """The sides take turns, or the quick run follows its reference within minutes in its image; a quick run
+    made before its reference, long after it, or in another image does not count."""
+    paper, quick = load(PAIRS[0]["paper"][0]), load(PAIRS[0]["quick"][0])
+    size, hour = ARTICLE.size, "2026-01-01T{}:00Z"
+    reference = at(paper, hour.format("00:00"), hour.format("01:00"))
+    assert predict.unlike([reference], [at(quick, hour.format("01:09"), "x")], size) is None
+    for late in ("01:11", "00:00"):  # over QUICK_AFTER_SECONDS after it, or before it
+        assert "drift" in predict.unlike([reference], [at(quick, hour.format(late), "x")], size)
+    elsewhere = quick | {"environment": quick["environment"] | {"container": {"image_id": "sha256:other"}}}
+    assert "drift" in predict.unlike([reference], [at(elsewhere, hour.format("01:01"), "x")], size)
+    one = {"settings": paper["settings"] | {"repeats": 1}}
+    turns = [at(doc | one, hour.format(f"0{i}:00"), "x") for i, doc in enumerate([quick, paper] * 3)]
+    assert predict.unlike(turns[1::2], turns[::2], size) is None
+    assert "drift" in predict.unlike(turns[1::2], turns[:1], size)  # one quick run before three references
+    mixed = [turns[1], turns[3] | {"settings": turns[3]["settings"] | {"epochs": 3}}, turns[5]]
+    assert "settings" in predict.unlike(mixed, turns[::2], size)
+
+
+def test_an_interleaved_side_joins_its_invocations_as_repeats():
+    quick = load(PAIRS[0]["quick"][0])
+    runs = [r | {"repeat": 0} for r in quick["runs"][:2]]
+    one = quick | {"settings": quick["settings"] | {"repeats": 1}, "runs": runs}
+    joined = predict.joined([one, one, one])
+    assert joined["settings"]["repeats"] == 3 and [r["repeat"] for r in joined["runs"]] == [0, 0, 1, 1, 2, 2]
 
 
 def test_the_charge_is_the_error_beyond_one_standard_error_of_the_references_mean():
@@ -76,7 +113,7 @@ def test_the_charge_is_the_error_beyond_one_standard_error_of_the_references_mea
 @pytest.mark.parametrize("pair", PAIRS, ids=[p["machine"] for p in PAIRS])
 def test_prediction_from_recorded_epochs_and_steps(pair):
     """One recorded quick run, predicted by hand from its epoch and step times."""
-    quick = load(pair["quick"])
+    quick = load(pair["quick"][0])
     run = next(r for r in quick["runs"] if r["status"] == "ok")
     epochs, steps = run["epoch_seconds"], run["step_seconds"]
     extra = 250 - quick["settings"]["steps_per_epoch"]

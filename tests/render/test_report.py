@@ -103,7 +103,7 @@ def test_write_report_draws_the_figure_and_writes_verdicts(tmp_path, request, fi
 
 def test_quick_verdict_validation_against_a_paper_size_run(cpu_results):
     full = results.load(FIXTURES / "cpu-paper-lstm-results.json")
-    validation = validate_prediction(full, cpu_results, ARTICLE)
+    validation = validate_prediction([full], [cpu_results], ARTICLE)
     text = validation_section(validation)
     (row,) = validation.rows  # GRU has no paper-size run to compare with
     assert row.model == "LSTM" and f"{row.error:+.1%}" in text
