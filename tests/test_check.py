@@ -39,6 +39,7 @@ def synthetic_set(template_file, fits: dict[str, float], folder) -> object:
                             "repeats": 3, "models": list(fits)}  # fmt: skip
     results["runs"] = [run_record(templates.get(m, next(iter(templates.values()))), m, r, fit * NOISE[r])
                        for r in range(3) for m, fit in fits.items()]  # fmt: skip
+    results.pop("stopping", None)  # the template's looks, at repeats this set may not have
     folder.mkdir()
     path = folder / "results.json"
     path.write_text(json.dumps(results))

@@ -79,9 +79,12 @@ def validated_pairs(sets: list[RunSet], article: Article) -> list[ValidatedPair]
 
 
 def side_name(side: list) -> str:
-    """A side's run set name, or its invocations' common folder and how many they are."""
+    """A side's run set name, or its invocations' folder and name as a wildcard (pair-1/quick-*), and how many."""
     names = [name for name, _ in side]
-    return names[0] if len(names) == 1 else f"{os.path.commonpath(names)} ({len(names)} invocations)"
+    if len(names) == 1:
+        return names[0]
+    stems = "|".join(sorted({os.path.basename(name).rstrip("0123456789") for name in names}))
+    return f"{os.path.commonpath(names)}/{stems}* ({len(names)} invocations)"
 
 
 def summarise(paths: list[Path], out_dir: Path, article: Article) -> Summary:

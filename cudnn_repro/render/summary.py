@@ -203,10 +203,12 @@ def summary_text(summary: Summary, article: Article, figure: str | None) -> str:
             "",
             "Unwidened predictions against paper-size runs on the same machine: the run sets above and the "
             "benchmark's pairs (`bench/quick_vs_full.py`). A pair counts where it compares like with like (the "
-            "reference runs whole epochs of the article's batches; neither side's fits wait after training); "
-            "its error is charged only beyond one standard error of the reference's mean, the reference's noise "
-            "being its own. The largest counted error, rounded up, is the predictor's validated error "
-            f"({summary.validated_error:.0%}) that widens every predicted interval.",
+            "reference runs whole epochs of the article's batches; neither side's fits wait after training) and "
+            "the machine's drift hits both sides alike (their invocations take turns, or the quick run follows "
+            "its reference straight away in its image); its error is charged only beyond one standard error of "
+            "the reference's mean, the reference's noise being its own. The largest counted error, rounded up, "
+            f"is the predictor's validated error ({summary.validated_error:.0%}) that widens every predicted "
+            "interval.",
             "",
             validation,
         ]
