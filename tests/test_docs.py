@@ -232,3 +232,14 @@ def test_the_main_commands_times_on_the_front_page_and_in_artifact_are_their_con
         assert f"took {took}" in artifact
         if eta:
             assert f"ETA of {eta}" in row and f"ETA of {eta}" in artifact
+
+
+def test_the_cold_make_test_time_on_the_front_page_and_in_artifact_is_its_console_log():
+    """README's needs table and ARTIFACT.md quote the last cold `make test`: its time and commit, from its log."""
+    log = ROOT / "bench" / "results" / "make-test.log"
+    took, _, status = console_log_facts(log)
+    commit = re.search(r"^cold fresh clone at (\w+) ", log.read_text(), re.M).group(1)
+    row = next(line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `make test`"))
+    artifact = " ".join((ROOT / "ARTIFACT.md").read_text().split())
+    assert status == "0" and f"{took} on a fresh clone of {commit}" in row
+    assert f"`make test` ({took} on a fresh clone of {commit}, cold" in artifact
