@@ -50,10 +50,7 @@ def validations() -> list[dict]:
     """The (quick, paper) pairs of committed results files the error is measured on, where they compare
     like with like (unlike() says why not). Each side is a list of results files: one file, or the
     invocations of an interleaved pair, one repeat each (bench/quick_vs_full.py --interleave)."""
-    return [
-        pair | {side: [pair[side]] if isinstance(pair[side], str) else pair[side] for side in ("quick", "paper")}
-        for pair in validation_record()["validations"]
-    ]
+    return validation_record()["validations"]
 
 
 Side = Sequence[ResultsFile]  # one side of a pair: one results file, or the invocations of an interleaved pair
