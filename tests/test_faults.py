@@ -1,5 +1,6 @@
 """Faults a real run meets, caused for real: kill -9 mid-run, a full disk (a small tmpfs as
---out; mounting it needs root, as `make test` has), and reports written onto a full disk."""
+--out; mounting it needs root, as `make test` has), and reports written onto a full disk. Where the
+fault is the harness's alone (the disk), the toy stack runs it: seconds, not a framework's start."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, TINY, reproduce
+from helpers import ROOT, TINY, TOY_STACK, reproduce
 
 
 def kill_when(args: list[str], words: str) -> None:
@@ -65,7 +66,8 @@ def fill(disk: Path) -> None:
 @pytest.mark.root
 def test_a_full_disk_is_one_line_and_loses_nothing(small_disk):
     out = small_disk / "paper"
-    first = reproduce(*TINY, "--models", "LSTM,GRU", "--out", str(out))
+    command = [*TINY, "--stack", "toy", "--models", "LSTM,GRU", "--out", str(out)]
+    first = reproduce(*command, env_extra=TOY_STACK)
     assert first.returncode == 0, first.stderr
     # As if it had been stopped after LSTM: the same command resumes with GRU (other settings would be
     # refused at the door, before anything is written).
@@ -74,11 +76,11 @@ def test_a_full_disk_is_one_line_and_loses_nothing(small_disk):
     kept = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     fill(small_disk)
 
-    more = reproduce(*TINY, "--models", "LSTM,GRU", "--out", str(out))  # resumes; no room to save GRU
+    more = reproduce(*command, env_extra=TOY_STACK)  # resumes; no room to save GRU
     assert more.returncode == 1 and "Traceback" not in more.stderr, more.stderr
     assert more.stderr.strip().splitlines()[-1].startswith("error: cannot write to ")
     assert "No space left on device" in more.stderr
-    report = reproduce("report", str(out / "results.json"))
+    report = reproduce("report", str(out / "results.json"), env_extra=TOY_STACK)
     assert report.returncode == 1 and "Traceback" not in report.stderr, report.stderr
     assert "error: cannot write the report to" in report.stderr and "No space left on device" in report.stderr
 

@@ -36,7 +36,7 @@ def clone(tmp_path_factory):
 
 
 def test_make_reproduce_writes_a_folder_of_its_own_and_leaves_paper_untouched(clone):
-    done = make(clone, "reproduce", "RUNNER=local", "PROFILE=smoke", f"ARGS={' '.join(TINY[2:])}")
+    done = make(clone, "reproduce", "RUNNER=local", "PROFILE=smoke", f"ARGS={' '.join(TINY[2:])} --models LSTM")
     assert done.returncode == 0, done.stderr
     (run_set,) = (clone / USER_ROOT).glob("*-cpu-keras2-tensorflow-smoke")
     assert f"report: {USER_ROOT / run_set.name / 'REPORT.md'}" in done.stdout
@@ -49,7 +49,7 @@ def test_make_reproduce_writes_a_folder_of_its_own_and_leaves_paper_untouched(cl
 def test_a_refused_resume_costs_no_download_build_or_import(clone):
     """The same folder with other settings: refused at the door, in make's words, before the
     wheelhouse, the image or any framework."""
-    args = f"ARGS={' '.join(TINY[2:])} --repeats 2"
+    args = f"ARGS={' '.join(TINY[2:])} --models LSTM --repeats 2"
     done = make(clone, "reproduce", "PROFILE=smoke", "VARIANT=cpu", args)  # RUNNER=auto: the container path
     assert done.returncode != 0
     assert "holds runs made with other settings (repeats: 1 -> 2)" in done.stderr

@@ -2,13 +2,29 @@
 judge is undecided, up to the most, each look and the reason it stopped in the results and the report;
 `--repeats N` keeps a fixed count. (Its coverage: tests/judge/test_stats.py.)"""
 
-import dataclasses
 import json
+import os
+import subprocess
+import sys
 
-from helpers import TINY
+from helpers import ROOT, TINY, TOY_STACK
 
-from cudnn_repro import cli, settings
+from cudnn_repro import settings
 from cudnn_repro.judge import stopping
+
+# cli's main under a rule of 1 repeat, then up to 2: the smoke profile given a stopping rule.
+RULED_SMOKE = (
+    "import dataclasses, sys; from cudnn_repro import cli, settings; "
+    "settings.PROFILES['smoke'] = dataclasses.replace(settings.PROFILES['smoke'], repeats=1, max_repeats=2); "
+    "sys.exit(cli.main(sys.argv[1:]))"
+)
+
+
+def ruled_run(out) -> subprocess.CompletedProcess:
+    """The rule is the harness's, not a framework's: the toy stack runs it, in seconds."""
+    options = [*TINY, "--stack", "toy", "--models", "LSTM,GRU", "--out", str(out)]
+    command = [sys.executable, "-c", RULED_SMOKE, "run", *options]
+    return subprocess.run(command, cwd=ROOT, env=os.environ | TOY_STACK, capture_output=True, text=True)
 
 
 def test_a_fixed_count_is_what_repeats_asks_for_and_the_paper_profile_has_the_rule():
@@ -18,14 +34,12 @@ def test_a_fixed_count_is_what_repeats_asks_for_and_the_paper_profile_has_the_ru
     assert stopping.looks({"max_repeats": 6}) == 2 and stopping.looks({"max_repeats": None}) == 1
 
 
-def test_an_undecided_run_makes_more_repeats_up_to_the_most_and_says_why_it_stopped(tmp_path, monkeypatch):
+def test_an_undecided_run_makes_more_repeats_up_to_the_most_and_says_why_it_stopped(tmp_path):
     """A smoke run under a rule of 1 then up to 2 repeats: one run each cannot decide the plain pair's
     claim, so the rule makes the second, and stops there, its most."""
-    smoke = dataclasses.replace(settings.PROFILES["smoke"], repeats=1, max_repeats=2)
-    monkeypatch.setitem(settings.PROFILES, "smoke", smoke)
-    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
     out = tmp_path / "run"
-    assert cli.main(["run", *TINY, "--models", "LSTM,GRU", "--out", str(out)]) == 0
+    done = ruled_run(out)
+    assert done.returncode == 0, done.stderr
     results = json.loads((out / "results.json").read_text())
     assert sorted((r["model"], r["repeat"]) for r in results["runs"]) == [("GRU", 0), ("GRU", 1), ("LSTM", 0),
                                                                           ("LSTM", 1)]  # fmt: skip
@@ -41,5 +55,6 @@ def test_an_undecided_run_makes_more_repeats_up_to_the_most_and_says_why_it_stop
     plain = "GRU faster than LSTM (plain)"
     assert f"after 1, undecided: {plain}; after 2, undecided: {plain}; stopped: {stopping.MOST}." in report
     # The same command again: nothing left to run, the looks are not repeated.
-    assert cli.main(["run", *TINY, "--models", "LSTM,GRU", "--out", str(out)]) == 0
+    again = ruled_run(out)
+    assert again.returncode == 0, again.stderr
     assert len(json.loads((out / "results.json").read_text())["stopping"]["looks"]) == 2
