@@ -34,9 +34,7 @@ REPRODUCE := CUDNN_REPRO_CALLER='$(CALLER)' $(PY) reproduce.py
   reports lock gpu-wheels bench check-gpu-image clean
 
 # uv installs the locks, as complete resolutions: exactly them (--no-deps), as the image does with pip.
-# The runtime is compiled to bytecode ahead, so no import compiles inside a timed fit; the test-only
-# locks (dev, torch) compile only what the tests import, when they first import it.
-INSTALL := $(UV) pip install --quiet --python $(PY) --require-hashes --no-deps
+INSTALL := $(UV) pip install --quiet --python $(PY) --require-hashes --no-deps --compile-bytecode
 venv: $(VENV)/.runtime  ## the local virtual environment, from the lock of VARIANT (runtime.lock or gpu.lock)
 
 $(VENV)/.uv: requirements/bootstrap.lock
@@ -45,7 +43,7 @@ $(VENV)/.uv: requirements/bootstrap.lock
 	touch $@
 
 $(VENV)/.runtime: requirements/$(LOCK_$(VARIANT)) $(VENV)/.uv
-	$(INSTALL) --compile-bytecode -r $<
+	$(INSTALL) -r $<
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements/dev.lock
