@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..results import ResultsFile, Run, RunSettings, compared_fit_seconds
 from ..scaling import scaled_fit_seconds
-from ..settings import batches_per_epoch
+from ..settings import PROFILES, batches_per_epoch
 from .findings import TEARDOWN_SECONDS
 
 # What must equal the article for a scaled prediction to mean anything.
@@ -74,10 +74,18 @@ def unlike(reference: Side, quick: Side, size: dict) -> str | None:
     training with none of TEARDOWN_SECONDS or more: the compared time is the whole fit() call, so a wait
     one side has and the other lacks, or that scales otherwise, is not the predictor's error. And drift in
     the machine's speed between the sides must not be charged to the predictor: their invocations
-    alternate, or the quick run follows its reference directly in its image."""
+    alternate, or the quick run follows its reference directly in its image. The quick side runs today's
+    quick profile's epochs and steps: a shorter sample of the machine's speed is noisier, so its error is
+    another profile's."""
     for side in (reference, quick):
         if any(part["settings"] | {"repeats": 0} != side[0]["settings"] | {"repeats": 0} for part in side):
             return "the invocations of one of its sides differ in their settings"
+    today, q = PROFILES["quick"], quick[0]["settings"]
+    if (q["epochs"], q["steps_per_epoch"]) != (today.epochs, today.steps_per_epoch):
+        return (
+            f"its quick run ran {q['epochs']} epochs of {q['steps_per_epoch']} steps, not today's quick profile "
+            f"({today.epochs} of {today.steps_per_epoch})"
+        )
     s = reference[0]["settings"]
     if s["steps_per_epoch"] or any(s[k] != size[k] for k in ("train_samples", *SHAPE_KEYS)):
         return "its reference does not run whole epochs of the article's batches at its shapes"
