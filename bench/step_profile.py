@@ -1,8 +1,8 @@
-"""Where a full epoch's time goes that a 10-step quick epoch never sees.
+"""Where a full epoch's time goes that a quick epoch never sees.
 
     python bench/step_profile.py --models LSTM,GRU --epochs 2 [--quick-steps 30]
 
-In one process, per model: a quick-profile fit (3 epochs of 10 steps, or --quick-steps), then a fit
+In one process, per model: a quick-profile fit (the quick profile's epochs and steps, or --quick-steps), then a fit
 of whole article-size epochs, both on the run's own stack (default keras2), data and feed (the
 stack's own, as a run feeds fit(): keras2's tf_keras pipeline with its iterator held). Every
 batch start is recorded, and every Python garbage collection timed, so the full epoch's

@@ -80,12 +80,6 @@ def unlike(reference: Side, quick: Side, size: dict) -> str | None:
     for side in (reference, quick):
         if any(part["settings"] | {"repeats": 0} != side[0]["settings"] | {"repeats": 0} for part in side):
             return "the invocations of one of its sides differ in their settings"
-    today, q = PROFILES["quick"], quick[0]["settings"]
-    if (q["epochs"], q["steps_per_epoch"]) != (today.epochs, today.steps_per_epoch):
-        return (
-            f"its quick run ran {q['epochs']} epochs of {q['steps_per_epoch']} steps, not today's quick profile "
-            f"({today.epochs} of {today.steps_per_epoch})"
-        )
     s = reference[0]["settings"]
     if s["steps_per_epoch"] or any(s[k] != size[k] for k in ("train_samples", *SHAPE_KEYS)):
         return "its reference does not run whole epochs of the article's batches at its shapes"
@@ -100,6 +94,12 @@ def unlike(reference: Side, quick: Side, size: dict) -> str | None:
         return (
             "its quick run and its reference were neither interleaved nor made one straight after the other in "
             "one image, so drift in the machine's speed between them would be charged to the predictor"
+        )
+    today, q = PROFILES["quick"], quick[0]["settings"]
+    if (q["epochs"], q["steps_per_epoch"]) != (today.epochs, today.steps_per_epoch):
+        return (
+            f"its quick run ran {q['epochs']} epochs of {q['steps_per_epoch']} steps, not today's quick profile "
+            f"({today.epochs} of {today.steps_per_epoch})"
         )
     return None
 

@@ -53,7 +53,8 @@ def at(doc: dict, created: str, updated: str) -> dict:
 
 
 def test_a_pair_is_counted_only_like_with_like():
-    """A reference of fewer steps, or a fit that waits after training, or one that predates that record."""
+    """A reference of fewer steps, a fit that waits after training or predates that record, or a quick run of
+    another profile."""
     paper, quick = load(PAIRS[0]["paper"][0]), load(PAIRS[0]["quick"][0])
     paper, quick = at(paper, "2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z"), at(quick, "2026-01-01T01:05:00Z", "x")
     size = ARTICLE.size
@@ -64,6 +65,9 @@ def test_a_pair_is_counted_only_like_with_like():
     assert "wait up to 1.0 s" in predict.unlike([paper | {"runs": waits}], [quick], size)
     unrecorded = [{k: v for k, v in r.items() if k != "teardown_seconds"} for r in quick["runs"]]
     assert "predate the record" in predict.unlike([paper], [quick | {"runs": unrecorded}], size)
+    steps = quick["settings"]["steps_per_epoch"] + 1  # another quick profile's error is not today's
+    older = quick | {"settings": quick["settings"] | {"steps_per_epoch": steps}}
+    assert "not today's quick profile" in predict.unlike([paper], [older], size)
 
 
 def test_a_pair_is_counted_only_where_the_machines_drift_cannot_be_charged_to_the_predictor():
