@@ -81,8 +81,8 @@ def test_a_pair_is_counted_only_where_the_machines_drift_cannot_be_charged_to_th
         assert "drift" in predict.unlike([reference], [at(quick, hour.format(late), "x")], size)
     elsewhere = quick | {"environment": quick["environment"] | {"container": {"image_id": "sha256:other"}}}
     assert "drift" in predict.unlike([reference], [at(elsewhere, hour.format("01:01"), "x")], size)
-    one = {"settings": paper["settings"] | {"repeats": 1}}
-    turns = [at(doc | one, hour.format(f"0{i}:00"), "x") for i, doc in enumerate([quick, paper] * 3)]
+    turns = [at(doc | {"settings": doc["settings"] | {"repeats": 1}}, hour.format(f"0{i}:00"), "x")
+             for i, doc in enumerate([quick, paper] * 3)]  # fmt: skip
     assert predict.unlike(turns[1::2], turns[::2], size) is None
     assert "drift" in predict.unlike(turns[1::2], turns[:1], size)  # one quick run before three references
     mixed = [turns[1], turns[3] | {"settings": turns[3]["settings"] | {"epochs": 3}}, turns[5]]
