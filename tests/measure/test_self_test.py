@@ -131,7 +131,7 @@ def test_no_gpu_anywhere_is_no_failure():
 
 def test_the_paper_plan_is_three_interleaved_repeats_then_up_to_six_with_an_eta():
     paper = PROFILES["paper"]
-    assert (paper.repeats, paper.max_repeats) == (3, 6) and plan.is_long(paper) and not plan.is_long(PROFILES["quick"])
+    assert (paper.repeats, paper.max_repeats) == (3, 6) and plan.is_long(paper) and not plan.is_long(PROFILES["smoke"])
     fits = [name for _ in range(paper.repeats) for name in paper.models]
     text = plan.plan_text(paper, fits, {"CuDNNLSTM": "no CUDA GPU", "CuDNNGRU": "no CUDA GPU"})
     # It counts the fits it will make, as the ETA does, and names the models it will not run.
