@@ -116,12 +116,13 @@ def configured(profile: str, overrides: dict) -> Settings:
 
 
 # paper: the article's size. quick: the article's data and input pipeline, but 50 steps
-# per epoch; its steady steps predict the article-size times (predict.py): 50, not 10, so that
-# each fit samples the machine's speed for about as long as its slow spells last (docs/method.md). smoke: tiny,
-# for tests; it checks plumbing only. Three interleaved repeats are the fewest that give an
-# interval (stats.MIN_RUNS), so paper and quick can give a firm verdict. The paper profile then
-# makes 3 more while a claim this host can judge is still undecided (judge/stopping.py): at most
-# twice the 3-repeat plan, with intervals whose coverage holds under that rule.
+# per epoch; its steady steps predict the article-size times (predict.py): 50, not 10, because a
+# 10-step epoch samples about a second of the machine's speed, too little to average out its slow
+# spells (docs/method.md). smoke: tiny, for tests; it checks plumbing only. Three interleaved
+# repeats are the fewest that give an interval (stats.MIN_RUNS), so paper and quick can give a
+# firm verdict. The paper profile then makes 3 more while a claim this host can judge is still
+# undecided (judge/stopping.py): at most twice the 3-repeat plan, with intervals whose coverage
+# holds under that rule.
 PROFILES: dict[str, Settings] = {
     "paper": Settings("paper", train_samples=25000, test_samples=25000, epochs=10, repeats=3, max_repeats=6),
     "quick": Settings("quick", train_samples=25000, test_samples=1000, epochs=3, steps_per_epoch=50, repeats=3),
