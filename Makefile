@@ -34,9 +34,7 @@ REPRODUCE := CUDNN_REPRO_CALLER='$(CALLER)' $(PY) reproduce.py
   reports lock gpu-wheels bench check-gpu-image clean
 
 # uv installs the locks, as complete resolutions: exactly them (--no-deps), as the image does with pip.
-# No --compile-bytecode: Python compiles the modules a process imports, on first import; compiling
-# every file of TensorFlow and PyTorch up front took about half of a cold install (27 s without, 50 s with).
-INSTALL := $(UV) pip install --quiet --python $(PY) --require-hashes --no-deps
+INSTALL := $(UV) pip install --quiet --python $(PY) --require-hashes --no-deps --compile-bytecode
 venv: $(VENV)/.runtime  ## the local virtual environment, from the lock of VARIANT (runtime.lock or gpu.lock)
 
 $(VENV)/.uv: requirements/bootstrap.lock
