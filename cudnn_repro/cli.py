@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
 import traceback
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .commands import check_gpu_stack, compare, container, image, report, run, slurm
-from .errors import INTERNAL, INTERRUPTED, Failure, UsageError, exit_code_help
+from .errors import INTERNAL, INTERRUPTED, Failure, Terminated, UsageError, exit_code_help
 from .folders import CRASH
 from .registry import DEFAULT_KERAS_BACKEND, STACK_FACTS
 
@@ -79,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         return error.status
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
+        return INTERRUPTED
+    except Terminated:  # what it started is stopped: now end as the signal would have (Slurm reads it so)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
         return INTERRUPTED
     except Exception as error:
         where = crash_report(getattr(args, "out", None))

@@ -51,6 +51,11 @@ class Interrupted(Failure):
     prefix = "\n"
 
 
+class Terminated(BaseException):
+    """SIGTERM (kill, timeout, Slurm's stop) while this process runs a container: raised, not obeyed at
+    once, so that the container is stopped first; cli.main then ends the process by the signal."""
+
+
 class SchedulerError(Failure):
     """Slurm is missing or refused the submission."""
 

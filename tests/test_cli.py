@@ -3,8 +3,12 @@
 import dataclasses
 import importlib.util
 import re
+import signal
+import subprocess
+import sys
 
 import pytest
+from helpers import ROOT
 
 from cudnn_repro import cli
 from cudnn_repro.cli import build_parser
@@ -53,3 +57,14 @@ def test_the_torch_stack_without_pytorch_is_one_line_with_the_fix(monkeypatch):
 def test_the_torch_stack_in_a_container_is_refused_before_any_engine(capsys):
     status = cli.main(["container", "--stack", "torch", "--profile", "smoke", "--out", "/nonexistent/x"])
     assert status == 1 and "the torch stack runs outside the images" in capsys.readouterr().err
+
+
+def test_a_command_stopped_by_sigterm_ends_by_the_signal():
+    """After engine.run has stopped its container, the process ends as SIGTERM would have ended it: the
+    Slurm task reads -SIGTERM as "stopped by Slurm" (launch/slurm.py), and a shell as 143."""
+    terminated = (
+        "import sys; from cudnn_repro import cli, errors; from cudnn_repro.commands import report; "
+        "report.main = lambda args: (_ for _ in ()).throw(errors.Terminated()); sys.exit(cli.main(['report', 'x']))"
+    )
+    done = subprocess.run([sys.executable, "-c", terminated], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == -signal.SIGTERM and "Traceback" not in done.stderr, done.stderr

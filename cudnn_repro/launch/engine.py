@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import signal
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import docker.errors
@@ -19,7 +22,7 @@ from docker.types import DeviceRequest, Mount
 
 import docker
 
-from ..errors import EngineFailure
+from ..errors import EngineFailure, Terminated
 from ..files import sha256_of
 from ..folders import container_log_name
 
@@ -151,26 +154,46 @@ def run(
     log_dir: Path,
 ) -> str:
     """Run to completion, following its output; returns that output. A non-zero exit keeps the
-    logs in `log_dir`; Ctrl-C stops the container. The container is always removed."""
+    logs in `log_dir`; Ctrl-C or SIGTERM stops the container, which would otherwise fit on for
+    the rest of its run after this process ended. The container is always removed."""
     container = client.containers.create(
         image, command, mounts=mounts, environment=environment, user=user, init=True,
         device_requests=[GPU_REQUEST] if gpu else None, **LOCKED_DOWN,
     )  # fmt: skip
+    with _sigterm_raises():
+        try:
+            container.start()
+            show(decode_stream(container.logs(stream=True, follow=True)))
+            exit_code = container.wait()["StatusCode"]
+            if exit_code != 0:
+                log_path = log_dir / container_log_name(container.short_id)
+                log_path.write_bytes(container.logs())
+                raise ContainerFailed(exit_code, log_path)
+            return container.logs().decode(errors="replace")
+        except (KeyboardInterrupt, Terminated):
+            sys.stderr.write("\nstopping the container ...\n")
+            container.stop(timeout=10)
+            raise
+        finally:
+            container.remove(force=True)
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises Terminated in this block. Only the main thread may set a handler: a container run
+    from another thread (the tests' watchers) keeps the process's own."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        container.start()
-        show(decode_stream(container.logs(stream=True, follow=True)))
-        exit_code = container.wait()["StatusCode"]
-        if exit_code != 0:
-            log_path = log_dir / container_log_name(container.short_id)
-            log_path.write_bytes(container.logs())
-            raise ContainerFailed(exit_code, log_path)
-        return container.logs().decode(errors="replace")
-    except KeyboardInterrupt:
-        sys.stderr.write("\nstopping the container ...\n")
-        container.stop(timeout=10)
-        raise
+        yield
     finally:
-        container.remove(force=True)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum, frame) -> None:
+    raise Terminated
 
 
 def save_archive(client: docker.DockerClient, image: str, path: Path) -> Path:

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import signal
 import tarfile
 import threading
 import time
@@ -17,6 +18,7 @@ from helpers import TINY, reproduce
 
 from cudnn_repro import cli
 from cudnn_repro.commands.report import report_beside
+from cudnn_repro.errors import Terminated
 from cudnn_repro.launch import container, engine
 from cudnn_repro.launch.image import IMAGE_UID
 
@@ -141,6 +143,26 @@ def test_interrupted_run_stops_the_container_and_keeps_finished_models(client, c
     mounts = [Mount("/results", str(results_dir), type="bind")]
     with pytest.raises(KeyboardInterrupt):
         engine.run(client, cpu_image, command, mounts, {}, "4321:4321", False, results_dir)
+    assert not client.containers.list(all=True, filters={"ancestor": cpu_image})
+    runs = json.loads((results_dir / "results.json").read_text())["runs"]
+    assert [r["model"] for r in runs] == ["LSTM"]
+
+
+def test_sigterm_stops_the_container_before_the_process_ends(client, cpu_image, results_dir, monkeypatch):
+    """kill, timeout or Slurm's stop: without this, the container would fit on after its host process died."""
+
+    def terminate_after_first_model(lines):
+        for line in lines:
+            if "(saved)" in line:
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(engine, "show", terminate_after_first_model)
+    command = ["run", *TINY, "--models", "LSTM,GRU", "--epochs", "4", "--out", "/results"]
+    mounts = [Mount("/results", str(results_dir), type="bind")]
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Terminated):
+        engine.run(client, cpu_image, command, mounts, {}, "4321:4321", False, results_dir)
+    assert signal.getsignal(signal.SIGTERM) is before
     assert not client.containers.list(all=True, filters={"ancestor": cpu_image})
     runs = json.loads((results_dir / "results.json").read_text())["runs"]
     assert [r["model"] for r in runs] == ["LSTM"]
