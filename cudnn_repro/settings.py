@@ -120,12 +120,15 @@ def configured(profile: str, overrides: dict) -> Settings:
 # 10-step epoch samples about a second of the machine's speed, too little to average out its slow
 # spells (docs/method.md). smoke: tiny, for tests; it checks plumbing only. Three interleaved
 # repeats are the fewest that give an interval (stats.MIN_RUNS), so paper and quick can give a
-# firm verdict. The paper profile then makes 3 more while a claim this host can judge is still
-# undecided (judge/stopping.py): at most twice the 3-repeat plan, with intervals whose coverage
-# holds under that rule.
+# firm verdict. Both then make 3 more while a claim this host can judge is still undecided
+# (judge/stopping.py): at most twice the 3-repeat plan, with intervals whose coverage holds under
+# that rule. The quick run needs them most: a 25-second fit samples the machine's speed far less
+# than a 5-minute one (docs/method.md).
 PROFILES: dict[str, Settings] = {
     "paper": Settings("paper", train_samples=25000, test_samples=25000, epochs=10, repeats=3, max_repeats=6),
-    "quick": Settings("quick", train_samples=25000, test_samples=1000, epochs=3, steps_per_epoch=50, repeats=3),
+    "quick": Settings(
+        "quick", train_samples=25000, test_samples=1000, epochs=3, steps_per_epoch=50, repeats=3, max_repeats=6
+    ),
     "smoke": Settings("smoke", train_samples=200, test_samples=100, epochs=2),
 }
 

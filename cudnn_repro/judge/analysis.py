@@ -45,7 +45,9 @@ def basis_of(settings: RunSettings, size: dict) -> Basis:
     if predict.at_article_size(settings, size):
         return Basis(MEASURED, predict.method(settings, size))
     reason = predict.cannot_predict(settings, size)
-    return Basis(UNAVAILABLE, reason) if reason else Basis(PREDICTED, predict.method(settings, size))
+    if reason:
+        return Basis(UNAVAILABLE, reason)
+    return Basis(PREDICTED, predict.method(settings, size), *predict.widening(settings))
 
 
 def steady_step(run: Run) -> float | None:
@@ -99,8 +101,7 @@ def summarise_model(name: str, runs: list[Run], settings: RunSettings, size: dic
     if basis.available and not summary.unavailable:
         summary.article_size = {r["repeat"]: predict.article_size_seconds(r, settings, size) for r in ok}
         summary.size_estimate = estimate(list(summary.article_size.values()), level)
-        if basis.kind == PREDICTED:
-            summary.size_estimate = summary.size_estimate.widen(1 + predict.validated_error())
+        summary.size_estimate = summary.size_estimate.widen(basis.fit_widening)
     return summary
 
 
@@ -140,9 +141,7 @@ def judge_ratio(
     own ratio (steady per-step times) contradicts hinges on set-up and stalls: inconclusive."""
     top, bottom = models[claim.numerator], models[claim.denominator]
     ratio = stats.paired_ratio(*paired(top.article_size, bottom.article_size), level)
-    if basis.kind == PREDICTED:
-        error = predict.validated_error()
-        ratio = ratio.widen((1 + error) / (1 - error))
+    ratio = ratio.widen(basis.ratio_widening)
     steps = paired(top.steady_step, bottom.steady_step)
     step_ratio = stats.paired_ratio(*steps, level) if steps[0] else None
     verdict, direction = side(claim, ratio)
@@ -328,25 +327,25 @@ def validate_prediction(full: predict.Side, quick: predict.Side, article: Articl
     results file or an interleaved pair's invocations (predict.joined)."""
     full_runs, quick_runs = predict.joined(full), predict.joined(quick)
     measured, predicted = summarise_models(full_runs, article)[0], summarise_models(quick_runs, article)[0]
+    # Each side at its own rule's level, as its own report and the summary's tables bracket it.
+    levels = rule_level(quick_runs["settings"]), rule_level(full_runs["settings"])
     rows = []
     for name, m in measured.items():
         p = predicted.get(name)
         if m.article_size and p and p.article_size:
-            # Each side at its own rule's level, as its own report and the summary's tables bracket it.
-            guess = estimate(list(p.article_size.values()), rule_level(quick_runs["settings"]))
-            seen = estimate(list(m.article_size.values()), rule_level(full_runs["settings"]))
-            rows.append(
-                ValidationRow(
-                    name,
-                    guess,
-                    seen,
-                    guess.point / seen.point - 1,
-                    stats.log_standard_error(list(m.article_size.values())),
-                )
-            )
+            values = list(p.article_size.values()), list(m.article_size.values())
+            rows.append(validation_row(name, values, levels))
+    ratios: dict[str, ValidationRow] = {}
+    for claim in (c for c in article.claims if isinstance(c, RatioClaim)):
+        name = f"{claim.numerator}/{claim.denominator}"
+        sides = [[models.get(m) for m in claim.models] for models in (predicted, measured)]
+        if name not in ratios and all(m and m.article_size for side in sides for m in side):
+            guess, seen = (repeat_ratios(*side) for side in sides)
+            ratios[name] = validation_row(name, (guess, seen), levels)
     target_error, target_share = predict.targets()
     return Validation(
         rows,
+        list(ratios.values()),
         side_seconds(quick),
         side_seconds(full),
         record.setup_of(quick_runs["settings"]),
@@ -354,6 +353,19 @@ def validate_prediction(full: predict.Side, quick: predict.Side, article: Articl
         target_error,
         target_share,
     )
+
+
+def repeat_ratios(top: ModelSummary | None, bottom: ModelSummary | None) -> list[float]:
+    """The per-repeat ratios of two models' article-size times, paired by repeat."""
+    assert top and bottom
+    return [a / b for a, b in zip(*paired(top.article_size, bottom.article_size), strict=True)]
+
+
+def validation_row(name: str, values: tuple[list[float], list[float]], levels: tuple[float, float]) -> ValidationRow:
+    """A predicted quantity (a model's fit time, or a ratio of two from runs paired by repeat) against the
+    measured one: the geometric means' error, and the measured runs' own noise."""
+    guess, seen = (estimate(v, level) for v, level in zip(values, levels, strict=True))
+    return ValidationRow(name, guess, seen, guess.point / seen.point - 1, stats.log_standard_error(values[1]))
 
 
 def side_seconds(side: predict.Side) -> float | None:

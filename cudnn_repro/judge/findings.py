@@ -111,6 +111,8 @@ class Basis:
 
     kind: str  # MEASURED, PREDICTED or UNAVAILABLE
     method: str
+    fit_widening: float = 1.0  # the factor a predicted fit time's interval is widened by (predict.py)
+    ratio_widening: float = 1.0  # the factor a predicted ratio's interval is widened by (predict.py)
 
     @property
     def available(self) -> bool:
@@ -305,6 +307,7 @@ class Validation:
     """A quick run's predictions against an article-size run's measurements, with the aims they are held to."""
 
     rows: list[ValidationRow]
+    ratios: list[ValidationRow]  # each ratio claim's ratio both sides ran, named numerator/denominator
     quick_seconds: float | None
     full_seconds: float | None
     quick_settings: Setup
@@ -353,5 +356,6 @@ class Summary:
     missing: list[tuple[str, str]]  # a run folder that should be here and is not, and why
     reconciled: list[Reconciled]
     validations: list[ValidatedPair]
-    validated_error: float  # the predictor's, that widens every predicted interval
+    validated_error: float  # the predictor's, that widens every predicted fit time's interval
+    validated_ratio_error: float  # the predictor's, of a ratio, that widens every predicted ratio's interval
     exit_status: int  # `compare --check`'s, over every claim

@@ -36,8 +36,15 @@ def validation_record() -> dict:
 
 
 def validated_error() -> float:
-    """The largest |predicted / measured - 1| seen in the committed validations."""
+    """The largest error charged to a predicted fit time in the committed validations."""
     return validation_record()["validated_error"]
+
+
+def validated_ratio_error() -> float:
+    """The largest error charged to a predicted ratio of two models' fit times (the quantity a ratio claim
+    judges) in the same validations. It is its own figure, not derived from validated_error: both models
+    are predicted in one run by one method, so their errors share the machine's speed and cancel in part."""
+    return validation_record()["validated_ratio_error"]
 
 
 def targets() -> tuple[float, float]:
@@ -122,6 +129,17 @@ def follows(reference: Side, quick: Side) -> bool:
     return same_image and 0 <= gap <= QUICK_AFTER_SECONDS
 
 
+def widening(settings: RunSettings) -> tuple[float, float]:
+    """The factors a predicted (fit time, ratio) interval is widened by. A ratio predicted per step, as the
+    quick profile does, by the ratio's own validated error; one predicted by scaling whole epochs (older runs,
+    a method never validated) by the bound the fit time's error puts on a ratio of two, as if the two
+    models' errors were opposite."""
+    fit = validated_error()
+    if settings["steps_per_epoch"]:
+        return 1 + fit, 1 + validated_ratio_error()
+    return 1 + fit, (1 + fit) / (1 - fit)
+
+
 def method(settings: RunSettings, size: dict) -> str:
     """How the article-size times of a run with these settings are obtained, in words."""
     if at_article_size(settings, size):
@@ -129,7 +147,8 @@ def method(settings: RunSettings, size: dict) -> str:
     if settings["steps_per_epoch"]:
         return (
             f"predicted from {settings['steps_per_epoch']}-step epochs (steady per-step time x the article's "
-            f"batches), widened by the predictor's validated error of {validated_error():.0%}"
+            f"batches), widened by the predictor's validated error: {validated_error():.0%} for a fit time, "
+            f"{validated_ratio_error():.0%} for a ratio"
         )
     return (
         f"predicted by scaling whole epochs of a {settings['train_samples']:,}-review run (unvalidated: the quick "

@@ -94,6 +94,6 @@ def summarise(paths: list[Path], out_dir: Path, article: Article) -> Summary:
     if not sets and not missing:
         raise results_file.ResultsError(f"no {results_file.RESULTS_NAME} under {', '.join(map(str, paths))}")
     reconciled = reconcile_all(article, [(rs.name, rs.analysis) for rs in sets])
-    return Summary(
-        sets, missing, reconciled, validated_pairs(sets, article), predict.validated_error(), exit_status(reconciled)
-    )
+    validations = validated_pairs(sets, article)
+    errors = predict.validated_error(), predict.validated_ratio_error()
+    return Summary(sets, missing, reconciled, validations, *errors, exit_status(reconciled))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..judge.claims import Claim, RatioClaim
+from ..judge.findings import Validation, ValidationRow
 from ..judge.stats import Estimate
 from .markdown import Markdown
 
@@ -35,6 +36,16 @@ def claim_value(claim: Claim, value: float) -> str:
 def claim_estimate(claim: Claim, e: Estimate | None) -> Markdown:
     """An estimate of the claim's value, with its brackets, in the claim's unit."""
     return estimate_text(e, ratio, "x") if isinstance(claim, RatioClaim) else estimate_text(e, secs, " s")
+
+
+def validated_quantities(v: Validation) -> list[tuple[ValidationRow, str, Markdown, Markdown]]:
+    """Each quantity a quick run predicted against its reference, named, predicted and measured in its unit:
+    the models' fit times, then the ratios the claims judge."""
+    fits = [(r, f"{r.model} fit", estimate_text(r.predicted, secs, " s"), estimate_text(r.measured, secs, " s"))
+            for r in v.rows]  # fmt: skip
+    ratios = [(r, f"{r.model} ratio", estimate_text(r.predicted, ratio, "x"), estimate_text(r.measured, ratio, "x"))
+              for r in v.ratios]  # fmt: skip
+    return fits + ratios
 
 
 def article_value(claim: Claim) -> str:

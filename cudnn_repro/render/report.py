@@ -18,7 +18,7 @@ from ..registry import PLAIN_KERNELS
 from . import headline, verdicts
 from .deviations import deviation_lines
 from .environment import environment_section, memory_text, tf32_text
-from .formats import article_value, claim_estimate, estimate_text, ratio, runs_text
+from .formats import article_value, claim_estimate, estimate_text, ratio, runs_text, validated_quantities
 from .markdown import Markdown, bold, code, escape, table
 
 REPORT_NAME = "REPORT.md"
@@ -232,10 +232,8 @@ def run_shape(s: Setup) -> str:
 
 def validation_section(validation: Validation) -> str:
     """The quick profile's predictions against this article-size run's measurements."""
-    rows = [
-        [r.model, estimate_text(r.predicted), estimate_text(r.measured), f"{r.error:+.1%}"] for r in validation.rows
-    ]
-    headers = ["Model", "Quick: predicted fit (s, unwidened)", "Measured fit (s)", "Error"]
+    rows = [[name, guess, seen, f"{r.error:+.1%}"] for r, name, guess, seen in validated_quantities(validation)]
+    headers = ["Quantity", "Quick: predicted (unwidened)", "Measured", "Error"]
     target_error, target_share = validation.target_error, validation.target_share
     share = (
         f"Run time: quick {validation.quick_seconds:.0f} s, this run {validation.full_seconds:.0f} s: "

@@ -24,7 +24,7 @@ from ..registry import PLAIN_KERNELS
 from . import headline
 from .claims_table import claims_table
 from .environment import ran_in
-from .formats import claim_estimate, estimate_text, tf32_word
+from .formats import claim_estimate, estimate_text, tf32_word, validated_quantities
 from .markdown import Markdown, bold, code, escape, table
 from .plot import plot_summary
 
@@ -129,15 +129,23 @@ def validation_table(summary: Summary) -> str:
     for pair in sorted(summary.validations, key=lambda p: p.unlike is not None):
         v = pair.validation
         names = Markdown(f"{code(pair.quick)} vs {code(pair.paper)}")
-        for r in v.rows:
+        for r, name, guess, seen in validated_quantities(v):
             charged = f"{r.charged:+.1%}" if pair.unlike is None else f"not counted: {pair.unlike}"
             rows.append(
-                [names, pair.machine, r.model, estimate_text(r.predicted),
-                 estimate_text(r.measured), f"{r.error:+.1%}", charged, f"{v.share:.1%}" if v.share else "-"]
-            )  # fmt: skip
+                [
+                    names,
+                    pair.machine,
+                    name,
+                    guess,
+                    seen,
+                    f"{r.error:+.1%}",
+                    charged,
+                    f"{v.share:.1%}" if v.share else "-",
+                ]
+            )
     if not rows:
         return ""
-    headers = ["Quick vs paper", "Machine", "Model", "Predicted (s)", "Measured (s)", "Error",
+    headers = ["Quick vs paper", "Machine", "Quantity", "Predicted", "Measured", "Error",
                "Charged (beyond the reference's noise)", "Quick's share of time"]  # fmt: skip
     return table(rows, headers)
 
@@ -207,8 +215,10 @@ def summary_text(summary: Summary, article: Article, figure: str | None) -> str:
             "the machine's drift hits both sides alike (their invocations take turns, or the quick run follows "
             "its reference straight away in its image); its error is charged only beyond one standard error of "
             "the reference's mean, the reference's noise being its own. The largest counted error, rounded up, "
-            f"is the predictor's validated error ({summary.validated_error:.0%}) that widens every predicted "
-            "interval.",
+            f"is the predictor's validated error: of a fit time ({summary.validated_error:.0%}), which widens every "
+            f"predicted fit time's interval, and of a ratio ({summary.validated_ratio_error:.0%}), which widens "
+            "every predicted ratio's interval: a ratio is validated as itself, since both of its models are "
+            "predicted in one run and their errors share the machine's speed.",
             "",
             validation,
         ]

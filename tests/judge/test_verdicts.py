@@ -7,6 +7,7 @@ from cudnn_repro import errors
 from cudnn_repro.judge import analysis, outcomes, reconcile
 from cudnn_repro.judge.analysis import Basis, ModelSummary, judge
 from cudnn_repro.judge.claims import RatioClaim, TimeClaim, load_article
+from cudnn_repro.settings import PROFILES
 
 MEASURED = Basis(analysis.MEASURED, "measured at the article's size")
 PREDICTED = Basis(analysis.PREDICTED, "predicted")
@@ -75,12 +76,20 @@ def test_one_noisy_run_cannot_refute_a_direction():
     assert v.step_ratio.point == pytest.approx(0.1271 / 0.1227)
 
 
-def test_predicted_ratios_are_widened_by_the_validated_error(monkeypatch):
-    monkeypatch.setattr(analysis.predict, "validated_error", lambda: 0.1)
-    measured = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), MEASURED, GPU, ARTICLE)
-    predicted = judge(ABOUT_10X, models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9]), PREDICTED, GPU, ARTICLE)
-    assert predicted.estimate.low < measured.estimate.low and predicted.estimate.high > measured.estimate.high
-    assert "widened" in predicted.detail
+def test_predicted_ratios_are_widened_by_the_validated_ratio_error(monkeypatch):
+    """Per step (the quick profile): by the ratio's own validated error, not the fit time's; by scaling whole
+    epochs (never validated): by the bound the fit time's error puts on a ratio."""
+    monkeypatch.setattr(analysis.predict, "validated_error", lambda: 0.3)
+    monkeypatch.setattr(analysis.predict, "validated_ratio_error", lambda: 0.1)
+    quick = PROFILES["quick"].to_dict()
+    assert analysis.predict.widening(quick) == pytest.approx((1.3, 1.1))
+    assert analysis.predict.widening(quick | {"steps_per_epoch": None}) == pytest.approx((1.3, 1.3 / 0.7))
+    runs = models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9])
+    measured = judge(ABOUT_10X, runs, MEASURED, GPU, ARTICLE)
+    predicted = judge(ABOUT_10X, runs, analysis.basis_of(quick, ARTICLE.size), GPU, ARTICLE)
+    assert predicted.estimate.low == pytest.approx(measured.estimate.low / 1.1)
+    assert predicted.estimate.high == pytest.approx(measured.estimate.high * 1.1)
+    assert "widened x1.10" in predicted.detail
 
 
 def test_missing_or_unrun_model_is_not_verifiable():
