@@ -130,12 +130,12 @@ def follows(reference: Side, quick: Side) -> bool:
 
 
 def widening(settings: RunSettings) -> tuple[float, float]:
-    """The factors a predicted (fit time, ratio) interval is widened by. A ratio predicted per step, as the
-    quick profile does, by the ratio's own validated error; one predicted by scaling whole epochs (older runs,
-    a method never validated) by the bound the fit time's error puts on a ratio of two, as if the two
-    models' errors were opposite."""
-    fit = validated_error()
-    if settings["steps_per_epoch"]:
+    """The factors a predicted (fit time, ratio) interval is widened by. A ratio predicted from today's quick
+    profile's epochs and steps, those its error was validated on (unlike()), by the ratio's own validated
+    error; any other prediction (fewer steps, an older profile, whole epochs scaled) by the bound the fit
+    time's error puts on a ratio of two, as if the two models' errors were opposite."""
+    fit, today = validated_error(), PROFILES["quick"]
+    if (settings["epochs"], settings["steps_per_epoch"]) == (today.epochs, today.steps_per_epoch):
         return 1 + fit, 1 + validated_ratio_error()
     return 1 + fit, (1 + fit) / (1 - fit)
 
@@ -144,15 +144,18 @@ def method(settings: RunSettings, size: dict) -> str:
     """How the article-size times of a run with these settings are obtained, in words."""
     if at_article_size(settings, size):
         return "measured at the article's size"
-    if settings["steps_per_epoch"]:
-        return (
-            f"predicted from {settings['steps_per_epoch']}-step epochs (steady per-step time x the article's "
-            f"batches), widened by the predictor's validated error: {validated_error():.0%} for a fit time, "
-            f"{validated_ratio_error():.0%} for a ratio"
+    fit, ratio = widening(settings)
+    widened = f"widened by the predictor's validated error: {fit - 1:.0%} for a fit time, {ratio - 1:.0%} for a ratio"
+    if ratio != 1 + validated_ratio_error():
+        widened += (
+            " (the bound the fit time's error puts on a ratio: not the profile the ratio's error was validated on)"
         )
+    if settings["steps_per_epoch"]:
+        steps = settings["steps_per_epoch"]
+        return f"predicted from {steps}-step epochs (steady per-step time x the article's batches), {widened}"
     return (
         f"predicted by scaling whole epochs of a {settings['train_samples']:,}-review run (unvalidated: the quick "
-        f"profile predicts from per-step times), widened by the predictor's validated error of {validated_error():.0%}"
+        f"profile predicts from per-step times), {widened}"
     )
 
 

@@ -7,7 +7,7 @@ the interval is Student's t on those logs, exact for log-normal noise at any n >
 (tests/judge/test_stats.py simulates it). Below MIN_RUNS a spread cannot be judged at all, so
 the estimate gives the observed range instead and calls itself indicative.
 
-A run that decides after its first repeats whether to make more (the paper profile's stopping rule)
+A run that decides after its first repeats whether to make more (the paper and quick profiles' stopping rule)
 looks at its intervals more than once; each look's interval is then at look_level(looks), so that
 all of them together still cover with LEVEL (Bonferroni), whichever look it stops at.
 """

@@ -1,6 +1,7 @@
-"""The paper profile's stopping rule: its first repeats, then the rest up to the most while a claim this
-host can judge is still undecided. This module owns all of it: where the rule looks, what a look decides
-and records, and the level its intervals are at; the workload only fits what it is asked for between looks.
+"""The stopping rule of the paper and quick profiles: their first repeats, then the rest up to the most
+while a claim this host can judge is still undecided. This module owns all of it: where the rule looks,
+what a look decides and records, and the level its intervals are at; the workload only fits what it is
+asked for between looks.
 
 The run looks at its verdicts twice at most (after `repeats`, after `max_repeats`), so each look's
 intervals are at stats.look_level(2): together they cover with 95 %, whichever look it stops at, and

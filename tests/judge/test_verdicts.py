@@ -83,7 +83,8 @@ def test_predicted_ratios_are_widened_by_the_validated_ratio_error(monkeypatch):
     monkeypatch.setattr(analysis.predict, "validated_ratio_error", lambda: 0.1)
     quick = PROFILES["quick"].to_dict()
     assert analysis.predict.widening(quick) == pytest.approx((1.3, 1.1))
-    assert analysis.predict.widening(quick | {"steps_per_epoch": None}) == pytest.approx((1.3, 1.3 / 0.7))
+    for other in ({"steps_per_epoch": None}, {"steps_per_epoch": 10}):  # scaled whole epochs; an older profile
+        assert analysis.predict.widening(quick | other) == pytest.approx((1.3, 1.3 / 0.7))
     runs = models(LSTM=[100, 101, 99], CuDNNLSTM=[10, 10.2, 9.9])
     measured = judge(ABOUT_10X, runs, MEASURED, GPU, ARTICLE)
     predicted = judge(ABOUT_10X, runs, analysis.basis_of(quick, ARTICLE.size), GPU, ARTICLE)
