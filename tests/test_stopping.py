@@ -27,10 +27,11 @@ def ruled_run(out) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, env=os.environ | TOY_STACK, capture_output=True, text=True)
 
 
-def test_a_fixed_count_is_what_repeats_asks_for_and_the_paper_profile_has_the_rule():
-    assert settings.configured("paper", {}).max_repeats == 6
-    assert settings.configured("paper", {"repeats": 4}).max_repeats is None
-    assert "paper 3, then up to 6 while a claim is undecided" in settings.OPTIONS["repeats"].help
+def test_a_fixed_count_is_what_repeats_asks_for_and_the_paper_and_quick_profiles_have_the_rule():
+    for profile in ("paper", "quick"):
+        assert settings.configured(profile, {}).max_repeats == 6
+        assert settings.configured(profile, {"repeats": 4}).max_repeats is None
+        assert f"{profile} 3, then up to 6 while a claim is undecided" in settings.OPTIONS["repeats"].help
     assert stopping.looks({"max_repeats": 6}) == 2 and stopping.looks({"max_repeats": None}) == 1
 
 

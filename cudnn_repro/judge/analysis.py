@@ -355,9 +355,8 @@ def validate_prediction(full: predict.Side, quick: predict.Side, article: Articl
     )
 
 
-def repeat_ratios(top: ModelSummary | None, bottom: ModelSummary | None) -> list[float]:
+def repeat_ratios(top: ModelSummary, bottom: ModelSummary) -> list[float]:
     """The per-repeat ratios of two models' article-size times, paired by repeat."""
-    assert top and bottom
     return [a / b for a, b in zip(*paired(top.article_size, bottom.article_size), strict=True)]
 
 
