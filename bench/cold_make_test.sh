@@ -27,5 +27,5 @@ export RECIPE_CLOCK_T0 RECIPE_CLOCK_LOG=$recipes.part
 RECIPE_CLOCK_T0=$(date +%s.%N)
 bash bench/console_log.sh "$log" bash -c "git log -1 --format='cold fresh clone at %h (%ad)' --date=iso &&
   bash .ci/run SHELL=$PWD/bench/recipe_clock.sh"
-{ echo "# start end exit | recipe line (seconds from the start; $(basename "$log"))"; sort -n "$recipes.part"; } > "$recipes"
+{ echo "# start end exit | recipe line (seconds from the start; $(basename "$log"))"; sort -n "$recipes.part" | sed "s#$PWD#.#g"; } > "$recipes"
 rm "$recipes.part"
