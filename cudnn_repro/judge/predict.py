@@ -103,7 +103,7 @@ def unlike(reference: Side, quick: Side, size: dict) -> str | None:
             "one image, so drift in the machine's speed between them would be charged to the predictor"
         )
     today, q = PROFILES["quick"], quick[0]["settings"]
-    if (q["epochs"], q["steps_per_epoch"]) != (today.epochs, today.steps_per_epoch):
+    if not validated_profile(q):
         return (
             f"its quick run ran {q['epochs']} epochs of {q['steps_per_epoch']} steps, not today's quick profile "
             f"({today.epochs} of {today.steps_per_epoch})"
@@ -134,10 +134,16 @@ def widening(settings: RunSettings) -> tuple[float, float]:
     profile's epochs and steps, those its error was validated on (unlike()), by the ratio's own validated
     error; any other prediction (fewer steps, an older profile, whole epochs scaled) by the bound the fit
     time's error puts on a ratio of two, as if the two models' errors were opposite."""
-    fit, today = validated_error(), PROFILES["quick"]
-    if (settings["epochs"], settings["steps_per_epoch"]) == (today.epochs, today.steps_per_epoch):
+    fit = validated_error()
+    if validated_profile(settings):
         return 1 + fit, 1 + validated_ratio_error()
     return 1 + fit, (1 + fit) / (1 - fit)
+
+
+def validated_profile(settings: RunSettings) -> bool:
+    """Whether a run predicts from today's quick profile's epochs and steps, those its errors belong to."""
+    today = PROFILES["quick"]
+    return (settings["epochs"], settings["steps_per_epoch"]) == (today.epochs, today.steps_per_epoch)
 
 
 def method(settings: RunSettings, size: dict) -> str:
@@ -146,7 +152,7 @@ def method(settings: RunSettings, size: dict) -> str:
         return "measured at the article's size"
     fit, ratio = widening(settings)
     widened = f"widened by the predictor's validated error: {fit - 1:.0%} for a fit time, {ratio - 1:.0%} for a ratio"
-    if ratio != 1 + validated_ratio_error():
+    if not validated_profile(settings):
         widened += (
             " (the bound the fit time's error puts on a ratio: not the profile the ratio's error was validated on)"
         )

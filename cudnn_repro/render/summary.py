@@ -131,18 +131,8 @@ def validation_table(summary: Summary) -> str:
         names = Markdown(f"{code(pair.quick)} vs {code(pair.paper)}")
         for r, name, guess, seen in validated_quantities(v):
             charged = f"{r.charged:+.1%}" if pair.unlike is None else f"not counted: {pair.unlike}"
-            rows.append(
-                [
-                    names,
-                    pair.machine,
-                    name,
-                    guess,
-                    seen,
-                    f"{r.error:+.1%}",
-                    charged,
-                    f"{v.share:.1%}" if v.share else "-",
-                ]
-            )
+            share = f"{v.share:.1%}" if v.share else "-"
+            rows.append([names, pair.machine, name, guess, seen, f"{r.error:+.1%}", charged, share])
     if not rows:
         return ""
     headers = ["Quick vs paper", "Machine", "Quantity", "Predicted", "Measured", "Error",
